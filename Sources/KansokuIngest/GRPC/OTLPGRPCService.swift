@@ -1,0 +1,67 @@
+import GRPCCore
+import GRPCProtobuf
+import KansokuModel
+import Logging
+
+/// OTLP/gRPC: the `Export` method of TraceService, MetricsService and
+/// LogsService. Registered by hand rather than with generated stubs: three
+/// unary methods do not justify a second code generator.
+public struct OTLPGRPCService: RegistrableRPCService {
+    public let sink: any TelemetrySink
+    public let budget: InflightBudget
+    public let logger: Logger
+
+    public init(sink: any TelemetrySink, budget: InflightBudget, logger: Logger) {
+        self.sink = sink
+        self.budget = budget
+        self.logger = logger
+    }
+
+    public func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+        register(OTLPTraces.self, with: &router)
+        register(OTLPMetrics.self, with: &router)
+        register(OTLPLogs.self, with: &router)
+    }
+
+    private func register<S: OTLPExportSignal, Transport: ServerTransport>(_: S.Type, with router: inout RPCRouter<Transport>) {
+        let handler = OTLPExportHandler<S>(sink: sink, protocol: .otlpGRPC, logger: logger)
+        let budget = self.budget
+        router.registerHandler(
+            forMethod: MethodDescriptor(fullyQualifiedService: S.grpcService, method: "Export"),
+            // Raw bytes in: the handler decodes, so it knows the size for the
+            // budget and words the error itself.
+            deserializer: RawBytesDeserializer(),
+            serializer: ProtobufSerializer<S.Response>()
+        ) { streamingRequest, _ in
+            let request = try await ServerRequest(stream: streamingRequest)
+            let body = request.message
+            do {
+                let response = try await budget.withReservation(of: body.count) {
+                    let message = try OTLPPayloadEncoding.protobuf.decode(S.Request.self, from: body)
+                    return try await handler.export(message)
+                }
+                return StreamingServerResponse(single: ServerResponse(message: response))
+            } catch let error as IngestError {
+                handler.record(error)
+                return StreamingServerResponse(single: ServerResponse(error: Self.rpcError(error)))
+            }
+        }
+    }
+
+    static func rpcError(_ error: IngestError) -> RPCError {
+        let code: RPCError.Code = switch error {
+        case .malformed, .unsupportedContentType: .invalidArgument
+        case .tooLarge: .resourceExhausted
+        // UNAVAILABLE is the code OTLP clients retry without further hints.
+        case .overloaded, .storageUnavailable: .unavailable
+        }
+        return RPCError(code: code, message: error.description)
+    }
+}
+
+/// Hands the request payload through undecoded.
+struct RawBytesDeserializer: MessageDeserializer {
+    func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> [UInt8] {
+        serializedMessageBytes.withUnsafeBytes { [UInt8]($0) }
+    }
+}

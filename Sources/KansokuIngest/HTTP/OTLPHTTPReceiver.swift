@@ -1,0 +1,116 @@
+import Hummingbird
+import KansokuModel
+import KansokuWire
+import Logging
+import NIOCore
+import SwiftProtobuf
+
+/// OTLP/HTTP: `POST /v1/traces`, `/v1/metrics` and `/v1/logs`, protobuf or
+/// JSON, optionally gzip-compressed, answered as the OTLP specification says.
+public struct OTLPHTTPReceiver: Sendable {
+    public let sink: any TelemetrySink
+    public let budget: InflightBudget
+    /// Largest body accepted, measured after decompression.
+    public let maxRequestBytes: Int
+    public let logger: Logger
+
+    public init(sink: any TelemetrySink, budget: InflightBudget, maxRequestBytes: Int, logger: Logger) {
+        self.sink = sink
+        self.budget = budget
+        self.maxRequestBytes = maxRequestBytes
+        self.logger = logger
+    }
+
+    /// Adds the three export routes to `router`.
+    public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        add(OTLPTraces.self, path: "/v1/traces", to: router)
+        add(OTLPMetrics.self, path: "/v1/metrics", to: router)
+        add(OTLPLogs.self, path: "/v1/logs", to: router)
+    }
+
+    private func add<S: OTLPExportSignal, Context: RequestContext>(_: S.Type, path: RouterPath, to router: Router<Context>) {
+        let handler = OTLPExportHandler<S>(sink: sink, protocol: .otlpHTTP, logger: logger)
+        router.post(path) { request, _ -> Response in
+            await self.handle(request, with: handler)
+        }
+    }
+
+    private func handle<S: OTLPExportSignal>(_ request: Request, with handler: OTLPExportHandler<S>) async -> Response {
+        // Until the Content-Type is known, errors are answered in protobuf, OTLP's default.
+        var encoding = OTLPPayloadEncoding.protobuf
+        do throws(IngestError) {
+            encoding = try OTLPPayloadEncoding(contentType: request.headers[.contentType] ?? "")
+            let gzipped = try Self.isGzip(request.headers[.contentEncoding])
+            let body = try await readBody(request, gzipped: gzipped)
+            let response = try await reserve(bytes: body.count) { () throws(IngestError) in
+                let message = try encoding.decode(S.Request.self, from: body)
+                return try await handler.export(message)
+            }
+            return Self.message(response, status: .ok, encoding: encoding)
+        } catch {
+            handler.record(error)
+            return errorResponse(error, encoding: encoding)
+        }
+    }
+
+    private static func isGzip(_ contentEncoding: String?) throws(IngestError) -> Bool {
+        switch contentEncoding?.lowercased().trimmingCharacters(in: .whitespaces) {
+        case nil, "", "identity": false
+        case "gzip", "x-gzip": true
+        case let other?: throw .malformed("unsupported Content-Encoding \"\(other)\": use gzip or none")
+        }
+    }
+
+    /// Reads the body, refusing it as soon as it passes the limit rather than after buffering it all.
+    private func readBody(_ request: Request, gzipped: Bool) async throws(IngestError) -> [UInt8] {
+        var bytes = [UInt8]()
+        if let length = request.headers[.contentLength].flatMap(Int.init) {
+            guard length <= maxRequestBytes else { throw .tooLarge(limit: maxRequestBytes) }
+            bytes.reserveCapacity(length)
+        }
+        do {
+            for try await buffer in request.body {
+                guard bytes.count + buffer.readableBytes <= maxRequestBytes else { throw IngestError.tooLarge(limit: maxRequestBytes) }
+                buffer.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
+            }
+        } catch let error as IngestError {
+            throw error
+        } catch {
+            throw .malformed("could not read the request body: \(error)")
+        }
+        return gzipped ? try GzipDecompressor.decompress(bytes, limit: maxRequestBytes) : bytes
+    }
+
+    private func reserve<T>(bytes: Int, _ body: () async throws(IngestError) -> T) async throws(IngestError) -> T {
+        do {
+            return try await budget.withReservation(of: bytes) { try await body() }
+        } catch let error as IngestError {
+            throw error
+        } catch {
+            throw .storageUnavailable("\(error)")
+        }
+    }
+
+    private func errorResponse(_ error: IngestError, encoding: OTLPPayloadEncoding) -> Response {
+        let (status, grpcCode): (HTTPResponse.Status, Int32) = switch error {
+        case .malformed: (.badRequest, 3)
+        case .tooLarge: (.contentTooLarge, 8)
+        case .unsupportedContentType: (.unsupportedMediaType, 3)
+        case .overloaded: (.tooManyRequests, 14)
+        case .storageUnavailable: (.serviceUnavailable, 14)
+        }
+        var rpcStatus = Google_Rpc_Status()
+        rpcStatus.code = grpcCode
+        rpcStatus.message = error.description
+        var response = Self.message(rpcStatus, status: status, encoding: encoding)
+        if case .overloaded(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
+        if case .storageUnavailable = error { response.headers[.retryAfter] = "1" }
+        return response
+    }
+
+    private static func message(_ message: some SwiftProtobuf.Message, status: HTTPResponse.Status, encoding: OTLPPayloadEncoding) -> Response {
+        let body = (try? encoding.encode(message)) ?? []
+        return Response(status: status, headers: [.contentType: encoding.contentType],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

@@ -1,0 +1,41 @@
+import KansokuModel
+import Logging
+
+/// The steps every OTLP export shares, whatever the transport: convert to the
+/// model, hand valid items to the sink (which returns once they are durable),
+/// count, and build the response with `partial_success` for rejected items.
+struct OTLPExportHandler<S: OTLPExportSignal>: Sendable {
+    let sink: any TelemetrySink
+    let metrics: IngestMetrics
+    let logger: Logger
+
+    init(sink: any TelemetrySink, protocol transport: IngestProtocol, logger: Logger) {
+        self.sink = sink
+        self.metrics = IngestMetrics(signal: S.signal, protocol: transport)
+        self.logger = logger
+    }
+
+    func export(_ request: S.Request) async throws(IngestError) -> S.Response {
+        let outcome = S.convert(request)
+        metrics.record(rejected: outcome.rejected)
+        if outcome.rejected > 0 {
+            logger.debug("rejected items in export", metadata: [
+                "signal": "\(S.signal.rawValue)", "rejected": "\(outcome.rejected)", "reason": "\(outcome.errorMessage)",
+            ])
+        }
+        if !outcome.batch.isEmpty {
+            do {
+                try await S.deliver(outcome.batch, to: sink)
+            } catch let error as IngestError {
+                throw error
+            } catch {
+                logger.error("storage failed to persist a batch", metadata: ["signal": "\(S.signal.rawValue)", "error": "\(error)"])
+                throw .storageUnavailable("\(error)")
+            }
+            metrics.record(accepted: S.count(outcome.batch))
+        }
+        return S.response(rejected: outcome.rejected, errorMessage: outcome.errorMessage)
+    }
+
+    func record(_ error: IngestError) { metrics.record(error) }
+}

@@ -1,0 +1,80 @@
+import KansokuModel
+import KansokuWire
+import SwiftProtobuf
+
+/// What differs between the three OTLP export services, so the HTTP and gRPC
+/// receivers are written once for all signals.
+protocol OTLPExportSignal: SendableMetatype {
+    associatedtype Request: SwiftProtobuf.Message & Sendable
+    associatedtype Response: SwiftProtobuf.Message & Sendable
+    associatedtype Item: Sendable & Hashable
+
+    static var signal: Signal { get }
+    /// The gRPC service, e.g. `opentelemetry.proto.collector.trace.v1.TraceService`.
+    static var grpcService: String { get }
+    static func convert(_ request: Request) -> ConversionOutcome<Item>
+    /// Items counted for metrics and partial success: spans, log records or data points.
+    static func count(_ batch: TelemetryBatch<Item>) -> Int
+    static func deliver(_ batch: TelemetryBatch<Item>, to sink: any TelemetrySink) async throws
+    static func response(rejected: Int, errorMessage: String) -> Response
+}
+
+enum OTLPTraces: OTLPExportSignal {
+    typealias Request = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
+    typealias Response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse
+
+    static var signal: Signal { .traces }
+    static var grpcService: String { "opentelemetry.proto.collector.trace.v1.TraceService" }
+    static func convert(_ request: Request) -> ConversionOutcome<Span> { OTLPTraceConversion.convert(request) }
+    static func count(_ batch: SpanBatch) -> Int { batch.itemCount }
+    static func deliver(_ batch: SpanBatch, to sink: any TelemetrySink) async throws { try await sink.accept(batch) }
+
+    static func response(rejected: Int, errorMessage: String) -> Response {
+        var response = Response()
+        if rejected > 0 || !errorMessage.isEmpty {
+            response.partialSuccess.rejectedSpans = Int64(rejected)
+            response.partialSuccess.errorMessage = errorMessage
+        }
+        return response
+    }
+}
+
+enum OTLPLogs: OTLPExportSignal {
+    typealias Request = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest
+    typealias Response = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse
+
+    static var signal: Signal { .logs }
+    static var grpcService: String { "opentelemetry.proto.collector.logs.v1.LogsService" }
+    static func convert(_ request: Request) -> ConversionOutcome<LogRecord> { OTLPLogConversion.convert(request) }
+    static func count(_ batch: LogBatch) -> Int { batch.itemCount }
+    static func deliver(_ batch: LogBatch, to sink: any TelemetrySink) async throws { try await sink.accept(batch) }
+
+    static func response(rejected: Int, errorMessage: String) -> Response {
+        var response = Response()
+        if rejected > 0 || !errorMessage.isEmpty {
+            response.partialSuccess.rejectedLogRecords = Int64(rejected)
+            response.partialSuccess.errorMessage = errorMessage
+        }
+        return response
+    }
+}
+
+enum OTLPMetrics: OTLPExportSignal {
+    typealias Request = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest
+    typealias Response = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse
+
+    static var signal: Signal { .metrics }
+    static var grpcService: String { "opentelemetry.proto.collector.metrics.v1.MetricsService" }
+    static func convert(_ request: Request) -> ConversionOutcome<Metric> { OTLPMetricConversion.convert(request) }
+    static func count(_ batch: MetricBatch) -> Int { batch.dataPointCount }
+    static func deliver(_ batch: MetricBatch, to sink: any TelemetrySink) async throws { try await sink.accept(batch) }
+
+    static func response(rejected: Int, errorMessage: String) -> Response {
+        var response = Response()
+        if rejected > 0 || !errorMessage.isEmpty {
+            response.partialSuccess.rejectedDataPoints = Int64(rejected)
+            response.partialSuccess.errorMessage = errorMessage
+        }
+        return response
+    }
+}

@@ -1,0 +1,38 @@
+import KansokuModel
+
+/// Where receivers hand decoded batches. Implemented by the server with the
+/// storage engine behind it, so ingest knows nothing about how data is kept.
+///
+/// A call returns only once the batch is durable; receivers acknowledge the
+/// client after that and never before.
+public protocol TelemetrySink: Sendable {
+    func accept(_ batch: SpanBatch) async throws
+    func accept(_ batch: LogBatch) async throws
+    func accept(_ batch: MetricBatch) async throws
+}
+
+/// Why a receiver refused a request before or while handing it to the sink.
+/// Each case maps to one HTTP status and one gRPC status code.
+public enum IngestError: Error, Sendable, CustomStringConvertible {
+    /// The body could not be decoded (HTTP 400, gRPC INVALID_ARGUMENT).
+    case malformed(String)
+    /// The body is larger than allowed after decompression (HTTP 413, gRPC RESOURCE_EXHAUSTED).
+    case tooLarge(limit: Int)
+    /// The Content-Type is not one OTLP/HTTP defines (HTTP 415).
+    case unsupportedContentType(String)
+    /// Too much is already waiting to be written; the client should retry (HTTP 429, gRPC UNAVAILABLE).
+    case overloaded(retryAfterSeconds: Int)
+    /// Storage failed to make the batch durable (HTTP 503, gRPC UNAVAILABLE).
+    case storageUnavailable(String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let why): "malformed request: \(why)"
+        case .tooLarge(let limit): "request body exceeds the limit of \(limit) bytes after decompression"
+        case .unsupportedContentType(let type):
+            "unsupported Content-Type \"\(type)\": use application/x-protobuf or application/json"
+        case .overloaded(let seconds): "ingest queue is full; retry after \(seconds)s"
+        case .storageUnavailable(let why): "storage could not persist the batch: \(why)"
+        }
+    }
+}
