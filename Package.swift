@@ -104,7 +104,10 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "KansokuModelTests", dependencies: ["KansokuModel"]),
-        .testTarget(name: "KansokuStorageTests", dependencies: ["KansokuStorage", "KansokuModel"]),
+        .testTarget(
+            name: "KansokuStorageTests",
+            dependencies: ["KansokuStorage", "KansokuModel", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "KansokuIngestTests",
             dependencies: ["KansokuIngest", "KansokuModel", "KansokuWire",

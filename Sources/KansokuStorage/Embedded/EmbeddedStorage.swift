@@ -1,0 +1,27 @@
+import KansokuModel
+import Logging
+
+/// Opens the embedded engine in a data directory: one write-ahead log per
+/// signal under `<data>/wal/<signal>`. Opening replays and, if needed,
+/// repairs each log; what was repaired is logged and returned.
+public enum EmbeddedStorage {
+    public struct Opened: Sendable {
+        public let storage: TelemetryStorage
+        public let repairs: [Signal: WALRepairReport]
+    }
+
+    public static func open(dataDirectory: String, walOptions: WALOptions = WALOptions(), logger: Logger) throws -> Opened {
+        func openLog(_ signal: Signal) throws -> WriteAheadLog {
+            try WriteAheadLog(directory: "\(dataDirectory)/wal/\(signal.rawValue)", signal: signal.rawValue,
+                              options: walOptions, logger: logger)
+        }
+        let traces = try openLog(.traces)
+        let logs = try openLog(.logs)
+        let metrics = try openLog(.metrics)
+        let storage = TelemetryStorage(
+            traces: WALSignalStore<Span>(log: traces, logger: logger),
+            logs: WALSignalStore<LogRecord>(log: logs, logger: logger),
+            metrics: WALSignalStore<Metric>(log: metrics, logger: logger))
+        return Opened(storage: storage, repairs: [.traces: traces.repairReport, .logs: logs.repairReport, .metrics: metrics.repairReport])
+    }
+}
