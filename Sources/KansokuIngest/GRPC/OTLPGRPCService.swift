@@ -9,12 +9,24 @@ import Logging
 public struct OTLPGRPCService: RegistrableRPCService {
     public let sink: any TelemetrySink
     public let budget: InflightBudget
+    /// Largest request message accepted, after decompression.
+    public let maxRequestBytes: Int
     public let logger: Logger
 
-    public init(sink: any TelemetrySink, budget: InflightBudget, logger: Logger) {
+    public init(sink: any TelemetrySink, budget: InflightBudget, maxRequestBytes: Int, logger: Logger) {
         self.sink = sink
         self.budget = budget
+        self.maxRequestBytes = maxRequestBytes
         self.logger = logger
+    }
+
+    /// The payload limit to give the gRPC transport. The transport resets the
+    /// stream when a message exceeds its limit, which clients report only as
+    /// CANCELLED; a looser transport bound lets the handler refuse moderately
+    /// oversized messages with RESOURCE_EXHAUSTED and a message instead.
+    public static func transportPayloadLimit(forMaxRequestBytes limit: Int) -> Int {
+        let (loose, overflow) = limit.multipliedReportingOverflow(by: 4)
+        return overflow ? Int.max : loose
     }
 
     public func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
@@ -26,6 +38,7 @@ public struct OTLPGRPCService: RegistrableRPCService {
     private func register<S: OTLPExportSignal, Transport: ServerTransport>(_: S.Type, with router: inout RPCRouter<Transport>) {
         let handler = OTLPExportHandler<S>(sink: sink, protocol: .otlpGRPC, logger: logger)
         let budget = self.budget
+        let maxRequestBytes = self.maxRequestBytes
         router.registerHandler(
             forMethod: MethodDescriptor(fullyQualifiedService: S.grpcService, method: "Export"),
             // Raw bytes in: the handler decodes, so it knows the size for the
@@ -36,6 +49,7 @@ public struct OTLPGRPCService: RegistrableRPCService {
             let request = try await ServerRequest(stream: streamingRequest)
             let body = request.message
             do {
+                guard body.count <= maxRequestBytes else { throw IngestError.tooLarge(limit: maxRequestBytes) }
                 let response = try await budget.withReservation(of: body.count) {
                     let message = try OTLPPayloadEncoding.protobuf.decode(S.Request.self, from: body)
                     return try await handler.export(message)
