@@ -1,0 +1,92 @@
+import GRPCNIOTransportHTTP2
+import Hummingbird
+import KansokuAPI
+import KansokuIngest
+import KansokuModel
+import KansokuStorage
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// Assembles the whole server on the embedded engine: storage, the OTLP
+/// receivers on their ports, and the HTTP API port, run as one service group
+/// that drains requests and flushes storage on SIGTERM or SIGINT.
+public struct ServerApplication: Sendable {
+    public let configuration: ServerConfiguration
+    public let registry: PrometheusCollectorRegistry
+    public let logger: Logger
+
+    /// `registry` must be the one swift-metrics was bootstrapped with, so `/metrics` shows Kansoku's own metrics.
+    public init(configuration: ServerConfiguration, registry: PrometheusCollectorRegistry, logger: Logger) {
+        self.configuration = configuration
+        self.registry = registry
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let config = configuration
+        logger.info("opening storage", metadata: ["data_dir": "\(config.dataDirectory)"])
+        let opened = try EmbeddedStorage.open(
+            dataDirectory: config.dataDirectory,
+            walOptions: WALOptions(segmentSizeBytes: config.walSegmentBytes),
+            logger: logger)
+        for (signal, report) in opened.repairs where !report.isClean {
+            logger.warning("write-ahead log repaired on open", metadata: ["signal": "\(signal.rawValue)", "report": "\(report)"])
+        }
+        let storage = opened.storage
+        let sink = StorageSink(storage: storage)
+        let budget = InflightBudget(limitBytes: config.maxInflightBytes)
+        let readiness = Readiness(components: ["otlp-grpc", "otlp-http", "http"])
+
+        let grpc = GRPCServerService(
+            transport: HTTP2ServerTransport.Posix(
+                address: config.otlpGRPCAddress.isIPv6
+                    ? .ipv6(host: config.otlpGRPCAddress.host, port: config.otlpGRPCAddress.port)
+                    : .ipv4(host: config.otlpGRPCAddress.host, port: config.otlpGRPCAddress.port),
+                transportSecurity: .plaintext,
+                config: .defaults {
+                    $0.rpc.maxRequestPayloadSize = OTLPGRPCService.transportPayloadLimit(forMaxRequestBytes: config.maxRequestBytes)
+                    $0.compression.enabledAlgorithms = .all
+                }),
+            services: [OTLPGRPCService(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)],
+            readiness: readiness, component: "otlp-grpc")
+
+        let otlpRouter = Router()
+        OTLPHTTPReceiver(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)
+            .addRoutes(to: otlpRouter)
+        let otlpHTTP = Application(
+            router: otlpRouter,
+            configuration: .init(address: .hostname(config.otlpHTTPAddress.host, port: config.otlpHTTPAddress.port),
+                                 serverName: "kansoku"),
+            onServerRunning: { _ in readiness.markReady("otlp-http") },
+            logger: logger)
+
+        let apiRouter = Router()
+        OperationsRoutes(readiness: readiness, registry: registry).addRoutes(to: apiRouter)
+        DebugRoutes(storage: storage).addRoutes(to: apiRouter)
+        let api = Application(
+            router: apiRouter,
+            configuration: .init(address: .hostname(config.httpAddress.host, port: config.httpAddress.port),
+                                 serverName: "kansoku"),
+            onServerRunning: { _ in readiness.markReady("http") },
+            logger: logger)
+
+        logger.info("starting", metadata: [
+            "http": "\(config.httpAddress)", "otlp_grpc": "\(config.otlpGRPCAddress)", "otlp_http": "\(config.otlpHTTPAddress)",
+        ])
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: grpc), .init(service: otlpHTTP), .init(service: api)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            // Whatever stopped the group, what was acknowledged is already durable; close the logs cleanly anyway.
+            await storage.close()
+            throw error
+        }
+        await storage.close()
+        logger.info("stopped; storage flushed")
+    }
+}

@@ -1,0 +1,64 @@
+import Logging
+
+/// Everything `kansoku server` can be told. Values are resolved by
+/// ``ConfigurationLoader`` with the precedence flag > environment > YAML file > default.
+public struct ServerConfiguration: Sendable, Equatable {
+    public var dataDirectory = "./data"
+    public var httpAddress = ListenAddress(host: "0.0.0.0", port: 9494)
+    public var otlpGRPCAddress = ListenAddress(host: "0.0.0.0", port: 4317)
+    public var otlpHTTPAddress = ListenAddress(host: "0.0.0.0", port: 4318)
+    /// Largest OTLP request body, after decompression.
+    public var maxRequestBytes = 16 << 20
+    /// Request bytes that may be in flight (decoding or waiting on the WAL) before clients are told to retry.
+    public var maxInflightBytes = 256 << 20
+    /// Size at which a write-ahead log segment is closed and the next begun.
+    public var walSegmentBytes = 64 << 20
+    public var logLevel = Logger.Level.info
+
+    public init() {}
+}
+
+/// One setting: its YAML path, environment variable and flag, and how to apply a textual value.
+struct ConfigurationKey: Sendable {
+    let yamlPath: String
+    let environmentVariable: String
+    let flag: String
+    let apply: @Sendable (inout ServerConfiguration, String) throws(ConfigurationError) -> Void
+
+    /// Every setting, in the order the README documents them.
+    static let all: [ConfigurationKey] = [
+        .init(yamlPath: "data_dir", environmentVariable: "KANSOKU_DATA_DIR", flag: "--data-dir") { c, v throws(ConfigurationError) in
+            guard !v.isEmpty else { throw .invalidValue(key: "data_dir", value: v, reason: "must not be empty") }
+            c.dataDirectory = v
+        },
+        .init(yamlPath: "http.address", environmentVariable: "KANSOKU_HTTP_ADDRESS", flag: "--http-address") { c, v throws(ConfigurationError) in
+            c.httpAddress = try ListenAddress(parsing: v)
+        },
+        .init(yamlPath: "otlp.grpc_address", environmentVariable: "KANSOKU_OTLP_GRPC_ADDRESS", flag: "--otlp-grpc-address") { c, v throws(ConfigurationError) in
+            c.otlpGRPCAddress = try ListenAddress(parsing: v)
+        },
+        .init(yamlPath: "otlp.http_address", environmentVariable: "KANSOKU_OTLP_HTTP_ADDRESS", flag: "--otlp-http-address") { c, v throws(ConfigurationError) in
+            c.otlpHTTPAddress = try ListenAddress(parsing: v)
+        },
+        .init(yamlPath: "otlp.max_request_bytes", environmentVariable: "KANSOKU_MAX_REQUEST_BYTES", flag: "--max-request-bytes") { c, v throws(ConfigurationError) in
+            c.maxRequestBytes = try positiveInt(v, key: "otlp.max_request_bytes")
+        },
+        .init(yamlPath: "otlp.max_inflight_bytes", environmentVariable: "KANSOKU_MAX_INFLIGHT_BYTES", flag: "--max-inflight-bytes") { c, v throws(ConfigurationError) in
+            c.maxInflightBytes = try positiveInt(v, key: "otlp.max_inflight_bytes")
+        },
+        .init(yamlPath: "wal.segment_bytes", environmentVariable: "KANSOKU_WAL_SEGMENT_BYTES", flag: "--wal-segment-bytes") { c, v throws(ConfigurationError) in
+            c.walSegmentBytes = try positiveInt(v, key: "wal.segment_bytes")
+        },
+        .init(yamlPath: "log_level", environmentVariable: "KANSOKU_LOG_LEVEL", flag: "--log-level") { c, v throws(ConfigurationError) in
+            guard let level = Logger.Level(rawValue: v.lowercased()) else {
+                throw .invalidValue(key: "log_level", value: v, reason: "use trace, debug, info, notice, warning, error or critical")
+            }
+            c.logLevel = level
+        },
+    ]
+
+    private static func positiveInt(_ text: String, key: String) throws(ConfigurationError) -> Int {
+        guard let value = Int(text), value > 0 else { throw .invalidValue(key: key, value: text, reason: "must be a positive integer") }
+        return value
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import KansokuServer
+import Logging
+import Metrics
+import Prometheus
+
+@main
+struct Kansoku: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kansoku",
+        abstract: "Metrics, logs and traces in one self-hosted server.",
+        version: KansokuVersion.current,
+        subcommands: [Server.self])
+}
+
+extension Kansoku {
+    struct Server: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the server on the embedded storage engine.",
+            discussion: "Settings come from flags, then KANSOKU_* environment variables, then the YAML file given with --config, then defaults.")
+
+        @Option(help: "YAML configuration file (env KANSOKU_CONFIG).")
+        var config: String?
+        @Option(help: "Data directory (env KANSOKU_DATA_DIR; default ./data).")
+        var dataDir: String?
+        @Option(help: "HTTP API, UI and operations address (env KANSOKU_HTTP_ADDRESS; default 0.0.0.0:9494).")
+        var httpAddress: String?
+        @Option(help: "OTLP/gRPC address (env KANSOKU_OTLP_GRPC_ADDRESS; default 0.0.0.0:4317).")
+        var otlpGrpcAddress: String?
+        @Option(help: "OTLP/HTTP address (env KANSOKU_OTLP_HTTP_ADDRESS; default 0.0.0.0:4318).")
+        var otlpHttpAddress: String?
+        @Option(help: "Largest OTLP request body in bytes, after decompression (env KANSOKU_MAX_REQUEST_BYTES; default 16777216).")
+        var maxRequestBytes: String?
+        @Option(help: "Request bytes in flight before clients are told to retry (env KANSOKU_MAX_INFLIGHT_BYTES; default 268435456).")
+        var maxInflightBytes: String?
+        @Option(help: "Write-ahead log segment size in bytes (env KANSOKU_WAL_SEGMENT_BYTES; default 67108864).")
+        var walSegmentBytes: String?
+        @Option(help: "trace, debug, info, notice, warning, error or critical (env KANSOKU_LOG_LEVEL; default info).")
+        var logLevel: String?
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            let flags: [String: String?] = [
+                "--data-dir": dataDir, "--http-address": httpAddress,
+                "--otlp-grpc-address": otlpGrpcAddress, "--otlp-http-address": otlpHttpAddress,
+                "--max-request-bytes": maxRequestBytes, "--max-inflight-bytes": maxInflightBytes,
+                "--wal-segment-bytes": walSegmentBytes, "--log-level": logLevel,
+            ]
+            let resolved: ServerConfiguration
+            do {
+                resolved = try ConfigurationLoader.load(
+                    file: config ?? environment["KANSOKU_CONFIG"], environment: environment,
+                    flags: flags.compactMapValues { $0 })
+            } catch {
+                throw ValidationError(error.description)
+            }
+
+            let level = resolved.logLevel
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+            let server = ServerApplication(configuration: resolved, registry: registry, logger: Logger(label: "kansoku"))
+            try await server.run()
+        }
+    }
+}
