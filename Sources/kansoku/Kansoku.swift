@@ -63,7 +63,14 @@ extension Kansoku {
                 return handler
             }
             let registry = PrometheusCollectorRegistry()
-            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            var factory = PrometheusMetricsFactory(registry: registry)
+            // fsync latency lives between tens of microseconds and a few milliseconds; the default buckets start at 5 ms.
+            factory.durationHistogramBuckets["kansoku_wal_fsync_duration_seconds"] = [
+                .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+                .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+                .milliseconds(100), .milliseconds(250), .seconds(1),
+            ]
+            MetricsSystem.bootstrap(factory)
 
             let server = ServerApplication(configuration: resolved, registry: registry, logger: Logger(label: "kansoku"))
             try await server.run()
