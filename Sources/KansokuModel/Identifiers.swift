@@ -14,13 +14,18 @@ public struct TraceID: Sendable, Hashable, Comparable {
     public var isZero: Bool { high == 0 && low == 0 }
 
     /// Builds an id from exactly 16 bytes; nil for any other length.
-    public init?(bytes: some Collection<UInt8>) {
+    @inlinable
+    public init?(bytes: UnsafeRawBufferPointer) {
         guard bytes.count == 16 else { return nil }
-        var high: UInt64 = 0, low: UInt64 = 0
-        for (i, b) in bytes.enumerated() {
-            if i < 8 { high = high << 8 | UInt64(b) } else { low = low << 8 | UInt64(b) }
-        }
-        self.init(high: high, low: low)
+        self.init(high: UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
+                  low: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+    }
+
+    /// Builds an id from exactly 16 bytes; nil for any other length.
+    @inlinable
+    public init?(bytes: [UInt8]) {
+        guard let id = bytes.withUnsafeBytes({ TraceID(bytes: $0) }) else { return nil }
+        self = id
     }
 
     /// Parses 32 hex digits (either case); nil otherwise.
@@ -49,9 +54,17 @@ public struct SpanID: Sendable, Hashable, Comparable {
     public var isZero: Bool { value == 0 }
 
     /// Builds an id from exactly 8 bytes; nil for any other length.
-    public init?(bytes: some Collection<UInt8>) {
+    @inlinable
+    public init?(bytes: UnsafeRawBufferPointer) {
         guard bytes.count == 8 else { return nil }
-        self.init(bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        self.init(UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)))
+    }
+
+    /// Builds an id from exactly 8 bytes; nil for any other length.
+    @inlinable
+    public init?(bytes: [UInt8]) {
+        guard let id = bytes.withUnsafeBytes({ SpanID(bytes: $0) }) else { return nil }
+        self = id
     }
 
     /// Parses 16 hex digits (either case); nil otherwise.

@@ -5,7 +5,7 @@ import Testing
 @testable import KansokuIngest
 
 @Suite struct OTLPConversionTests {
-    @Test func spanEndingBeforeItStartsIsRejected() {
+    @Test func spanEndingBeforeItStartsIsRejected() throws {
         var span = Opentelemetry_Proto_Trace_V1_Span()
         span.traceID = Data(repeating: 1, count: 16)
         span.spanID = Data(repeating: 2, count: 8)
@@ -13,13 +13,13 @@ import Testing
         span.endTimeUnixNano = 100
         var request = OTLPTraces.Request()
         request.resourceSpans = [.with { $0.scopeSpans = [.with { $0.spans = [span] }] }]
-        let outcome = OTLPTraces.convert(request)
+        let outcome = try OTLPTraces.decode(request.serializedBytes(), encoding: .protobuf)
         #expect(outcome.rejected == 1)
         #expect(outcome.batch.isEmpty)
         #expect(outcome.errorMessage.contains("before start_time_unix_nano"))
     }
 
-    @Test func logRecordWithoutTraceIsKeptAndBadSpanIDIsRejected() {
+    @Test func logRecordWithoutTraceIsKeptAndBadSpanIDIsRejected() throws {
         var good = Opentelemetry_Proto_Logs_V1_LogRecord()
         good.body = .with { $0.stringValue = "hello" }
         good.severityNumber = .error
@@ -27,7 +27,7 @@ import Testing
         bad.spanID = Data([1, 2, 3])
         var request = OTLPLogs.Request()
         request.resourceLogs = [.with { $0.scopeLogs = [.with { $0.logRecords = [good, bad] }] }]
-        let outcome = OTLPLogs.convert(request)
+        let outcome = try OTLPLogs.decode(request.serializedBytes(), encoding: .protobuf)
         #expect(outcome.rejected == 1)
         let kept = outcome.batch.resources.first?.scopes.first?.items
         #expect(kept?.count == 1)
@@ -36,7 +36,7 @@ import Testing
         #expect(kept?.first?.traceID == .zero)
     }
 
-    @Test func histogramWithMismatchedBucketsRejectsThatPoint() {
+    @Test func histogramWithMismatchedBucketsRejectsThatPoint() throws {
         var ok = Opentelemetry_Proto_Metrics_V1_HistogramDataPoint()
         ok.explicitBounds = [1, 5]
         ok.bucketCounts = [1, 2, 3]
@@ -49,7 +49,7 @@ import Testing
         metric.histogram = .with { $0.dataPoints = [ok, broken]; $0.aggregationTemporality = .cumulative }
         var request = OTLPMetrics.Request()
         request.resourceMetrics = [.with { $0.scopeMetrics = [.with { $0.metrics = [metric] }] }]
-        let outcome = OTLPMetrics.convert(request)
+        let outcome = try OTLPMetrics.decode(request.serializedBytes(), encoding: .protobuf)
         #expect(outcome.rejected == 1)
         #expect(outcome.batch.dataPointCount == 1)
         guard case .histogram(let data)? = outcome.batch.resources.first?.scopes.first?.items.first?.data else {
@@ -61,12 +61,12 @@ import Testing
         #expect(data.points.first?.min == nil)
     }
 
-    @Test func unnamedMetricIsRejectedWithItsPoints() {
+    @Test func unnamedMetricIsRejectedWithItsPoints() throws {
         var metric = Opentelemetry_Proto_Metrics_V1_Metric()
         metric.gauge = .with { $0.dataPoints = [.with { $0.asDouble = 1 }, .with { $0.asInt = 2 }] }
         var request = OTLPMetrics.Request()
         request.resourceMetrics = [.with { $0.scopeMetrics = [.with { $0.metrics = [metric] }] }]
-        let outcome = OTLPMetrics.convert(request)
+        let outcome = try OTLPMetrics.decode(request.serializedBytes(), encoding: .protobuf)
         #expect(outcome.rejected == 2)
         #expect(outcome.errorMessage.contains("name is empty"))
     }

@@ -24,8 +24,7 @@ import Testing
     """
 
     @Test func hexIDsInt64StringsAndEnumIntegers() throws {
-        let request = try OTLPPayloadEncoding.json.decode(OTLPTraces.Request.self, from: Array(tracesJSON.utf8))
-        let outcome = OTLPTraces.convert(request)
+        let outcome = try OTLPTraces.decode(Array(tracesJSON.utf8), encoding: .json)
         #expect(outcome.rejected == 0)
         let resource = try #require(outcome.batch.resources.first)
         #expect(resource.resource.serviceName == "checkout")
@@ -53,8 +52,7 @@ import Testing
         {"resource_spans":[{"scope_spans":[{"spans":[{"trace_id":"0102030405060708090a0b0c0d0e0f10",
           "span_id":"0102030405060708","name":"x","start_time_unix_nano":"1","end_time_unix_nano":"2"}]}]}]}
         """
-        let request = try OTLPPayloadEncoding.json.decode(OTLPTraces.Request.self, from: Array(json.utf8))
-        let span = try #require(OTLPTraces.convert(request).batch.resources.first?.scopes.first?.items.first)
+        let span = try #require(OTLPTraces.decode(Array(json.utf8), encoding: .json).batch.resources.first?.scopes.first?.items.first)
         #expect(span.traceID.hex == "0102030405060708090a0b0c0d0e0f10")
     }
 
@@ -74,8 +72,7 @@ import Testing
           {"traceId":"0102030405","spanId":"0102030405060708","name":"bad"},
           {"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"good"}]}]}]}
         """
-        let request = try OTLPPayloadEncoding.json.decode(OTLPTraces.Request.self, from: Array(json.utf8))
-        let outcome = OTLPTraces.convert(request)
+        let outcome = try OTLPTraces.decode(Array(json.utf8), encoding: .json)
         #expect(outcome.rejected == 1)
         #expect(outcome.errorMessage.contains("trace_id has 5 bytes"))
         #expect(outcome.batch.resources.first?.scopes.first?.items.map(\.name) == ["good"])

@@ -51,8 +51,7 @@ public struct OTLPGRPCService: RegistrableRPCService {
             do {
                 guard body.count <= maxRequestBytes else { throw IngestError.tooLarge(limit: maxRequestBytes) }
                 let response = try await budget.withReservation(of: body.count) {
-                    let message = try OTLPPayloadEncoding.protobuf.decode(S.Request.self, from: body)
-                    return try await handler.export(message)
+                    try await handler.export(body, encoding: .protobuf)
                 }
                 return StreamingServerResponse(single: ServerResponse(message: response))
             } catch let error as IngestError {

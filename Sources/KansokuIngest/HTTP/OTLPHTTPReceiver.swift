@@ -43,8 +43,7 @@ public struct OTLPHTTPReceiver: Sendable {
             let gzipped = try Self.isGzip(request.headers[.contentEncoding])
             let body = try await readBody(request, gzipped: gzipped)
             let response = try await reserve(bytes: body.count) { () throws(IngestError) in
-                let message = try encoding.decode(S.Request.self, from: body)
-                return try await handler.export(message)
+                try await handler.export(body, encoding: encoding)
             }
             return Self.message(response, status: .ok, encoding: encoding)
         } catch {

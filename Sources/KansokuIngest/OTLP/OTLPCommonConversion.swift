@@ -43,29 +43,38 @@ enum OTLPCommon {
     }
 
     /// A required trace id: exactly 16 bytes and not all zero.
-    static func requiredTraceID(_ data: Data, field: String) -> Result<TraceID, IDError> {
-        guard let id = TraceID(bytes: data) else { return .failure(IDError(field: field, bytes: data, expected: 16)) }
-        guard !id.isZero else { return .failure(IDError(field: field, bytes: data, expected: 16)) }
+    static func requiredTraceID(_ bytes: UnsafeRawBufferPointer, field: String) -> Result<TraceID, IDError> {
+        guard let id = TraceID(bytes: bytes), !id.isZero else { return .failure(IDError(field: field, bytes: bytes, expected: 16)) }
         return .success(id)
     }
 
     /// A required span id: exactly 8 bytes and not all zero.
-    static func requiredSpanID(_ data: Data, field: String) -> Result<SpanID, IDError> {
-        guard let id = SpanID(bytes: data), !id.isZero else { return .failure(IDError(field: field, bytes: data, expected: 8)) }
+    static func requiredSpanID(_ bytes: UnsafeRawBufferPointer, field: String) -> Result<SpanID, IDError> {
+        guard let id = SpanID(bytes: bytes), !id.isZero else { return .failure(IDError(field: field, bytes: bytes, expected: 8)) }
         return .success(id)
     }
 
     /// An optional trace id: empty means none, otherwise exactly 16 bytes.
     static func optionalTraceID(_ data: Data, field: String) -> Result<TraceID, IDError> {
-        if data.isEmpty { return .success(.zero) }
-        guard let id = TraceID(bytes: data) else { return .failure(IDError(field: field, bytes: data, expected: 16)) }
-        return .success(id)
+        data.withUnsafeBytes { optionalTraceID($0, field: field) }
     }
 
     /// An optional span id: empty means none, otherwise exactly 8 bytes.
     static func optionalSpanID(_ data: Data, field: String) -> Result<SpanID, IDError> {
-        if data.isEmpty { return .success(.zero) }
-        guard let id = SpanID(bytes: data) else { return .failure(IDError(field: field, bytes: data, expected: 8)) }
+        data.withUnsafeBytes { optionalSpanID($0, field: field) }
+    }
+
+    /// An optional trace id: empty means none, otherwise exactly 16 bytes.
+    static func optionalTraceID(_ bytes: UnsafeRawBufferPointer, field: String) -> Result<TraceID, IDError> {
+        if bytes.isEmpty { return .success(.zero) }
+        guard let id = TraceID(bytes: bytes) else { return .failure(IDError(field: field, bytes: bytes, expected: 16)) }
+        return .success(id)
+    }
+
+    /// An optional span id: empty means none, otherwise exactly 8 bytes.
+    static func optionalSpanID(_ bytes: UnsafeRawBufferPointer, field: String) -> Result<SpanID, IDError> {
+        if bytes.isEmpty { return .success(.zero) }
+        guard let id = SpanID(bytes: bytes) else { return .failure(IDError(field: field, bytes: bytes, expected: 8)) }
         return .success(id)
     }
 }
@@ -73,11 +82,17 @@ enum OTLPCommon {
 /// An id of the wrong length (or all zero where an id is required).
 struct IDError: Error, CustomStringConvertible {
     var field: String
-    var bytes: Data
+    var bytes: [UInt8]
     var expected: Int
 
+    init(field: String, bytes: UnsafeRawBufferPointer, expected: Int) {
+        self.field = field
+        self.bytes = Array(bytes.prefix(32))
+        self.expected = expected
+    }
+
     var description: String {
-        let hex = bytes.prefix(32).map { String(format: "%02x", $0) }.joined()
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
         if bytes.count == expected { return "\(field) \(hex) is all zero" }
         return "\(field) has \(bytes.count) bytes (\"\(hex)\"), want \(expected)"
     }

@@ -15,8 +15,9 @@ struct OTLPExportHandler<S: OTLPExportSignal>: Sendable {
         self.logger = logger
     }
 
-    func export(_ request: S.Request) async throws(IngestError) -> S.Response {
-        let outcome = S.convert(request)
+    /// Decodes `body` and hands the valid items to the sink.
+    func export(_ body: [UInt8], encoding: OTLPPayloadEncoding) async throws(IngestError) -> S.Response {
+        let outcome = try S.decode(body, encoding: encoding)
         metrics.record(rejected: outcome.rejected)
         if outcome.rejected > 0 {
             logger.debug("rejected items in export", metadata: [

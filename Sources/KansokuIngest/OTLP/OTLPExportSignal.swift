@@ -12,7 +12,8 @@ protocol OTLPExportSignal: SendableMetatype {
     static var signal: Signal { get }
     /// The gRPC service, e.g. `opentelemetry.proto.collector.trace.v1.TraceService`.
     static var grpcService: String { get }
-    static func convert(_ request: Request) -> ConversionOutcome<Item>
+    /// Decodes an export request body into the model, rejecting invalid items one by one.
+    static func decode(_ body: [UInt8], encoding: OTLPPayloadEncoding) throws(IngestError) -> ConversionOutcome<Item>
     /// Items counted for metrics and partial success: spans, log records or data points.
     static func count(_ batch: TelemetryBatch<Item>) -> Int
     static func deliver(_ batch: TelemetryBatch<Item>, to sink: any TelemetrySink) async throws
@@ -25,7 +26,10 @@ enum OTLPTraces: OTLPExportSignal {
 
     static var signal: Signal { .traces }
     static var grpcService: String { "opentelemetry.proto.collector.trace.v1.TraceService" }
-    static func convert(_ request: Request) -> ConversionOutcome<Span> { OTLPTraceConversion.convert(request) }
+    /// Protobuf goes straight to the model; JSON is first mapped to protobuf so there is one set of rules.
+    static func decode(_ body: [UInt8], encoding: OTLPPayloadEncoding) throws(IngestError) -> ConversionOutcome<Span> {
+        try OTLPSpanWireDecoder.decode(encoding.protobufBytes(Request.self, from: body))
+    }
     static func count(_ batch: SpanBatch) -> Int { batch.itemCount }
     static func deliver(_ batch: SpanBatch, to sink: any TelemetrySink) async throws { try await sink.accept(batch) }
 
@@ -45,7 +49,9 @@ enum OTLPLogs: OTLPExportSignal {
 
     static var signal: Signal { .logs }
     static var grpcService: String { "opentelemetry.proto.collector.logs.v1.LogsService" }
-    static func convert(_ request: Request) -> ConversionOutcome<LogRecord> { OTLPLogConversion.convert(request) }
+    static func decode(_ body: [UInt8], encoding: OTLPPayloadEncoding) throws(IngestError) -> ConversionOutcome<LogRecord> {
+        try OTLPLogWireDecoder.decode(encoding.protobufBytes(Request.self, from: body))
+    }
     static func count(_ batch: LogBatch) -> Int { batch.itemCount }
     static func deliver(_ batch: LogBatch, to sink: any TelemetrySink) async throws { try await sink.accept(batch) }
 
@@ -65,7 +71,10 @@ enum OTLPMetrics: OTLPExportSignal {
 
     static var signal: Signal { .metrics }
     static var grpcService: String { "opentelemetry.proto.collector.metrics.v1.MetricsService" }
-    static func convert(_ request: Request) -> ConversionOutcome<Metric> { OTLPMetricConversion.convert(request) }
+    /// Metrics arrive in far fewer, smaller requests than spans and logs: the generated decoder is fast enough.
+    static func decode(_ body: [UInt8], encoding: OTLPPayloadEncoding) throws(IngestError) -> ConversionOutcome<Metric> {
+        OTLPMetricConversion.convert(try encoding.decode(Request.self, from: body))
+    }
     static func count(_ batch: MetricBatch) -> Int { batch.dataPointCount }
     static func deliver(_ batch: MetricBatch, to sink: any TelemetrySink) async throws { try await sink.accept(batch) }
 

@@ -8,12 +8,15 @@ enum OTLPMetricConversion {
 
     static func convert(_ request: Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest) -> ConversionOutcome<Metric> {
         var outcome = ConversionOutcome<Metric>()
-        for (r, resourceMetrics) in request.resourceMetrics.enumerated() {
+        for r in request.resourceMetrics.indices {
+            let resourceMetrics = request.resourceMetrics[r]
             var scopes = [ScopedItems<Metric>]()
-            for (s, scopeMetrics) in resourceMetrics.scopeMetrics.enumerated() {
+            for s in resourceMetrics.scopeMetrics.indices {
+                let scopeMetrics = resourceMetrics.scopeMetrics[s]
                 var metrics = [Metric]()
                 metrics.reserveCapacity(scopeMetrics.metrics.count)
-                for (i, wire) in scopeMetrics.metrics.enumerated() {
+                for i in scopeMetrics.metrics.indices {
+                    let wire = scopeMetrics.metrics[i]
                     let path = "resource_metrics[\(r)].scope_metrics[\(s)].metrics[\(i)] (\"\(wire.name)\")"
                     if let metric = metric(wire, path: path, outcome: &outcome) { metrics.append(metric) }
                 }
@@ -65,7 +68,8 @@ enum OTLPMetricConversion {
     ) -> [Point] {
         var kept = [Point]()
         kept.reserveCapacity(points.count)
-        for (index, wire) in points.enumerated() {
+        for index in points.indices {
+            let wire = points[index]
             switch convert(wire) {
             case .success(let point): kept.append(point)
             case .failure(let error): outcome.reject(1, "\(path).data_points[\(index)]: \(error)")
@@ -92,7 +96,8 @@ enum OTLPMetricConversion {
     ) -> Result<DataPointHeader, PointError> {
         var converted = [Exemplar]()
         converted.reserveCapacity(exemplars.count)
-        for (index, wire) in exemplars.enumerated() {
+        for index in exemplars.indices {
+            let wire = exemplars[index]
             let traceID: TraceID, spanID: SpanID
             switch (OTLPCommon.optionalTraceID(wire.traceID, field: "exemplars[\(index)].trace_id"),
                     OTLPCommon.optionalSpanID(wire.spanID, field: "exemplars[\(index)].span_id")) {

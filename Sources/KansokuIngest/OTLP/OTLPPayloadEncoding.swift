@@ -44,6 +44,21 @@ public enum OTLPPayloadEncoding: Sendable {
         }
     }
 
+    /// The body as protobuf wire bytes: as is for protobuf, re-encoded for JSON.
+    func protobufBytes<Message: SwiftProtobuf.Message>(_ type: Message.Type, from body: [UInt8]) throws(IngestError) -> [UInt8] {
+        switch self {
+        case .protobuf:
+            return body
+        case .json:
+            let message = try decode(type, from: body)
+            do {
+                return try message.serializedBytes()
+            } catch {
+                throw .malformed("OTLP/JSON for \(Message.protoMessageName) cannot be represented as protobuf: \(error)")
+            }
+        }
+    }
+
     func encode(_ message: some SwiftProtobuf.Message) throws -> [UInt8] {
         switch self {
         case .protobuf: try message.serializedBytes()
