@@ -108,7 +108,14 @@ public struct OTLPHTTPReceiver: Sendable {
     }
 
     private static func message(_ message: some SwiftProtobuf.Message, status: HTTPResponse.Status, encoding: OTLPPayloadEncoding) -> Response {
-        let body = (try? encoding.encode(message)) ?? []
+        let body: [UInt8]
+        do {
+            body = try encoding.encode(message)
+        } catch {
+            // Only reachable through a bug in the generated code: say so rather than send an empty 200.
+            return Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: "could not encode the response: \(error)")))
+        }
         return Response(status: status, headers: [.contentType: encoding.contentType],
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
