@@ -14,13 +14,13 @@ public final class InflightBudget: Sendable {
     /// Reserves `bytes`, runs `body`, and releases them; throws `.overloaded`
     /// without running `body` when the budget is spent. A request larger than
     /// the whole budget is still let through when nothing else is in flight.
-    public func withReservation<T>(of bytes: Int, _ body: () async throws -> T) async throws -> T {
+    public func withReservation<T>(of bytes: Int, _ body: () async throws(IngestError) -> T) async throws(IngestError) -> T {
         let granted = used.withLock { current in
             guard current == 0 || current + bytes <= limitBytes else { return false }
             current += bytes
             return true
         }
-        guard granted else { throw IngestError.overloaded(retryAfterSeconds: 1) }
+        guard granted else { throw .overloaded(retryAfterSeconds: 1) }
         defer { used.withLock { $0 -= bytes } }
         return try await body()
     }

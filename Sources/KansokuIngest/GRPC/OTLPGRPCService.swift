@@ -48,13 +48,13 @@ public struct OTLPGRPCService: RegistrableRPCService {
         ) { streamingRequest, _ in
             let request = try await ServerRequest(stream: streamingRequest)
             let body = request.message
-            do {
-                guard body.count <= maxRequestBytes else { throw IngestError.tooLarge(limit: maxRequestBytes) }
-                let response = try await budget.withReservation(of: body.count) {
+            do throws(IngestError) {
+                guard body.count <= maxRequestBytes else { throw .tooLarge(limit: maxRequestBytes) }
+                let response = try await budget.withReservation(of: body.count) { () throws(IngestError) in
                     try await handler.export(body, encoding: .protobuf)
                 }
                 return StreamingServerResponse(single: ServerResponse(message: response))
-            } catch let error as IngestError {
+            } catch {
                 handler.record(error)
                 return StreamingServerResponse(single: ServerResponse(error: Self.rpcError(error)))
             }

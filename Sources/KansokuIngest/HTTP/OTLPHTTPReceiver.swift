@@ -40,53 +40,14 @@ public struct OTLPHTTPReceiver: Sendable {
         var encoding = OTLPPayloadEncoding.protobuf
         do throws(IngestError) {
             encoding = try OTLPPayloadEncoding(contentType: request.headers[.contentType] ?? "")
-            let gzipped = try Self.isGzip(request.headers[.contentEncoding])
-            let body = try await readBody(request, gzipped: gzipped)
-            let response = try await reserve(bytes: body.count) { () throws(IngestError) in
+            let body = try await HTTPBodyReader(maxBytes: maxRequestBytes).read(request)
+            let response = try await budget.withReservation(of: body.count) { () throws(IngestError) in
                 try await handler.export(body, encoding: encoding)
             }
             return Self.message(response, status: .ok, encoding: encoding)
         } catch {
             handler.record(error)
             return errorResponse(error, encoding: encoding)
-        }
-    }
-
-    private static func isGzip(_ contentEncoding: String?) throws(IngestError) -> Bool {
-        switch contentEncoding?.lowercased().trimmingCharacters(in: .whitespaces) {
-        case nil, "", "identity": false
-        case "gzip", "x-gzip": true
-        case let other?: throw .malformed("unsupported Content-Encoding \"\(other)\": use gzip or none")
-        }
-    }
-
-    /// Reads the body, refusing it as soon as it passes the limit rather than after buffering it all.
-    private func readBody(_ request: Request, gzipped: Bool) async throws(IngestError) -> [UInt8] {
-        var bytes = [UInt8]()
-        if let length = request.headers[.contentLength].flatMap(Int.init) {
-            guard length <= maxRequestBytes else { throw .tooLarge(limit: maxRequestBytes) }
-            bytes.reserveCapacity(length)
-        }
-        do {
-            for try await buffer in request.body {
-                guard bytes.count + buffer.readableBytes <= maxRequestBytes else { throw IngestError.tooLarge(limit: maxRequestBytes) }
-                buffer.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
-            }
-        } catch let error as IngestError {
-            throw error
-        } catch {
-            throw .malformed("could not read the request body: \(error)")
-        }
-        return gzipped ? try GzipDecompressor.decompress(bytes, limit: maxRequestBytes) : bytes
-    }
-
-    private func reserve<T>(bytes: Int, _ body: () async throws(IngestError) -> T) async throws(IngestError) -> T {
-        do {
-            return try await budget.withReservation(of: bytes) { try await body() }
-        } catch let error as IngestError {
-            throw error
-        } catch {
-            throw .storageUnavailable("\(error)")
         }
     }
 
