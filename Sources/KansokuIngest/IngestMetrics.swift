@@ -5,6 +5,7 @@ import Metrics
 public enum IngestProtocol: String, Sendable {
     case otlpGRPC = "otlp_grpc"
     case otlpHTTP = "otlp_http"
+    case zipkinHTTP = "zipkin_http"
 }
 
 /// Counters of what each receiver accepted and rejected, per signal and protocol.

@@ -25,6 +25,15 @@ public enum IngestError: Error, Sendable, CustomStringConvertible {
     /// Storage failed to make the batch durable (HTTP 503, gRPC UNAVAILABLE).
     case storageUnavailable(String)
 
+    /// Seconds a client should wait before retrying, for the errors that are worth a retry.
+    public var retryAfterSeconds: Int? {
+        switch self {
+        case .overloaded(let seconds): seconds
+        case .storageUnavailable: 1
+        case .malformed, .tooLarge, .unsupportedContentType: nil
+        }
+    }
+
     public var description: String {
         switch self {
         case .malformed(let why): "malformed request: \(why)"

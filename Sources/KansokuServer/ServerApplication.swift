@@ -64,6 +64,9 @@ public struct ServerApplication: Sendable {
         let apiRouter = Router()
         OperationsRoutes(readiness: readiness, registry: registry).addRoutes(to: apiRouter)
         DebugRoutes(storage: storage).addRoutes(to: apiRouter)
+        // Zipkin serves ingest and queries on one port; so does Kansoku's API port.
+        ZipkinHTTPReceiver(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)
+            .addRoutes(to: apiRouter)
         let api = Application(
             router: apiRouter,
             configuration: .init(address: .hostname(config.httpAddress.host, port: config.httpAddress.port),

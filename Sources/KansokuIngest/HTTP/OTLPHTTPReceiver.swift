@@ -63,8 +63,7 @@ public struct OTLPHTTPReceiver: Sendable {
         rpcStatus.code = grpcCode
         rpcStatus.message = error.description
         var response = Self.message(rpcStatus, status: status, encoding: encoding)
-        if case .overloaded(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
-        if case .storageUnavailable = error { response.headers[.retryAfter] = "1" }
+        if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
         return response
     }
 
