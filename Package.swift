@@ -32,6 +32,12 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
 
+        .systemLibrary(
+            name: "CSnappy",
+            path: "Sources/CSnappy",
+            providers: [.apt(["libsnappy-dev"])]
+        ),
+
         // MARK: Model — Kansoku's own types for spans, log records and metric points.
         .target(name: "KansokuModel"),
 
@@ -45,7 +51,7 @@ let package = Package(
         .target(
             name: "KansokuIngest",
             dependencies: [
-                "KansokuModel", "KansokuWire", "CZlib",
+                "KansokuModel", "KansokuWire", "CZlib", "CSnappy",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
