@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // MARK: System libraries (Debian -dev packages, installed by scripts/setup)
@@ -58,6 +59,7 @@ let package = Package(
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -72,6 +74,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+
+        // MARK: Query — PromQL and LogQL (parsers so far; evaluation comes with the stores).
+        .target(name: "KansokuQuery"),
 
         // MARK: API — the HTTP port serving operations and read endpoints.
         .target(
@@ -119,6 +124,7 @@ let package = Package(
             dependencies: ["KansokuIngest", "KansokuModel", "KansokuWire",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        .testTarget(name: "KansokuQueryTests", dependencies: ["KansokuQuery"]),
         .testTarget(name: "KansokuAPITests", dependencies: ["KansokuAPI", "KansokuModel"]),
         .testTarget(name: "KansokuServerTests", dependencies: ["KansokuServer"]),
     ],
