@@ -357,12 +357,12 @@ extension SpanBatch {
     }
 
     @Test func jsonStringsDecodeEscapes() throws {
-        let value = try ZipkinJSONParser.parse(Array(#"["a\"b\\c\/d\n\u00e9\ud83d\ude00", "日本"]"#.utf8))
+        let value = try JSONParser.parse(Array(#"["a\"b\\c\/d\n\u00e9\ud83d\ude00", "日本"]"#.utf8))
         #expect(value == .array([.string("a\"b\\c/d\né😀"), .string("日本")]))
-        #expect(throws: ZipkinJSONParser.Failure.self) { try ZipkinJSONParser.parse(Array(#"["\ud83d"]"#.utf8)) }
-        #expect(throws: ZipkinJSONParser.Failure.self) { try ZipkinJSONParser.parse([0x5B, 0x22, 0xFF, 0x22, 0x5D]) }
-        #expect(throws: ZipkinJSONParser.Failure.self) { try ZipkinJSONParser.parse(Array("[01]".utf8)) }
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(#"["\ud83d"]"#.utf8)) }
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse([0x5B, 0x22, 0xFF, 0x22, 0x5D]) }
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array("[01]".utf8)) }
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
-        #expect(throws: ZipkinJSONParser.Failure.self) { try ZipkinJSONParser.parse(Array(deep.utf8)) }
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(deep.utf8)) }
     }
 }

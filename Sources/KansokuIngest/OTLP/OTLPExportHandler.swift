@@ -25,13 +25,8 @@ struct OTLPExportHandler<S: OTLPExportSignal>: Sendable {
             ])
         }
         if !outcome.batch.isEmpty {
-            do {
+            try await IngestError.storing("otlp \(S.signal.rawValue)", logger: logger) {
                 try await S.deliver(outcome.batch, to: sink)
-            } catch let error as IngestError {
-                throw error
-            } catch {
-                logger.error("storage failed to persist a batch", metadata: ["signal": "\(S.signal.rawValue)", "error": "\(error)"])
-                throw .storageUnavailable("\(error)")
             }
             metrics.record(accepted: S.count(outcome.batch))
         }

@@ -60,9 +60,9 @@ enum ZipkinEncodedParts {
     /// booleans; other values are skipped, as in the Collector. Keys are sorted,
     /// the Collector's map having no order.
     private static func attributes(json: String) throws(Failure) -> [Attribute] {
-        let parsed: ZipkinJSONValue
+        let parsed: JSONValue
         do {
-            parsed = try ZipkinJSONParser.parse(Array(json.utf8))
+            parsed = try JSONParser.parse(Array(json.utf8))
         } catch {
             throw Failure(message: "attributes are not JSON: \(error.description)")
         }

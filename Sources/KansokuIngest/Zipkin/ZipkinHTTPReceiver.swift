@@ -34,31 +34,23 @@ public struct ZipkinHTTPReceiver: Sendable {
             let body = try await HTTPBodyReader(maxBytes: maxRequestBytes).read(request)
             let outcome = try await budget.withReservation(of: body.count) { () throws(IngestError) in
                 let outcome = try ZipkinV2JSONDecoder.decode(body)
-                if !outcome.batch.isEmpty { try await store(outcome.batch) }
+                if !outcome.batch.isEmpty {
+                    try await IngestError.storing("zipkin spans", logger: logger) { try await sink.accept(outcome.batch) }
+                }
                 return outcome
             }
             metrics.record(accepted: outcome.batch.itemCount)
             metrics.record(rejected: outcome.rejected)
             guard outcome.rejected == 0 else {
                 // Zipkin has no partial success: say plainly what was kept and what was not.
-                return Self.text("stored \(outcome.batch.itemCount) spans, rejected \(outcome.rejected): \(outcome.errorMessage)\n",
-                                 status: .badRequest)
+                return IngestHTTPResponses.text(
+                    "stored \(outcome.batch.itemCount) spans, rejected \(outcome.rejected): \(outcome.errorMessage)\n",
+                    status: .badRequest)
             }
             return Response(status: .accepted)
         } catch {
             metrics.record(error)
-            return Self.text(error.description + "\n", status: Self.status(for: error), retryAfter: error.retryAfterSeconds)
-        }
-    }
-
-    private func store(_ batch: SpanBatch) async throws(IngestError) {
-        do {
-            try await sink.accept(batch)
-        } catch let error as IngestError {
-            throw error
-        } catch {
-            logger.error("storage failed to persist a Zipkin batch", metadata: ["error": "\(error)"])
-            throw .storageUnavailable("\(error)")
+            return IngestHTTPResponses.text(for: error)
         }
     }
 
@@ -72,22 +64,5 @@ public struct ZipkinHTTPReceiver: Sendable {
             throw .unsupportedContentType("\(contentType) (Zipkin protobuf is not supported yet; send JSON v2)")
         default: throw .unsupportedContentType(contentType)
         }
-    }
-
-    private static func status(for error: IngestError) -> HTTPResponse.Status {
-        switch error {
-        case .malformed: .badRequest
-        case .tooLarge: .contentTooLarge
-        case .unsupportedContentType: .unsupportedMediaType
-        case .overloaded: .tooManyRequests
-        case .storageUnavailable: .serviceUnavailable
-        }
-    }
-
-    private static func text(_ text: String, status: HTTPResponse.Status, retryAfter: Int? = nil) -> Response {
-        var response = Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
-                                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
-        return response
     }
 }

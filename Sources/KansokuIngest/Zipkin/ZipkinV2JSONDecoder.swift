@@ -15,9 +15,9 @@ enum ZipkinV2JSONDecoder {
     /// one (`ConversionOutcome.reject`), a body that is not a JSON array of objects
     /// throws `IngestError.malformed` with a message naming the problem.
     static func decode(_ body: [UInt8]) throws(IngestError) -> ConversionOutcome<Span> {
-        let root: ZipkinJSONValue
+        let root: JSONValue
         do {
-            root = try ZipkinJSONParser.parse(body)
+            root = try JSONParser.parse(body)
         } catch {
             throw .malformed("invalid JSON: \(error.description)")
         }

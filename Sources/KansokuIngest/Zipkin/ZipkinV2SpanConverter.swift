@@ -24,7 +24,7 @@ struct ZipkinV2SpanConverter {
     /// `spans[3]`, prefixed to every rejection message.
     let path: String
 
-    func convert(_ object: ZipkinJSONValue) throws(Rejection) -> Converted {
+    func convert(_ object: JSONValue) throws(Rejection) -> Converted {
         let ids = try identifiers(object)
         var tags = try self.tags(object["tags"])
         let local = try endpoint(object["localEndpoint"], field: "localEndpoint")
@@ -76,7 +76,7 @@ struct ZipkinV2SpanConverter {
 
     private func reject(_ message: String) -> Rejection { Rejection(message: "\(path).\(message)") }
 
-    private func identifiers(_ object: ZipkinJSONValue) throws(Rejection) -> (trace: TraceID, span: SpanID, parent: SpanID) {
+    private func identifiers(_ object: JSONValue) throws(Rejection) -> (trace: TraceID, span: SpanID, parent: SpanID) {
         guard let traceHex = try optionalString(object["traceId"], field: "traceId") else { throw reject("traceId: required") }
         guard let trace = ZipkinIDs.traceID(traceHex), !trace.isZero else {
             throw reject("traceId: \(quoted(traceHex)) is not a non-zero trace id of 16 or 32 hex digits")
@@ -96,7 +96,7 @@ struct ZipkinV2SpanConverter {
         return (trace, span, parent)
     }
 
-    private func optionalString(_ value: ZipkinJSONValue?, field: String) throws(Rejection) -> String? {
+    private func optionalString(_ value: JSONValue?, field: String) throws(Rejection) -> String? {
         switch value {
         case nil, .null?: return nil
         case .string(let text)?: return text
@@ -105,7 +105,7 @@ struct ZipkinV2SpanConverter {
     }
 
     /// A non-negative integer count of microseconds, as nanoseconds; 0 when absent.
-    private func microseconds(_ value: ZipkinJSONValue?, field: String) throws(Rejection) -> UInt64 {
+    private func microseconds(_ value: JSONValue?, field: String) throws(Rejection) -> UInt64 {
         guard let value, value != .null else { return 0 }
         guard let micros = value.unsignedIntegerValue else {
             throw reject("\(field): expected a non-negative integer of microseconds, got \(Self.describe(value))")
@@ -117,7 +117,7 @@ struct ZipkinV2SpanConverter {
 
     /// Tags as a dictionary (Zipkin tags are a string map). Numbers and booleans
     /// are taken as their JSON text; null values are skipped.
-    private func tags(_ value: ZipkinJSONValue?) throws(Rejection) -> [String: String] {
+    private func tags(_ value: JSONValue?) throws(Rejection) -> [String: String] {
         guard let value, value != .null else { return [:] }
         guard case .object(let members) = value else { throw reject("tags: expected an object, got \(value.typeName)") }
         var tags: [String: String] = [:]
@@ -139,7 +139,7 @@ struct ZipkinV2SpanConverter {
         var port: UInt16 = 0
     }
 
-    private func endpoint(_ value: ZipkinJSONValue?, field: String) throws(Rejection) -> Endpoint? {
+    private func endpoint(_ value: JSONValue?, field: String) throws(Rejection) -> Endpoint? {
         guard let value, value != .null else { return nil }
         guard case .object = value else { throw reject("\(field): expected an object, got \(value.typeName)") }
         var endpoint = Endpoint()
@@ -158,7 +158,7 @@ struct ZipkinV2SpanConverter {
         return endpoint
     }
 
-    private func events(_ value: ZipkinJSONValue?) throws(Rejection) -> [SpanEvent] {
+    private func events(_ value: JSONValue?) throws(Rejection) -> [SpanEvent] {
         guard let value, value != .null else { return [] }
         guard case .array(let annotations) = value else { throw reject("annotations: expected an array, got \(value.typeName)") }
         var events: [SpanEvent] = []
@@ -250,7 +250,7 @@ struct ZipkinV2SpanConverter {
         return "\"\(shown)\""
     }
 
-    private static func describe(_ value: ZipkinJSONValue) -> String {
+    private static func describe(_ value: JSONValue) -> String {
         switch value {
         case .number(let text): text
         case .string(let text): "\"\(text.prefix(64))\""

@@ -1,20 +1,20 @@
 import KansokuModel
 
-/// A parsed JSON value, as the Zipkin decoder needs it.
+/// A parsed JSON value, as the receivers that read JSON (Zipkin, Elasticsearch, Loki) need it.
 ///
 /// Numbers keep their literal text so that integers (microsecond timestamps,
 /// ports) are read exactly instead of through `Double`; objects keep their
 /// members in the order they were written.
-enum ZipkinJSONValue: Sendable, Equatable {
+enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// The number exactly as written, e.g. `1556604172355737` or `-1.5e3`.
     case number(String)
     case string(String)
-    case array([ZipkinJSONValue])
-    case object([(key: String, value: ZipkinJSONValue)])
+    case array([JSONValue])
+    case object([(key: String, value: JSONValue)])
 
-    static func == (a: ZipkinJSONValue, b: ZipkinJSONValue) -> Bool {
+    static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): true
         case (.bool(let x), .bool(let y)): x == y
@@ -29,7 +29,7 @@ enum ZipkinJSONValue: Sendable, Equatable {
 
     /// The value of the last member named `key` when this is an object (JSON
     /// parsers commonly let a repeated key win), otherwise nil.
-    subscript(key: String) -> ZipkinJSONValue? {
+    subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.last { $0.key == key }?.value
     }

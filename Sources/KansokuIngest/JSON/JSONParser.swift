@@ -1,11 +1,11 @@
 import KansokuModel
 
-/// A small strict JSON parser (RFC 8259) producing `ZipkinJSONValue`.
+/// A small strict JSON parser (RFC 8259) producing `JSONValue`.
 ///
 /// Hand-written rather than `JSONSerialization` so that numbers keep their
 /// exact text (no `NSNumber`/`Double` round trip, no bool/number confusion)
 /// and errors carry a byte offset.
-struct ZipkinJSONParser {
+struct JSONParser {
     /// Why the text is not JSON, and where.
     struct Failure: Error, Equatable {
         var message: String
@@ -22,8 +22,8 @@ struct ZipkinJSONParser {
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Parses one JSON document, refusing trailing content other than whitespace.
-    static func parse(_ bytes: [UInt8]) throws(Failure) -> ZipkinJSONValue {
-        var parser = ZipkinJSONParser(bytes)
+    static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+        var parser = JSONParser(bytes)
         // A UTF-8 byte order mark is tolerated, as most JSON readers do.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
         parser.skipWhitespace()
@@ -40,7 +40,7 @@ struct ZipkinJSONParser {
         while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
     }
 
-    private mutating func parseValue(depth: Int) throws(Failure) -> ZipkinJSONValue {
+    private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
         guard depth < Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth) levels") }
         guard index < bytes.count else { throw fail("unexpected end of input") }
         switch bytes[index] {
@@ -63,9 +63,9 @@ struct ZipkinJSONParser {
         index += expected.count
     }
 
-    private mutating func parseObject(depth: Int) throws(Failure) -> ZipkinJSONValue {
+    private mutating func parseObject(depth: Int) throws(Failure) -> JSONValue {
         index += 1
-        var members: [(key: String, value: ZipkinJSONValue)] = []
+        var members: [(key: String, value: JSONValue)] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
@@ -85,9 +85,9 @@ struct ZipkinJSONParser {
         }
     }
 
-    private mutating func parseArray(depth: Int) throws(Failure) -> ZipkinJSONValue {
+    private mutating func parseArray(depth: Int) throws(Failure) -> JSONValue {
         index += 1
-        var elements: [ZipkinJSONValue] = []
+        var elements: [JSONValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
         while true {
