@@ -6,6 +6,8 @@ public enum IngestProtocol: String, Sendable {
     case otlpGRPC = "otlp_grpc"
     case otlpHTTP = "otlp_http"
     case zipkinHTTP = "zipkin_http"
+    case lokiPush = "loki_push"
+    case elasticsearchBulk = "elasticsearch_bulk"
 }
 
 /// Counters of what each receiver accepted and rejected, per signal and protocol.
