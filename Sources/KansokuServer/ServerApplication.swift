@@ -67,6 +67,10 @@ public struct ServerApplication: Sendable {
         // Zipkin serves ingest and queries on one port; so does Kansoku's API port.
         ZipkinHTTPReceiver(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)
             .addRoutes(to: apiRouter)
+        LokiPushReceiver(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)
+            .addRoutes(to: apiRouter)
+        ElasticsearchHTTPReceiver(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)
+            .addRoutes(to: apiRouter)
         let api = Application(
             router: apiRouter,
             configuration: .init(address: .hostname(config.httpAddress.host, port: config.httpAddress.port),
