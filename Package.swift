@@ -39,6 +39,12 @@ let package = Package(
             providers: [.apt(["libsnappy-dev"])]
         ),
 
+        .systemLibrary(
+            name: "CZstd",
+            path: "Sources/CZstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+
         // MARK: Model — Kansoku's own types for spans, log records and metric points.
         .target(name: "KansokuModel"),
 
@@ -69,7 +75,7 @@ let package = Package(
         .target(
             name: "KansokuStorage",
             dependencies: [
-                "KansokuModel",
+                "KansokuModel", "CZstd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
