@@ -20,9 +20,9 @@ public struct DebugRoutes: Sendable {
         add(storage.metrics, path: "/api/kansoku/v1/debug/metrics", to: router)
     }
 
-    private func add<Item: DebugRenderable, Context: RequestContext>(
-        _ store: any SignalStore<Item>, path: RouterPath, to router: Router<Context>
-    ) {
+    private func add<Store: SignalStore, Context: RequestContext>(
+        _ store: Store, path: RouterPath, to router: Router<Context>
+    ) where Store.Item: DebugRenderable {
         router.get(path) { request, _ -> Response in
             let filter: DebugFilter
             switch Self.filter(from: request.uri.queryParameters) {
@@ -31,7 +31,7 @@ public struct DebugRoutes: Sendable {
             }
             // Reading the log is blocking file I/O: keep it off the event loops and the cooperative pool.
             let body = try await NIOThreadPool.singleton.runIfActive {
-                var response = DebugResponse<Item>(filter: filter)
+                var response = DebugResponse<Store.Item>(filter: filter)
                 try store.forEachBatch { batch in
                     response.append(batch)
                     return !response.isFull

@@ -64,6 +64,7 @@ public struct ServerApplication: Sendable {
         let apiRouter = Router()
         OperationsRoutes(readiness: readiness, registry: registry).addRoutes(to: apiRouter)
         DebugRoutes(storage: storage).addRoutes(to: apiRouter)
+        TraceRoutes(traces: storage.traces).addRoutes(to: apiRouter)
         // Zipkin serves ingest and queries on one port; so does Kansoku's API port.
         ZipkinHTTPReceiver(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)
             .addRoutes(to: apiRouter)
@@ -83,7 +84,10 @@ public struct ServerApplication: Sendable {
         ])
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: grpc), .init(service: otlpHTTP), .init(service: api)],
+                services: [
+                    .init(service: CompactionService(compactors: opened.compactors, interval: config.compactionInterval, logger: logger)),
+                    .init(service: grpc), .init(service: otlpHTTP), .init(service: api),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         do {

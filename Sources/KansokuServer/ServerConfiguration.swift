@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxInflightBytes = 256 << 20
     /// Size at which a write-ahead log segment is closed and the next begun.
     public var walSegmentBytes = 64 << 20
+    /// How often closed write-ahead log segments are compacted into blocks.
+    public var compactionInterval = Duration.seconds(10)
     public var logLevel = Logger.Level.info
 
     public init() {}
@@ -48,6 +50,10 @@ struct ConfigurationKey: Sendable {
         },
         .init(yamlPath: "wal.segment_bytes", environmentVariable: "KANSOKU_WAL_SEGMENT_BYTES", flag: "--wal-segment-bytes") { c, v throws(ConfigurationError) in
             c.walSegmentBytes = try positiveInt(v, key: "wal.segment_bytes")
+        },
+        .init(yamlPath: "wal.compaction_interval_seconds", environmentVariable: "KANSOKU_COMPACTION_INTERVAL_SECONDS",
+              flag: "--compaction-interval-seconds") { c, v throws(ConfigurationError) in
+            c.compactionInterval = .seconds(try positiveInt(v, key: "wal.compaction_interval_seconds"))
         },
         .init(yamlPath: "log_level", environmentVariable: "KANSOKU_LOG_LEVEL", flag: "--log-level") { c, v throws(ConfigurationError) in
             guard let level = Logger.Level(rawValue: v.lowercased()) else {

@@ -16,13 +16,26 @@ public protocol SignalStore<Item>: Sendable {
     func close() async
 }
 
+/// A span store that can also find one trace without reading everything.
+public protocol TraceSignalStore: SignalStore where Item == Span {
+    /// Every stored span of `traceID`, however many batches and services it arrived in.
+    /// Reads from disk: call it off the event loops.
+    func spans(ofTrace traceID: TraceID) throws -> SpanBatch
+}
+
+/// Work a store does in the background to move data to its long-term form.
+public protocol Compacting: Sendable {
+    /// Does whatever is due; returns how many units (blocks) it wrote. Blocking.
+    func compact() throws -> Int
+}
+
 /// The stores of all three signals, as the server wires them.
 public struct TelemetryStorage: Sendable {
-    public let traces: any SignalStore<Span>
+    public let traces: any TraceSignalStore
     public let logs: any SignalStore<LogRecord>
     public let metrics: any SignalStore<Metric>
 
-    public init(traces: any SignalStore<Span>, logs: any SignalStore<LogRecord>, metrics: any SignalStore<Metric>) {
+    public init(traces: any TraceSignalStore, logs: any SignalStore<LogRecord>, metrics: any SignalStore<Metric>) {
         self.traces = traces
         self.logs = logs
         self.metrics = metrics

@@ -36,6 +36,8 @@ extension Kansoku {
         var maxInflightBytes: String?
         @Option(help: "Write-ahead log segment size in bytes (env KANSOKU_WAL_SEGMENT_BYTES; default 67108864).")
         var walSegmentBytes: String?
+        @Option(help: "Seconds between compactions of closed WAL segments into blocks (env KANSOKU_COMPACTION_INTERVAL_SECONDS; default 10).")
+        var compactionIntervalSeconds: String?
         @Option(help: "trace, debug, info, notice, warning, error or critical (env KANSOKU_LOG_LEVEL; default info).")
         var logLevel: String?
 
@@ -45,7 +47,8 @@ extension Kansoku {
                 "--data-dir": dataDir, "--http-address": httpAddress,
                 "--otlp-grpc-address": otlpGrpcAddress, "--otlp-http-address": otlpHttpAddress,
                 "--max-request-bytes": maxRequestBytes, "--max-inflight-bytes": maxInflightBytes,
-                "--wal-segment-bytes": walSegmentBytes, "--log-level": logLevel,
+                "--wal-segment-bytes": walSegmentBytes, "--compaction-interval-seconds": compactionIntervalSeconds,
+                "--log-level": logLevel,
             ]
             let resolved: ServerConfiguration
             do {

@@ -2,12 +2,15 @@ import KansokuModel
 import Logging
 
 /// Opens the embedded engine in a data directory: one write-ahead log per
-/// signal under `<data>/wal/<signal>`. Opening replays and, if needed,
-/// repairs each log; what was repaired is logged and returned.
+/// signal under `<data>/wal/<signal>`, and trace blocks under
+/// `<data>/traces/blocks`. Opening replays and, if needed, repairs each log;
+/// what was repaired is logged and returned.
 public enum EmbeddedStorage {
     public struct Opened: Sendable {
         public let storage: TelemetryStorage
         public let repairs: [Signal: WALRepairReport]
+        /// Stores with background work to run periodically (traces: WAL segments into blocks).
+        public let compactors: [any Compacting]
     }
 
     public static func open(dataDirectory: String, walOptions: WALOptions = WALOptions(), logger: Logger) throws -> Opened {
@@ -18,10 +21,13 @@ public enum EmbeddedStorage {
         let traces = try openLog(.traces)
         let logs = try openLog(.logs)
         let metrics = try openLog(.metrics)
+        let traceStore = try TraceStore(log: traces, blocksDirectory: "\(dataDirectory)/traces/blocks", logger: logger)
         let storage = TelemetryStorage(
-            traces: WALSignalStore<Span>(log: traces, logger: logger),
+            traces: traceStore,
             logs: WALSignalStore<LogRecord>(log: logs, logger: logger),
             metrics: WALSignalStore<Metric>(log: metrics, logger: logger))
-        return Opened(storage: storage, repairs: [.traces: traces.repairReport, .logs: logs.repairReport, .metrics: metrics.repairReport])
+        return Opened(storage: storage,
+                      repairs: [.traces: traces.repairReport, .logs: logs.repairReport, .metrics: metrics.repairReport],
+                      compactors: [traceStore])
     }
 }

@@ -181,6 +181,11 @@ public final class WriteAheadLog: Sendable {
         ])
     }
 
+    /// Numbers of the segments no longer written to, oldest first: what a later stage may persist and remove.
+    public var closedSegments: [UInt64] {
+        shared.state.withLock { state in state.segments.dropLast().map(\.number) }
+    }
+
     /// Number of segment files, the active one included.
     public var segmentCount: Int { shared.state.withLock { $0.segments.count } }
 

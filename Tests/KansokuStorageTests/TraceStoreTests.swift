@@ -1,0 +1,97 @@
+import Foundation
+import KansokuModel
+import Logging
+import Testing
+@testable import KansokuStorage
+
+@Suite("Trace store: WAL segments compacted into blocks")
+struct TraceStoreTests {
+    /// Small segments so a handful of batches spans several of them.
+    static let segmentSize = 8 * 1024
+
+    static func open(_ dir: String) throws -> TraceStore {
+        let log = try WriteAheadLog(directory: "\(dir)/wal", signal: "traces",
+                                    options: WALOptions(segmentSizeBytes: segmentSize), logger: Logger(label: "test"))
+        return try TraceStore(log: log, blocksDirectory: "\(dir)/blocks", logger: Logger(label: "test"))
+    }
+
+    /// One batch per trace-step: trace t gets spans in many batches, so every trace ends up in several segments.
+    static func batches(count: Int) -> [SpanBatch] {
+        (0..<count).map { b -> SpanBatch in
+            let spans: [Span] = (0..<8).map { i -> Span in
+                let n = UInt64(b * 8 + i)
+                return TraceBlockTestKit.richSpan(trace: UInt64(i % 4), index: n, start: 1_700_000_000_000_000_000 + n)
+            }
+            let resource = Resource(attributes: [Attribute(key: "service.name", value: .string("svc-\(b % 3)"))])
+            let scoped = ScopedItems(scope: InstrumentationScope(name: "lib"), items: spans)
+            return SpanBatch(resources: [ResourceItems(resource: resource, scopes: [scoped])])
+        }
+    }
+
+    static func spanIDs(_ batch: SpanBatch) -> [UInt64] {
+        batch.resources.flatMap { $0.scopes.flatMap { $0.items.map(\.spanID.value) } }.sorted()
+    }
+
+    static func everySpanID(_ store: TraceStore) throws -> [UInt64] {
+        var ids = [UInt64]()
+        try store.forEachBatch { ids += spanIDs($0); return true }
+        return ids.sorted()
+    }
+
+    @Test("compaction turns closed segments into blocks and deletes them; reads see every span once")
+    func compactAndRead() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let store = try Self.open(dir)
+            let input = Self.batches(count: 40)
+            for batch in input { try await store.append(batch) }
+            let expected = input.flatMap(Self.spanIDs).sorted()
+            let closedBefore = store.log.closedSegments.count
+            #expect(closedBefore >= 3, "the fixture must span several segments")
+
+            #expect(try Self.everySpanID(store) == expected)
+            let written = try store.compact()
+            #expect(written == closedBefore)
+            #expect(store.log.closedSegments.isEmpty)
+            #expect(try Self.everySpanID(store) == expected, "after compaction every span is read exactly once")
+            #expect(try store.compact() == 0, "nothing left to compact")
+
+            for trace in 0..<4 {
+                let id = TraceBlockTestKit.traceID(UInt64(trace))
+                let want = input.flatMap { Self.spanIDs($0.filtered(to: id)) }.sorted()
+                #expect(Self.spanIDs(try store.spans(ofTrace: id)) == want, "trace \(trace) from blocks and WAL")
+            }
+            #expect(Self.spanIDs(try store.spans(ofTrace: TraceBlockTestKit.traceID(99))).isEmpty)
+            await store.close()
+
+            let reopened = try Self.open(dir)
+            #expect(try Self.everySpanID(reopened) == expected, "blocks and WAL tail survive a restart")
+            await reopened.close()
+        }
+    }
+
+    @Test("a crash after the block was written but before its segment was deleted loses and duplicates nothing")
+    func crashBetweenBlockAndSegmentDeletion() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let store = try Self.open(dir)
+            let input = Self.batches(count: 20)
+            for batch in input { try await store.append(batch) }
+            let expected = input.flatMap(Self.spanIDs).sorted()
+            let firstSegment = try #require(store.log.closedSegments.first)
+            let segmentPath = WALTestKit.segmentPath("\(dir)/wal", firstSegment)
+            let segmentBytes = try WALTestKit.readFile(segmentPath)
+            _ = try store.compact()
+            await store.close()
+            // Put the first segment back, as if the process died right after writing its block.
+            try WALTestKit.writeFile(segmentPath, segmentBytes)
+            try WALTestKit.writeFile("\(dir)/blocks/00000099.ktb.tmp", [1, 2, 3])
+
+            let reopened = try Self.open(dir)
+            #expect(!FileManager.default.fileExists(atPath: "\(dir)/blocks/00000099.ktb.tmp"), "unfinished block writes are cleared")
+            #expect(try Self.everySpanID(reopened) == expected, "the restored segment is not read twice")
+            #expect(try reopened.compact() == 0, "its block already exists")
+            #expect(!FileManager.default.fileExists(atPath: segmentPath), "and the segment is deleted now")
+            #expect(try Self.everySpanID(reopened) == expected)
+            await reopened.close()
+        }
+    }
+}
