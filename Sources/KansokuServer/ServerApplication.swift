@@ -36,6 +36,7 @@ public struct ServerApplication: Sendable {
         let storage = opened.storage
         let sink = StorageSink(storage: storage)
         let budget = InflightBudget(limitBytes: config.maxInflightBytes)
+        let ingest = IngestContext(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)
         let readiness = Readiness(components: ["otlp-grpc", "otlp-http", "http"])
 
         let grpc = GRPCServerService(
@@ -48,12 +49,11 @@ public struct ServerApplication: Sendable {
                     $0.rpc.maxRequestPayloadSize = OTLPGRPCService.transportPayloadLimit(forMaxRequestBytes: config.maxRequestBytes)
                     $0.compression.enabledAlgorithms = .all
                 }),
-            services: [OTLPGRPCService(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)],
+            services: [OTLPGRPCService(context: ingest)],
             readiness: readiness, component: "otlp-grpc")
 
         let otlpRouter = Router()
-        OTLPHTTPReceiver(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)
-            .addRoutes(to: otlpRouter)
+        OTLPHTTPReceiver(context: ingest).addRoutes(to: otlpRouter)
         let otlpHTTP = Application(
             router: otlpRouter,
             configuration: .init(address: .hostname(config.otlpHTTPAddress.host, port: config.otlpHTTPAddress.port),
@@ -66,12 +66,9 @@ public struct ServerApplication: Sendable {
         DebugRoutes(storage: storage).addRoutes(to: apiRouter)
         TraceRoutes(traces: storage.traces).addRoutes(to: apiRouter)
         // Zipkin serves ingest and queries on one port; so does Kansoku's API port.
-        ZipkinHTTPReceiver(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)
-            .addRoutes(to: apiRouter)
-        LokiPushReceiver(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)
-            .addRoutes(to: apiRouter)
-        ElasticsearchHTTPReceiver(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)
-            .addRoutes(to: apiRouter)
+        ZipkinHTTPReceiver(context: ingest).addRoutes(to: apiRouter)
+        LokiPushReceiver(context: ingest).addRoutes(to: apiRouter)
+        ElasticsearchHTTPReceiver(context: ingest).addRoutes(to: apiRouter)
         let api = Application(
             router: apiRouter,
             configuration: .init(address: .hostname(config.httpAddress.host, port: config.httpAddress.port),

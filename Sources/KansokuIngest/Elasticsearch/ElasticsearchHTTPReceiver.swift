@@ -14,19 +14,12 @@ import Synchronization
 public struct ElasticsearchHTTPReceiver: Sendable {
     public static let pathPrefix = "/elasticsearch"
 
-    public let sink: any TelemetrySink
-    public let budget: InflightBudget
-    /// Largest body accepted, measured after decompression.
-    public let maxRequestBytes: Int
-    public let logger: Logger
+    public let context: IngestContext
     private let metrics = IngestMetrics(signal: .logs, protocol: .elasticsearchBulk)
     private let sequenceNumbers = SequenceNumbers()
 
-    public init(sink: any TelemetrySink, budget: InflightBudget, maxRequestBytes: Int, logger: Logger) {
-        self.sink = sink
-        self.budget = budget
-        self.maxRequestBytes = maxRequestBytes
-        self.logger = logger
+    public init(context: IngestContext) {
+        self.context = context
     }
 
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
@@ -55,12 +48,12 @@ public struct ElasticsearchHTTPReceiver: Sendable {
     private func bulk(_ request: Request, defaultIndex: String?) async -> Response {
         let started = ContinuousClock.now
         do throws(IngestError) {
-            let body = try await HTTPBodyReader(maxBytes: maxRequestBytes).read(request)
-            let decoded = try await budget.withReservation(of: body.count) { () throws(IngestError) in
+            let body = try await HTTPBodyReader(maxBytes: context.maxRequestBytes).read(request)
+            let decoded = try await context.budget.withReservation(of: body.count) { () throws(IngestError) in
                 let now = UInt64(Date().timeIntervalSince1970 * 1_000_000_000)
                 let decoded = try ElasticsearchBulkDecoder.decode(body, defaultIndex: defaultIndex, receivedAtUnixNano: now)
                 if !decoded.batch.isEmpty {
-                    try await IngestError.storing("elasticsearch bulk", logger: logger) { try await sink.accept(decoded.batch) }
+                    try await IngestError.storing("elasticsearch bulk", logger: context.logger) { try await context.sink.accept(decoded.batch) }
                 }
                 return decoded
             }

@@ -7,17 +7,10 @@ import Logging
 /// LogsService. Registered by hand rather than with generated stubs: three
 /// unary methods do not justify a second code generator.
 public struct OTLPGRPCService: RegistrableRPCService {
-    public let sink: any TelemetrySink
-    public let budget: InflightBudget
-    /// Largest request message accepted, after decompression.
-    public let maxRequestBytes: Int
-    public let logger: Logger
+    public let context: IngestContext
 
-    public init(sink: any TelemetrySink, budget: InflightBudget, maxRequestBytes: Int, logger: Logger) {
-        self.sink = sink
-        self.budget = budget
-        self.maxRequestBytes = maxRequestBytes
-        self.logger = logger
+    public init(context: IngestContext) {
+        self.context = context
     }
 
     /// The payload limit to give the gRPC transport. The transport resets the
@@ -36,9 +29,9 @@ public struct OTLPGRPCService: RegistrableRPCService {
     }
 
     private func register<S: OTLPExportSignal, Transport: ServerTransport>(_: S.Type, with router: inout RPCRouter<Transport>) {
-        let handler = OTLPExportHandler<S>(sink: sink, protocol: .otlpGRPC, logger: logger)
-        let budget = self.budget
-        let maxRequestBytes = self.maxRequestBytes
+        let handler = OTLPExportHandler<S>(sink: context.sink, protocol: .otlpGRPC, logger: context.logger)
+        let budget = context.budget
+        let maxRequestBytes = context.maxRequestBytes
         router.registerHandler(
             forMethod: MethodDescriptor(fullyQualifiedService: S.grpcService, method: "Export"),
             // Raw bytes in: the handler decodes, so it knows the size for the

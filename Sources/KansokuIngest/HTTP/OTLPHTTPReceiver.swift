@@ -8,17 +8,10 @@ import SwiftProtobuf
 /// OTLP/HTTP: `POST /v1/traces`, `/v1/metrics` and `/v1/logs`, protobuf or
 /// JSON, optionally gzip-compressed, answered as the OTLP specification says.
 public struct OTLPHTTPReceiver: Sendable {
-    public let sink: any TelemetrySink
-    public let budget: InflightBudget
-    /// Largest body accepted, measured after decompression.
-    public let maxRequestBytes: Int
-    public let logger: Logger
+    public let context: IngestContext
 
-    public init(sink: any TelemetrySink, budget: InflightBudget, maxRequestBytes: Int, logger: Logger) {
-        self.sink = sink
-        self.budget = budget
-        self.maxRequestBytes = maxRequestBytes
-        self.logger = logger
+    public init(context: IngestContext) {
+        self.context = context
     }
 
     /// Adds the three export routes to `router`.
@@ -29,7 +22,7 @@ public struct OTLPHTTPReceiver: Sendable {
     }
 
     private func add<S: OTLPExportSignal, Context: RequestContext>(_: S.Type, path: RouterPath, to router: Router<Context>) {
-        let handler = OTLPExportHandler<S>(sink: sink, protocol: .otlpHTTP, logger: logger)
+        let handler = OTLPExportHandler<S>(sink: context.sink, protocol: .otlpHTTP, logger: context.logger)
         router.post(path) { request, _ -> Response in
             await self.handle(request, with: handler)
         }
@@ -40,8 +33,8 @@ public struct OTLPHTTPReceiver: Sendable {
         var encoding = OTLPPayloadEncoding.protobuf
         do throws(IngestError) {
             encoding = try OTLPPayloadEncoding(contentType: request.headers[.contentType] ?? "")
-            let body = try await HTTPBodyReader(maxBytes: maxRequestBytes).read(request)
-            let response = try await budget.withReservation(of: body.count) { () throws(IngestError) in
+            let body = try await HTTPBodyReader(maxBytes: context.maxRequestBytes).read(request)
+            let response = try await context.budget.withReservation(of: body.count) { () throws(IngestError) in
                 try await handler.export(body, encoding: encoding)
             }
             return Self.message(response, status: .ok, encoding: encoding)

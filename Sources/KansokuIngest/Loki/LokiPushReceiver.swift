@@ -6,18 +6,11 @@ import Logging
 /// Promtail and Grafana Alloy send) or JSON. Answers as Loki does: 204 when
 /// everything was stored; 400 naming what was rejected, after storing the rest.
 public struct LokiPushReceiver: Sendable {
-    public let sink: any TelemetrySink
-    public let budget: InflightBudget
-    /// Largest body accepted, measured after decompression.
-    public let maxRequestBytes: Int
-    public let logger: Logger
+    public let context: IngestContext
     private let metrics = IngestMetrics(signal: .logs, protocol: .lokiPush)
 
-    public init(sink: any TelemetrySink, budget: InflightBudget, maxRequestBytes: Int, logger: Logger) {
-        self.sink = sink
-        self.budget = budget
-        self.maxRequestBytes = maxRequestBytes
-        self.logger = logger
+    public init(context: IngestContext) {
+        self.context = context
     }
 
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
@@ -29,11 +22,11 @@ public struct LokiPushReceiver: Sendable {
     private func handle(_ request: Request) async -> Response {
         do throws(IngestError) {
             let contentType = request.headers[.contentType] ?? "application/x-protobuf"
-            let body = try await HTTPBodyReader(maxBytes: maxRequestBytes).read(request)
-            let outcome = try await budget.withReservation(of: body.count) { () throws(IngestError) in
-                let outcome = try LokiPushDecoder.decode(body, contentType: contentType, maxDecompressedBytes: maxRequestBytes)
+            let body = try await HTTPBodyReader(maxBytes: context.maxRequestBytes).read(request)
+            let outcome = try await context.budget.withReservation(of: body.count) { () throws(IngestError) in
+                let outcome = try LokiPushDecoder.decode(body, contentType: contentType, maxDecompressedBytes: context.maxRequestBytes)
                 if !outcome.batch.isEmpty {
-                    try await IngestError.storing("loki push", logger: logger) { try await sink.accept(outcome.batch) }
+                    try await IngestError.storing("loki push", logger: context.logger) { try await context.sink.accept(outcome.batch) }
                 }
                 return outcome
             }

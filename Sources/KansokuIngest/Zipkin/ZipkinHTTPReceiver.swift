@@ -8,18 +8,11 @@ import NIOCore
 /// (Brave, zipkin-js, the Collector's zipkin exporter) send it. Spans are
 /// mapped onto the same model as OTLP spans and stored the same way.
 public struct ZipkinHTTPReceiver: Sendable {
-    public let sink: any TelemetrySink
-    public let budget: InflightBudget
-    /// Largest body accepted, measured after decompression.
-    public let maxRequestBytes: Int
-    public let logger: Logger
+    public let context: IngestContext
     private let metrics = IngestMetrics(signal: .traces, protocol: .zipkinHTTP)
 
-    public init(sink: any TelemetrySink, budget: InflightBudget, maxRequestBytes: Int, logger: Logger) {
-        self.sink = sink
-        self.budget = budget
-        self.maxRequestBytes = maxRequestBytes
-        self.logger = logger
+    public init(context: IngestContext) {
+        self.context = context
     }
 
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
@@ -31,11 +24,11 @@ public struct ZipkinHTTPReceiver: Sendable {
     private func handle(_ request: Request) async -> Response {
         do throws(IngestError) {
             try Self.checkContentType(request.headers[.contentType])
-            let body = try await HTTPBodyReader(maxBytes: maxRequestBytes).read(request)
-            let outcome = try await budget.withReservation(of: body.count) { () throws(IngestError) in
+            let body = try await HTTPBodyReader(maxBytes: context.maxRequestBytes).read(request)
+            let outcome = try await context.budget.withReservation(of: body.count) { () throws(IngestError) in
                 let outcome = try ZipkinV2JSONDecoder.decode(body)
                 if !outcome.batch.isEmpty {
-                    try await IngestError.storing("zipkin spans", logger: logger) { try await sink.accept(outcome.batch) }
+                    try await IngestError.storing("zipkin spans", logger: context.logger) { try await context.sink.accept(outcome.batch) }
                 }
                 return outcome
             }
