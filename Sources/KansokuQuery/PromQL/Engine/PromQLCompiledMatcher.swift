@@ -1,0 +1,40 @@
+/// A label matcher with its regular expression compiled once.
+///
+/// Prometheus anchors matcher regexes at both ends and lets `.` match
+/// newlines (`^(?s:re)$`); `wholeMatch` with `dotMatchesNewlines` gives the same.
+struct PromQLCompiledMatcher {
+    let matcher: PromQLLabelMatcher
+    let regex: Regex<AnyRegexOutput>?
+
+    init(_ matcher: PromQLLabelMatcher) throws {
+        self.matcher = matcher
+        switch matcher.op {
+        case .equal, .notEqual: regex = nil
+        case .regexMatch, .regexNoMatch: regex = try PromQLCompiledMatcher.compile(matcher.value)
+        }
+    }
+
+    /// Compiles a Prometheus (RE2) pattern; the error text follows upstream's.
+    static func compile(_ pattern: String) throws -> Regex<AnyRegexOutput> {
+        do {
+            return try Regex(pattern).dotMatchesNewlines().matchingSemantics(.unicodeScalar)
+        } catch {
+            throw PromQLEvaluationError.execution("invalid regular expression \(PromQLStringLiteral.quote(pattern))")
+        }
+    }
+
+    /// Whether a label value (empty when the label is absent) satisfies the matcher.
+    func matches(_ value: String) -> Bool {
+        switch matcher.op {
+        case .equal: return value == matcher.value
+        case .notEqual: return value != matcher.value
+        case .regexMatch: return (try? regex!.wholeMatch(in: value)) != nil
+        case .regexNoMatch: return (try? regex!.wholeMatch(in: value)) == nil
+        }
+    }
+
+    /// Whether `labels` satisfy every matcher in `matchers`.
+    static func matchAll(_ matchers: [PromQLCompiledMatcher], _ labels: PromQLLabels) -> Bool {
+        matchers.allSatisfy { $0.matches(labels[$0.matcher.name] ?? "") }
+    }
+}

@@ -1,0 +1,132 @@
+/// Evaluates parsed PromQL against a ``PromQLSeriesSource`` with
+/// Prometheus 3.x semantics (left-open windows, 5m lookback, staleness,
+/// delayed `__name__` removal).
+///
+/// ```swift
+/// let engine = PromQLEngine(source: store)
+/// let value = try engine.instantQuery(PromQLParser.parse("sum(rate(x[5m]))"), at: 600_000)
+/// ```
+public struct PromQLEngine: Sendable {
+    /// Evaluation settings.
+    public struct Options: Sendable, Hashable {
+        /// How far back an instant selector looks for a sample, in ms.
+        public var lookbackDelta: Int64
+        /// Step of a subquery written without one (`x[5m:]`), in ms.
+        /// Prometheus uses the rule evaluation interval, 1m by default.
+        public var defaultSubqueryStep: Int64
+
+        /// Creates options with Prometheus's defaults.
+        public init(lookbackDelta: Int64 = 300_000, defaultSubqueryStep: Int64 = 60_000) {
+            self.lookbackDelta = lookbackDelta
+            self.defaultSubqueryStep = defaultSubqueryStep
+        }
+    }
+
+    /// Where series come from.
+    public var source: any PromQLSeriesSource
+    /// Evaluation settings.
+    public var options: Options
+
+    /// Creates an engine over `source`.
+    public init(source: any PromQLSeriesSource, options: Options = Options()) {
+        self.source = source
+        self.options = options
+    }
+
+    /// Evaluates `expression` at `time` (ms). Vector results are returned
+    /// in evaluation order (sorted only when the query sorts).
+    public func instantQuery(_ expression: PromQLExpression, at time: Int64) throws(PromQLEvaluationError) -> PromQLValue {
+        let evaluator = PromQLEvaluator(source: source, options: options, start: time, end: time, step: 0)
+        return try wrap {
+            switch try evaluator.evaluate(expression, at: time) {
+            case .scalar(let v): return .scalar(v)
+            case .string(let s): return .string(s)
+            case .vector(let elements): return .vector(try PromQLEvaluator.finish(elements, at: time))
+            case .matrix(let series): return .matrix(try PromQLEvaluator.finish(series))
+            }
+        }
+    }
+
+    /// Evaluates `expression` at every `step` from `start` to `end`
+    /// (inclusive, ms) and returns the series sorted by label set.
+    public func rangeQuery(_ expression: PromQLExpression, start: Int64, end: Int64, step: Int64) throws(PromQLEvaluationError) -> [PromQLSeries] {
+        guard step > 0 else { throw .execution("zero or negative query resolution step widths are not accepted. Try a positive integer") }
+        guard end >= start else { throw .execution("end timestamp must not be before start time") }
+        let evaluator = PromQLEvaluator(source: source, options: options, start: start, end: end, step: step)
+        return try wrap {
+            guard expression.type == .instantVector || expression.type == .scalar else {
+                throw PromQLEvaluationError.execution("invalid expression type \(PromQLStringLiteral.quote(expression.type.description)) for range query, must be Scalar or instant Vector")
+            }
+            var byLabels: [PromQLLabels: Int] = [:]
+            var result: [PromQLSeries] = []
+            var t = start
+            while t <= end {
+                let elements: [PromQLVectorSample]
+                switch try evaluator.evaluate(expression, at: t) {
+                case .scalar(let v): elements = [PromQLVectorSample(labels: .empty, value: v, timestamp: t)]
+                case .vector(let v): elements = try PromQLEvaluator.finish(v, at: t)
+                default: throw PromQLEvaluationError.execution("range query evaluated to an unexpected value type")
+                }
+                for element in elements {
+                    let sample = PromQLSample(timestamp: t, value: element.value)
+                    if let index = byLabels[element.labels] {
+                        result[index].samples.append(sample)
+                    } else {
+                        byLabels[element.labels] = result.count
+                        result.append(PromQLSeries(labels: element.labels, samples: [sample]))
+                    }
+                }
+                t += step
+            }
+            return result.sorted { $0.labels < $1.labels }
+        }
+    }
+
+    /// Funnels every error into ``PromQLEvaluationError`` at the API edge;
+    /// inside, the evaluator uses untyped `throws` so closures stay simple.
+    private func wrap<T>(_ body: () throws -> T) throws(PromQLEvaluationError) -> T {
+        do {
+            return try body()
+        } catch let error as PromQLEvaluationError {
+            throw error
+        } catch {
+            throw PromQLEvaluationError(.storage, "\(error)")
+        }
+    }
+}
+
+extension PromQLEvaluator {
+    /// Drops names marked for removal and rejects duplicate label sets,
+    /// as Prometheus's `cleanupMetricLabels` does at the end of a query.
+    static func finish(_ elements: [PromQLElement], at time: Int64) throws -> [PromQLVectorSample] {
+        var seen = Set<PromQLLabels>()
+        return try elements.map { element in
+            let labels = element.dropName ? element.labels.droppingMetadata : element.labels
+            guard seen.insert(labels).inserted else {
+                throw PromQLEvaluationError.execution("vector cannot contain metrics with the same labelset")
+            }
+            return PromQLVectorSample(labels: labels, value: element.value, timestamp: time)
+        }
+    }
+
+    /// The matrix form of ``finish(_:at:)``: series that collide after the
+    /// name is dropped are merged when their samples do not overlap.
+    static func finish(_ series: [PromQLRangeSeries]) throws -> [PromQLSeries] {
+        var byLabels: [PromQLLabels: Int] = [:]
+        var result: [PromQLSeries] = []
+        for s in series where !s.samples.isEmpty {
+            let labels = s.dropName ? s.labels.droppingMetadata : s.labels
+            if let index = byLabels[labels] {
+                let existing = Set(result[index].samples.map(\.timestamp))
+                guard !s.samples.contains(where: { existing.contains($0.timestamp) }) else {
+                    throw PromQLEvaluationError.execution("vector cannot contain metrics with the same labelset")
+                }
+                result[index].samples = (result[index].samples + s.samples).sorted { $0.timestamp < $1.timestamp }
+            } else {
+                byLabels[labels] = result.count
+                result.append(PromQLSeries(labels: labels, samples: s.samples))
+            }
+        }
+        return result
+    }
+}

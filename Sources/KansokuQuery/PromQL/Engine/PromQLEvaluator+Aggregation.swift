@@ -1,0 +1,178 @@
+/// Aggregation operators (`sum by (job) (...)`, `topk`, `count_values`, ...).
+extension PromQLEvaluator {
+    /// One output group while aggregating.
+    private struct Group {
+        var labels: PromQLLabels
+        var values: [Double] = []
+        var elements: [PromQLElement] = []
+        var dropName = false
+    }
+
+    func evaluateAggregation(_ aggregation: PromQLAggregation, at t: Int64) throws -> [PromQLElement] {
+        let input = try vector(aggregation.expression, at: t)
+        let op = aggregation.op
+        var parameter: Double = 0
+        var label = ""
+        if let expression = aggregation.parameter {
+            if op == .countValues {
+                label = try string(expression, at: t)
+                guard PromQLEvaluator.isValidLabelName(label) else {
+                    throw PromQLEvaluationError.execution("invalid label name \(PromQLStringLiteral.quote(label))")
+                }
+            } else {
+                parameter = try scalar(expression, at: t)
+            }
+        }
+
+        let grouping = Set(aggregation.grouping)
+        let withoutNames = grouping.union([PromQLLabelMatcher.metricNameLabel])
+        func key(_ labels: PromQLLabels) -> PromQLLabels {
+            aggregation.without ? labels.removing(withoutNames) : labels.keeping(grouping)
+        }
+
+        if op == .countValues {
+            // count_values groups by the value as an extra label.
+            var counts: [PromQLLabels: Int] = [:]
+            var order: [PromQLLabels] = []
+            for element in input {
+                let labels = key(element.labels).setting(label, to: PromQLNumber.format(element.value))
+                if counts[labels] == nil { order.append(labels) }
+                counts[labels, default: 0] += 1
+            }
+            return order.map { PromQLElement(labels: $0, value: Double(counts[$0]!), timestamp: t) }
+        }
+
+        var groups: [Group] = []
+        var index: [PromQLLabels: Int] = [:]
+        for element in input {
+            let k = key(element.labels)
+            let i: Int
+            if let existing = index[k] {
+                i = existing
+            } else {
+                i = groups.count
+                index[k] = i
+                groups.append(Group(labels: k))
+            }
+            groups[i].values.append(element.value)
+            groups[i].elements.append(element)
+            if element.dropName { groups[i].dropName = true }
+        }
+
+        switch op {
+        case .limitRatio:
+            if parameter == 0 { return [] }
+            if parameter.isNaN { throw PromQLEvaluationError.execution("Ratio value is NaN") }
+            let ratio = Swift.min(1, Swift.max(-1, parameter))
+            // A stable pseudo-random pick per series: its label hash as a
+            // fraction of the hash space, so results do not flap between steps.
+            return input.filter { element in
+                let offset = Double(PromQLLabelHash.hash(element.labels)) / Double(UInt64.max)
+                return (ratio >= 0 && offset < ratio) || (ratio < 0 && offset >= 1 + ratio)
+            }
+        case .topk, .bottomk, .limitk:
+            guard !(parameter < 1) else { return [] }
+            if parameter.isNaN { throw PromQLEvaluationError.execution("Parameter value is NaN") }
+            // The largest float that still converts to an int64 (upstream's maxInt64).
+            guard parameter < 9_223_372_036_854_774_784 else {
+                throw PromQLEvaluationError.execution("Scalar value \(PromQLNumber.formatShortest(parameter)) overflows int64")
+            }
+            let k = Int(parameter)
+            return groups.flatMap { group in
+                op == .limitk ? Array(group.elements.prefix(k)) : Self.selectK(group.elements, k: k, top: op == .topk)
+            }
+        default:
+            return groups.map { group in
+                PromQLElement(labels: group.labels, value: Self.aggregate(op, group.values, parameter: parameter),
+                              timestamp: t, dropName: group.dropName)
+            }
+        }
+    }
+
+    /// The float aggregations over one group's values (never empty).
+    static func aggregate(_ op: PromQLAggregationOperator, _ values: [Double], parameter: Double) -> Double {
+        switch op {
+        case .sum:
+            var sum = PromQLKahanSum(values[0])
+            for v in values.dropFirst() { sum.add(v) }
+            return sum.value
+        case .avg:
+            var mean = PromQLMean(values[0])
+            for v in values.dropFirst() { mean.add(v) }
+            return mean.result
+        case .min:
+            return values.dropFirst().reduce(values[0]) { current, f in current > f || current.isNaN ? f : current }
+        case .max:
+            return values.dropFirst().reduce(values[0]) { current, f in current < f || current.isNaN ? f : current }
+        case .count: return Double(values.count)
+        case .group: return 1
+        case .stdvar: return variance(values)
+        case .stddev: return variance(values).squareRoot()
+        case .quantile: return quantile(parameter, values)
+        default: return .nan
+        }
+    }
+
+    /// Population variance with Welford's algorithm, as upstream (an
+    /// infinite or NaN first value makes the result NaN).
+    static func variance(_ values: [Double]) -> Double {
+        var mean = values[0]
+        var m2: Double = values[0].isNaN || values[0].isInfinite ? .nan : 0
+        var count: Double = 1
+        for f in values.dropFirst() {
+            count += 1
+            let delta = f - mean
+            mean += delta / count
+            m2 += delta * (f - mean)
+        }
+        return m2 / count
+    }
+
+    /// Upstream's `quantile`: linear interpolation between closest ranks.
+    static func quantile(_ q: Double, _ values: [Double]) -> Double {
+        if values.isEmpty || q.isNaN { return .nan }
+        if q < 0 { return -.infinity }
+        if q > 1 { return .infinity }
+        let sorted = values.sorted { $0.isNaN && !$1.isNaN || $0 < $1 }
+        let n = Double(sorted.count)
+        let rank = q * (n - 1)
+        let lower = max(0, rank.rounded(.down))
+        let upper = min(n - 1, lower + 1)
+        let weight = rank - rank.rounded(.down)
+        return sorted[Int(lower)] * (1 - weight) + sorted[Int(upper)] * weight
+    }
+
+    /// topk/bottomk of one group, in result order (largest first for topk).
+    /// A NaN loses against any number, as upstream's heap comparison.
+    static func selectK(_ elements: [PromQLElement], k: Int, top: Bool) -> [PromQLElement] {
+        // `better(a, b)`: a should rank before b.
+        func better(_ a: Double, _ b: Double) -> Bool {
+            if a.isNaN { return false }
+            if b.isNaN { return true }
+            return top ? a > b : a < b
+        }
+        var chosen: [PromQLElement] = []
+        for element in elements {
+            if chosen.count < k {
+                chosen.append(element)
+                continue
+            }
+            // Replace the worst chosen element if this one beats it.
+            var worst = 0
+            for i in chosen.indices.dropFirst() where better(chosen[worst].value, chosen[i].value) { worst = i }
+            if better(element.value, chosen[worst].value) { chosen[worst] = element }
+        }
+        // Stable sort keeps input order among ties.
+        return chosen.enumerated().sorted { a, b in
+            if better(a.element.value, b.element.value) { return true }
+            if better(b.element.value, a.element.value) { return false }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// Prometheus 3 accepts any non-empty valid UTF-8 label name. Invalid
+    /// bytes from `"\xff"` escapes reach us as U+FFFD after unquoting.
+    static func isValidLabelName(_ name: String) -> Bool {
+        !name.isEmpty && !name.unicodeScalars.contains("\u{FFFD}")
+    }
+}

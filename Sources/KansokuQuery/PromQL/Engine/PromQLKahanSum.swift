@@ -1,0 +1,31 @@
+/// Kahan–Neumaier compensated summation, as Prometheus's `kahansum.Inc`.
+///
+/// `sum`, `avg` and `*_over_time` use it so results match upstream to the
+/// last bits the test scripts check.
+struct PromQLKahanSum {
+    var sum: Double = 0
+    var compensation: Double = 0
+
+    /// Starts with a first value.
+    init(_ first: Double = 0) { sum = first }
+
+    mutating func add(_ value: Double) {
+        (sum, compensation) = Self.increment(value, sum, compensation)
+    }
+
+    /// The compensated total.
+    var value: Double { sum + compensation }
+
+    static func increment(_ inc: Double, _ sum: Double, _ c: Double) -> (Double, Double) {
+        let t = sum + inc
+        var c = c
+        if t.isInfinite {
+            c = 0
+        } else if abs(sum) >= abs(inc) {
+            c += (sum - t) + inc
+        } else {
+            c += (inc - t) + sum
+        }
+        return (t, c)
+    }
+}

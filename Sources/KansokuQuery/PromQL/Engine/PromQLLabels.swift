@@ -1,0 +1,99 @@
+/// One `name="value"` pair of a series' label set.
+public struct PromQLLabel: Sendable, Hashable {
+    /// The label name (`__name__` holds the metric name).
+    public var name: String
+    /// The label value; never empty inside a ``PromQLLabels`` (an empty
+    /// value means "label absent" in Prometheus).
+    public var value: String
+
+    /// Creates a label.
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A label set kept sorted by label name, as Prometheus's `labels.Labels`.
+///
+/// Sorting once on construction makes equality, hashing and ordering cheap
+/// and deterministic, which the evaluator relies on for grouping and for the
+/// label-set ordering of range-query results.
+public struct PromQLLabels: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The labels in ascending name order, without empty values.
+    public private(set) var labels: [PromQLLabel]
+
+    /// The empty label set.
+    public static let empty = PromQLLabels(sorted: [])
+
+    /// Creates a label set from pairs in any order; empty values are dropped.
+    public init(_ pairs: [(String, String)]) {
+        var unique: [String: String] = [:]
+        for (name, value) in pairs { unique[name] = value }
+        self.init(dictionary: unique)
+    }
+
+    /// Creates a label set from a dictionary; empty values are dropped.
+    public init(dictionary: [String: String]) {
+        labels = dictionary.filter { !$0.value.isEmpty }.map { PromQLLabel(name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
+    }
+
+    /// Wraps labels that are already sorted by name and non-empty.
+    init(sorted: [PromQLLabel]) { labels = sorted }
+
+    /// The value of `name`, or `nil` when absent.
+    public subscript(name: String) -> String? {
+        for label in labels where label.name == name { return label.value }
+        return nil
+    }
+
+    /// The metric name (`__name__`), if any.
+    public var metricName: String? { self[PromQLLabelMatcher.metricNameLabel] }
+
+    /// Whether the set has no labels.
+    public var isEmpty: Bool { labels.isEmpty }
+
+    /// A copy with `name` set to `value`; an empty value removes the label.
+    public func setting(_ name: String, to value: String) -> PromQLLabels {
+        var copy = labels.filter { $0.name != name }
+        if !value.isEmpty {
+            let index = copy.firstIndex { $0.name > name } ?? copy.count
+            copy.insert(PromQLLabel(name: name, value: value), at: index)
+        }
+        return PromQLLabels(sorted: copy)
+    }
+
+    /// A copy without the named labels.
+    public func removing(_ names: some Collection<String>) -> PromQLLabels {
+        PromQLLabels(sorted: labels.filter { !names.contains($0.name) })
+    }
+
+    /// A copy with only the named labels.
+    public func keeping(_ names: some Collection<String>) -> PromQLLabels {
+        PromQLLabels(sorted: labels.filter { names.contains($0.name) })
+    }
+
+    /// A copy without `__name__`.
+    public var droppingMetricName: PromQLLabels { removing([PromQLLabelMatcher.metricNameLabel]) }
+
+    /// The labels Prometheus drops together with the name when an
+    /// operation changes a series' meaning (`schema.IsMetadataLabel`).
+    static let metadataLabels: Set<String> = [PromQLLabelMatcher.metricNameLabel, "__type__", "__unit__"]
+
+    /// A copy without `__name__`, `__type__` and `__unit__`.
+    public var droppingMetadata: PromQLLabels { removing(PromQLLabels.metadataLabels) }
+
+    /// Prometheus's `labels.Compare`: pairwise by name, then value, then length.
+    public static func < (a: PromQLLabels, b: PromQLLabels) -> Bool {
+        for (x, y) in zip(a.labels, b.labels) {
+            if x.name != y.name { return x.name < y.name }
+            if x.value != y.value { return x.value < y.value }
+        }
+        return a.labels.count < b.labels.count
+    }
+
+    /// `{a="1", b="2"}`, the form Prometheus's `labels.Labels.String()` prints
+    /// (error messages quote label sets this way).
+    public var description: String {
+        "{" + labels.map { "\(PromQLLabelMatcher.formatLabelName($0.name))=\(PromQLStringLiteral.quote($0.value))" }.joined(separator: ", ") + "}"
+    }
+}

@@ -1,0 +1,60 @@
+import Testing
+@testable import KansokuQuery
+
+@Suite("PromQL evaluation: aggregations")
+struct PromQLAggregationEvaluationTests {
+    let store = promqlStore([
+        ("x{job=\"a\", i=\"1\"}", "1"),
+        ("x{job=\"a\", i=\"2\"}", "3"),
+        ("x{job=\"b\", i=\"1\"}", "5"),
+        ("x{job=\"b\", i=\"2\"}", "8"),
+    ])
+
+    @Test("sum, avg, min, max, count, group by and without")
+    func basic() throws {
+        #expect(try promqlVector(store, "sum by (job) (x)", at: 0) == ["{job=\"a\"}": 4, "{job=\"b\"}": 13])
+        #expect(try promqlVector(store, "sum without (i) (x)", at: 0) == ["{job=\"a\"}": 4, "{job=\"b\"}": 13])
+        #expect(try promqlVector(store, "sum(x)", at: 0) == ["{}": 17])
+        #expect(try promqlVector(store, "avg by (job) (x)", at: 0) == ["{job=\"a\"}": 2, "{job=\"b\"}": 6.5])
+        #expect(try promqlVector(store, "min by (i) (x)", at: 0) == ["{i=\"1\"}": 1, "{i=\"2\"}": 3])
+        #expect(try promqlVector(store, "max(x)", at: 0) == ["{}": 8])
+        #expect(try promqlVector(store, "count by (job) (x)", at: 0) == ["{job=\"a\"}": 2, "{job=\"b\"}": 2])
+        #expect(try promqlVector(store, "group by (job) (x)", at: 0) == ["{job=\"a\"}": 1, "{job=\"b\"}": 1])
+    }
+
+    @Test("stddev, stdvar and quantile")
+    func statistics() throws {
+        #expect(try promqlVector(store, "stdvar by (job) (x)", at: 0) == ["{job=\"a\"}": 1, "{job=\"b\"}": 2.25])
+        #expect(try promqlVector(store, "stddev by (job) (x)", at: 0) == ["{job=\"a\"}": 1, "{job=\"b\"}": 1.5])
+        #expect(promqlClose(try promqlVector(store, "stdvar(x)", at: 0)["{}"], 6.6875))
+        #expect(try promqlVector(store, "quantile(0.5, x)", at: 0) == ["{}": 4])
+        #expect(try promqlVector(store, "quantile(2, x)", at: 0) == ["{}": .infinity])
+    }
+
+    @Test("topk and bottomk keep the input labels and order their output")
+    func topk() throws {
+        #expect(try promqlVector(store, "topk by (job) (1, x)", at: 0) == [
+            "{__name__=\"x\", i=\"2\", job=\"a\"}": 3, "{__name__=\"x\", i=\"2\", job=\"b\"}": 8])
+        #expect(try promqlOrder(store, "bottomk(2, x)", at: 0) == ["{__name__=\"x\", i=\"1\", job=\"a\"}", "{__name__=\"x\", i=\"2\", job=\"a\"}"])
+        #expect(try promqlOrder(store, "topk(2, x)", at: 0) == ["{__name__=\"x\", i=\"2\", job=\"b\"}", "{__name__=\"x\", i=\"1\", job=\"b\"}"])
+        #expect(try promqlVector(store, "topk(0, x)", at: 0) == [:])
+        #expect(try promqlVector(store, "limitk by (job) (1, x)", at: 0).count == 2)
+        #expect(promqlEvaluationError(store, "topk(NaN, x)")?.message == "Parameter value is NaN")
+        #expect(promqlEvaluationError(store, "topk(1e19, x)")?.message == "Scalar value 1e+19 overflows int64")
+    }
+
+    @Test("count_values adds the value as a label")
+    func countValues() throws {
+        let twice = promqlStore([("y{a=\"1\"}", "2"), ("y{a=\"2\"}", "2"), ("y{a=\"3\"}", "0.5")])
+        #expect(try promqlVector(twice, "count_values(\"value\", y)", at: 0) == ["{value=\"2\"}": 2, "{value=\"0.5\"}": 1])
+        #expect(promqlEvaluationError(twice, "count_values(\"\", y)")?.message == "invalid label name \"\"")
+    }
+
+    @Test("aggregating by __name__ keeps names that are only marked for removal")
+    func delayedNameRemoval() throws {
+        #expect(promqlEvaluationError(store, "sum by (__name__) (rate(x[5m]) or x * 2)") == nil)
+        let clash = promqlStore([("a{j=\"1\"}", "0 1"), ("b{j=\"1\"}", "0 2")])
+        #expect(promqlEvaluationError(clash, "sum by (__name__, j) (rate({j=\"1\"}[5m]))", at: 60)?.message
+            == "vector cannot contain metrics with the same labelset")
+    }
+}
