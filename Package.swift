@@ -131,7 +131,7 @@ let package = Package(
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .testTarget(name: "KansokuQueryTests", dependencies: ["KansokuQuery"]),
-        .testTarget(name: "KansokuAPITests", dependencies: ["KansokuAPI", "KansokuModel"]),
+        .testTarget(name: "KansokuAPITests", dependencies: ["KansokuAPI", "KansokuModel", "KansokuStorage"]),
         .testTarget(name: "KansokuServerTests", dependencies: ["KansokuServer"]),
     ],
     swiftLanguageModes: [.v6]

@@ -65,6 +65,7 @@ public struct ServerApplication: Sendable {
         OperationsRoutes(readiness: readiness, registry: registry).addRoutes(to: apiRouter)
         DebugRoutes(storage: storage).addRoutes(to: apiRouter)
         TraceRoutes(traces: storage.traces).addRoutes(to: apiRouter)
+        JaegerRoutes(traces: storage.traces).addRoutes(to: apiRouter)
         // Zipkin serves ingest and queries on one port; so does Kansoku's API port.
         ZipkinHTTPReceiver(context: ingest).addRoutes(to: apiRouter)
         LokiPushReceiver(context: ingest).addRoutes(to: apiRouter)
