@@ -66,6 +66,7 @@ public struct ServerApplication: Sendable {
         DebugRoutes(storage: storage).addRoutes(to: apiRouter)
         TraceRoutes(traces: storage.traces).addRoutes(to: apiRouter)
         JaegerRoutes(traces: storage.traces).addRoutes(to: apiRouter)
+        ServiceMapRoutes(traces: storage.traces).addRoutes(to: apiRouter)
         // Zipkin serves ingest and queries on one port; so does Kansoku's API port.
         ZipkinHTTPReceiver(context: ingest).addRoutes(to: apiRouter)
         LokiPushReceiver(context: ingest).addRoutes(to: apiRouter)

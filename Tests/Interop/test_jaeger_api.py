@@ -92,3 +92,28 @@ def test_jaeger_api_answers_grafana_calls(kansoku):
     assert status == 400 and "minDuration" in json.dumps(err["errors"])
     status, _ = get(kansoku, f"/api/traces/{'f' * 32}")
     assert status == 404
+
+
+def test_service_map_and_red_from_sdk_spans(kansoku):
+    suffix = uuid.uuid4().hex[:6]
+    produce_trace(kansoku, suffix)
+    front, check, pay = (f"{n}-{suffix}" for n in ("frontend", "checkout", "payments"))
+
+    status, deps = get(kansoku, "/api/dependencies", lookback=3_600_000)
+    assert status == 200, deps
+    edges = {(d["parent"], d["child"]): d["callCount"] for d in deps["data"]}
+    assert edges.get((front, check)) == 1 and edges.get((check, pay)) == 1, edges
+
+    status, graph = get(kansoku, "/api/kansoku/v1/servicemap")
+    assert status == 200, graph
+    by_pair = {(e["source"], e["target"]): e for e in graph["edges"]}
+    assert by_pair[(front, check)]["calls"] == 1 and by_pair[(front, check)]["errors"] == 1, "the server side failed"
+    assert by_pair[(check, pay)]["errors"] == 1, by_pair[(check, pay)]
+    assert by_pair[(front, check)]["p95Seconds"] is not None
+
+    status, red = get(kansoku, "/api/kansoku/v1/red", service=pay)
+    assert status == 200, red
+    assert [(s["spanName"], s["requests"], s["errors"]) for s in red["series"]] == [("charge", 1, 1)], red
+
+    status, bad = get(kansoku, "/api/kansoku/v1/servicemap", start="yesterday")
+    assert status == 400 and "start" in json.dumps(bad)
