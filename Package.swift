@@ -81,14 +81,15 @@ let package = Package(
             ]
         ),
 
-        // MARK: Query — PromQL and LogQL (parsers so far; evaluation comes with the stores).
-        .target(name: "KansokuQuery"),
+        // MARK: Query — PromQL (parser and engine), LogQL and TraceQL.
+        .target(name: "KansokuQuery", dependencies: ["KansokuModel"]),
 
         // MARK: API — the HTTP port serving operations and read endpoints.
         .target(
             name: "KansokuAPI",
             dependencies: [
-                "KansokuModel", "KansokuStorage",
+                "KansokuModel", "KansokuStorage", "KansokuQuery", "KansokuWire",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -130,8 +131,12 @@ let package = Package(
             dependencies: ["KansokuIngest", "KansokuModel", "KansokuWire",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
-        .testTarget(name: "KansokuQueryTests", dependencies: ["KansokuQuery"]),
-        .testTarget(name: "KansokuAPITests", dependencies: ["KansokuAPI", "KansokuModel", "KansokuStorage"]),
+        .testTarget(name: "KansokuQueryTests", dependencies: ["KansokuQuery", "KansokuModel"]),
+        .testTarget(
+            name: "KansokuAPITests",
+            dependencies: ["KansokuAPI", "KansokuModel", "KansokuStorage", "KansokuWire",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         .testTarget(name: "KansokuServerTests", dependencies: ["KansokuServer"]),
     ],
     swiftLanguageModes: [.v6]

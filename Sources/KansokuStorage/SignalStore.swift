@@ -21,6 +21,21 @@ public protocol TraceSignalStore: SignalStore where Item == Span {
     /// Every stored span of `traceID`, however many batches and services it arrived in.
     /// Reads from disk: call it off the event loops.
     func spans(ofTrace traceID: TraceID) throws -> SpanBatch
+
+    /// Like `forEachBatch`, but may skip stored data that cannot hold a span
+    /// starting in `startTimes` (nanoseconds) for one of `services`
+    /// (`service.name`; nil = any). Visited batches may still hold other
+    /// spans: callers filter.
+    func forEachBatch(startingIn startTimes: ClosedRange<UInt64>?, services: Set<String>?,
+                      _ visit: (SpanBatch) throws -> Bool) throws
+}
+
+extension TraceSignalStore {
+    /// Stores without indexes visit everything.
+    public func forEachBatch(startingIn startTimes: ClosedRange<UInt64>?, services: Set<String>?,
+                             _ visit: (SpanBatch) throws -> Bool) throws {
+        try forEachBatch(visit)
+    }
 }
 
 /// Work a store does in the background to move data to its long-term form.

@@ -94,4 +94,34 @@ struct TraceStoreTests {
             await reopened.close()
         }
     }
+
+    @Test("a scan for one service and time window skips other blocks' spans but keeps every match")
+    func prunedScan() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let store = try Self.open(dir)
+            let input = Self.batches(count: 40)
+            for batch in input { try await store.append(batch) }
+            _ = try store.compact()
+            let window: ClosedRange<UInt64> = 1_700_000_000_000_000_000 ... 1_700_000_000_000_000_000 + 100
+
+            var visited = [Span]()
+            var services = Set<String>()
+            try store.forEachBatch(startingIn: window, services: ["svc-1"]) { batch in
+                for resource in batch.resources {
+                    for scoped in resource.scopes { visited += scoped.items }
+                    services.insert(resource.resource.serviceName ?? "")
+                }
+                return true
+            }
+            let wanted = input.flatMap { batch in
+                batch.resources.filter { $0.resource.serviceName == "svc-1" }
+                    .flatMap { $0.scopes.flatMap(\.items) }
+                    .filter { window.contains($0.startTimeUnixNano) }
+            }
+            let visitedIDs = Set(visited.map(\.spanID))
+            #expect(wanted.allSatisfy { visitedIDs.contains($0.spanID) }, "every matching span is visited")
+            #expect(visited.count < input.reduce(0) { $0 + $1.itemCount }, "blocks' other spans are skipped")
+            await store.close()
+        }
+    }
 }

@@ -42,7 +42,12 @@ public enum JaegerSearch {
 
         // Trace id → start of its earliest matching span, in nanoseconds.
         var candidates: [TraceID: UInt64] = [:]
-        try store.forEachBatch { batch in
+        // Lets the store skip blocks that cannot match; spans are still checked one by one below.
+        let services: Set<String>? = query.service.flatMap { $0 == JaegerProcessTable.noServiceName ? nil : [$0] }
+        let (startNanos, startOverflow) = query.startTimeMicros.multipliedReportingOverflow(by: 1000)
+        let (endNanos, endOverflow) = query.endTimeMicros.multipliedReportingOverflow(by: 1000)
+        let window = startOverflow || endOverflow || startNanos > endNanos ? nil : startNanos...endNanos
+        try store.forEachBatch(startingIn: window, services: services) { batch in
             for group in batch.resources where query.service == nil
                 || JaegerProcessTable.serviceName(of: group.resource) == query.service {
                 for scoped in group.scopes {

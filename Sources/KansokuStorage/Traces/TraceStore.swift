@@ -60,11 +60,19 @@ public final class TraceStore: TraceSignalStore, Compacting {
     }
 
     public func forEachBatch(_ visit: (SpanBatch) throws -> Bool) throws {
+        try forEachBatch(startingIn: nil, services: nil, visit)
+    }
+
+    /// Blocks are skipped by their metadata (start-time range, services) and
+    /// filtered row by row; the WAL tail is visited whole.
+    public func forEachBatch(startingIn startTimes: ClosedRange<UInt64>?, services: Set<String>?,
+                             _ visit: (SpanBatch) throws -> Bool) throws {
         try segmentsLock.withReadLock { () throws in
             let snapshot = blocks.withLock { $0 }
             for segment in snapshot.keys.sorted() {
                 var spans = [TraceBlockSpan]()
-                try snapshot[segment]?.forEachSpan { spans.append($0) }
+                try snapshot[segment]?.forEachSpan(startingIn: startTimes, services: services) { spans.append($0) }
+                if spans.isEmpty { continue }
                 guard try visit(SpanBatch(blockSpans: spans)) else { return }
             }
             try forEachLogBatch(skipping: Set(snapshot.keys), visit)
