@@ -51,3 +51,48 @@ public struct TelemetryBatch<Item: Sendable & Hashable>: Sendable, Hashable {
 public typealias SpanBatch = TelemetryBatch<Span>
 public typealias LogBatch = TelemetryBatch<LogRecord>
 public typealias MetricBatch = TelemetryBatch<Metric>
+
+/// Resource identity for grouping: attributes and schema URL.
+private struct ResourceKey: Hashable {
+    var resource: Resource
+    var schemaURL: String
+}
+
+/// Scope identity for grouping: name, version, attributes and schema URL.
+private struct ScopeKey: Hashable {
+    var scope: InstrumentationScope
+    var schemaURL: String
+}
+
+extension TelemetryBatch {
+    /// The same items with equal resources (attributes and schema URL) grouped
+    /// into one entry, and equal scopes within it likewise, in order of first
+    /// appearance. Batches that arrived separately read as one.
+    public func mergingEqualResources() -> TelemetryBatch {
+        var merged = TelemetryBatch()
+        var resourceIndex = [ResourceKey: Int]()
+        var scopeIndex = [[ScopeKey: Int]]()
+        for resource in resources {
+            let key = ResourceKey(resource: resource.resource, schemaURL: resource.schemaURL)
+            let r: Int
+            if let existing = resourceIndex[key] {
+                r = existing
+            } else {
+                r = merged.resources.count
+                resourceIndex[key] = r
+                merged.resources.append(ResourceItems(resource: resource.resource, schemaURL: resource.schemaURL, scopes: []))
+                scopeIndex.append([:])
+            }
+            for scoped in resource.scopes {
+                let scopeKey = ScopeKey(scope: scoped.scope, schemaURL: scoped.schemaURL)
+                if let s = scopeIndex[r][scopeKey] {
+                    merged.resources[r].scopes[s].items += scoped.items
+                } else {
+                    scopeIndex[r][scopeKey] = merged.resources[r].scopes.count
+                    merged.resources[r].scopes.append(scoped)
+                }
+            }
+        }
+        return merged
+    }
+}

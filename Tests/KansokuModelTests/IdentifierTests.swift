@@ -34,3 +34,21 @@ import Testing
         #expect(batch.dataPointCount == 4)
     }
 }
+
+@Suite struct BatchMergingTests {
+    @Test func equalResourcesAndScopesAreGroupedInFirstSeenOrder() {
+        let a = Resource(attributes: [.init(key: "service.name", value: .string("a"))])
+        let b = Resource(attributes: [.init(key: "service.name", value: .string("b"))])
+        func span(_ n: UInt64) -> Span { Span(traceID: TraceID(high: 0, low: 1), spanID: SpanID(n), name: "s\(n)", startTimeUnixNano: n, endTimeUnixNano: n) }
+        let batch = SpanBatch(resources: [
+            ResourceItems(resource: a, scopes: [ScopedItems(scope: InstrumentationScope(name: "x"), items: [span(1)])]),
+            ResourceItems(resource: b, scopes: [ScopedItems(scope: InstrumentationScope(name: "x"), items: [span(2)])]),
+            ResourceItems(resource: a, scopes: [ScopedItems(scope: InstrumentationScope(name: "x"), items: [span(3)]),
+                                                ScopedItems(scope: InstrumentationScope(name: "y"), items: [span(4)])]),
+        ]).mergingEqualResources()
+        #expect(batch.resources.map(\.resource) == [a, b])
+        #expect(batch.resources[0].scopes.map(\.scope.name) == ["x", "y"])
+        #expect(batch.resources[0].scopes[0].items.map(\.spanID.value) == [1, 3])
+        #expect(batch.itemCount == 4)
+    }
+}

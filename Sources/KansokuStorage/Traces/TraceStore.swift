@@ -91,7 +91,7 @@ public final class TraceStore: TraceSignalStore, Compacting {
                 result.resources += batch.filtered(to: traceID).resources
                 return true
             }
-            return result
+            return result.mergingEqualResources()
         }
     }
 
