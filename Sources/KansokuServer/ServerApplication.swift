@@ -67,6 +67,7 @@ public struct ServerApplication: Sendable {
         TraceRoutes(traces: storage.traces).addRoutes(to: apiRouter)
         JaegerRoutes(traces: storage.traces).addRoutes(to: apiRouter)
         ServiceMapRoutes(traces: storage.traces).addRoutes(to: apiRouter)
+        TempoRoutes(traces: storage.traces, version: KansokuVersion.current).addRoutes(to: apiRouter)
         // Zipkin serves ingest and queries on one port; so does Kansoku's API port.
         ZipkinHTTPReceiver(context: ingest).addRoutes(to: apiRouter)
         LokiPushReceiver(context: ingest).addRoutes(to: apiRouter)
