@@ -12,7 +12,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Request bytes that may be in flight (decoding or waiting on the WAL) before clients are told to retry.
     public var maxInflightBytes = 256 << 20
     /// Size at which a write-ahead log segment is closed and the next begun.
-    public var walSegmentBytes = 64 << 20
+    /// Traces compact one closed segment into one block in memory, so this
+    /// also bounds compaction's memory (~5× the segment size).
+    public var walSegmentBytes = 16 << 20
     /// How often closed write-ahead log segments are compacted into blocks.
     public var compactionInterval = Duration.seconds(10)
     public var logLevel = Logger.Level.info

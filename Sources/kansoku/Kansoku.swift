@@ -34,7 +34,7 @@ extension Kansoku {
         var maxRequestBytes: String?
         @Option(help: "Request bytes in flight before clients are told to retry (env KANSOKU_MAX_INFLIGHT_BYTES; default 268435456).")
         var maxInflightBytes: String?
-        @Option(help: "Write-ahead log segment size in bytes (env KANSOKU_WAL_SEGMENT_BYTES; default 67108864).")
+        @Option(help: "Write-ahead log segment size in bytes (env KANSOKU_WAL_SEGMENT_BYTES; default 16777216).")
         var walSegmentBytes: String?
         @Option(help: "Seconds between compactions of closed WAL segments into blocks (env KANSOKU_COMPACTION_INTERVAL_SECONDS; default 10).")
         var compactionIntervalSeconds: String?
