@@ -137,7 +137,7 @@ let package = Package(
             dependencies: ["KansokuAPI", "KansokuModel", "KansokuStorage", "KansokuWire",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
-        .testTarget(name: "KansokuServerTests", dependencies: ["KansokuServer"]),
+        .testTarget(name: "KansokuServerTests", dependencies: ["KansokuServer", "KansokuStorage"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -29,6 +29,7 @@ public struct ServerApplication: Sendable {
         let opened = try EmbeddedStorage.open(
             dataDirectory: config.dataDirectory,
             walOptions: WALOptions(segmentSizeBytes: config.walSegmentBytes),
+            traceRetention: config.traceRetention,
             logger: logger)
         for (signal, report) in opened.repairs where !report.isClean {
             logger.warning("write-ahead log repaired on open", metadata: ["signal": "\(signal.rawValue)", "report": "\(report)"])

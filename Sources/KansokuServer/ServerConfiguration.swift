@@ -1,3 +1,4 @@
+import KansokuStorage
 import Logging
 
 /// Everything `kansoku server` can be told. Values are resolved by
@@ -15,11 +16,21 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Traces compact one closed segment into one block in memory, so this
     /// also bounds compaction's memory (~5× the segment size).
     public var walSegmentBytes = 16 << 20
+    /// Trace blocks whose spans all ended longer ago than this many hours are deleted; 0 keeps them forever.
+    public var tracesRetentionHours = 336
+    /// Bytes of trace blocks kept at most, oldest deleted first; 0 means no limit.
+    public var tracesRetentionBytes: Int64 = 0
     /// How often closed write-ahead log segments are compacted into blocks.
     public var compactionInterval = Duration.seconds(10)
     public var logLevel = Logger.Level.info
 
     public init() {}
+
+    /// Trace retention as the store takes it (0 settings mean "no limit").
+    public var traceRetention: TraceRetention {
+        TraceRetention(maxAge: tracesRetentionHours > 0 ? .seconds(tracesRetentionHours * 3600) : nil,
+                       maxBytes: tracesRetentionBytes > 0 ? tracesRetentionBytes : nil)
+    }
 }
 
 /// One setting: its YAML path, environment variable and flag, and how to apply a textual value.
@@ -57,6 +68,14 @@ struct ConfigurationKey: Sendable {
               flag: "--compaction-interval-seconds") { c, v throws(ConfigurationError) in
             c.compactionInterval = .seconds(try positiveInt(v, key: "wal.compaction_interval_seconds"))
         },
+        .init(yamlPath: "retention.traces_max_age_hours", environmentVariable: "KANSOKU_TRACES_RETENTION_HOURS",
+              flag: "--traces-retention-hours") { c, v throws(ConfigurationError) in
+            c.tracesRetentionHours = try nonNegativeInt(v, key: "retention.traces_max_age_hours")
+        },
+        .init(yamlPath: "retention.traces_max_bytes", environmentVariable: "KANSOKU_TRACES_RETENTION_BYTES",
+              flag: "--traces-retention-bytes") { c, v throws(ConfigurationError) in
+            c.tracesRetentionBytes = Int64(try nonNegativeInt(v, key: "retention.traces_max_bytes"))
+        },
         .init(yamlPath: "log_level", environmentVariable: "KANSOKU_LOG_LEVEL", flag: "--log-level") { c, v throws(ConfigurationError) in
             guard let level = Logger.Level(rawValue: v.lowercased()) else {
                 throw .invalidValue(key: "log_level", value: v, reason: "use trace, debug, info, notice, warning, error or critical")
@@ -64,6 +83,11 @@ struct ConfigurationKey: Sendable {
             c.logLevel = level
         },
     ]
+
+    private static func nonNegativeInt(_ text: String, key: String) throws(ConfigurationError) -> Int {
+        guard let value = Int(text), value >= 0 else { throw .invalidValue(key: key, value: text, reason: "must be 0 or a positive integer") }
+        return value
+    }
 
     private static func positiveInt(_ text: String, key: String) throws(ConfigurationError) -> Int {
         guard let value = Int(text), value > 0 else { throw .invalidValue(key: key, value: text, reason: "must be a positive integer") }

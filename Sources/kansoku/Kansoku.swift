@@ -38,6 +38,10 @@ extension Kansoku {
         var walSegmentBytes: String?
         @Option(help: "Seconds between compactions of closed WAL segments into blocks (env KANSOKU_COMPACTION_INTERVAL_SECONDS; default 10).")
         var compactionIntervalSeconds: String?
+        @Option(help: "Delete trace blocks whose spans ended more than this many hours ago; 0 keeps them (env KANSOKU_TRACES_RETENTION_HOURS; default 336).")
+        var tracesRetentionHours: String?
+        @Option(help: "Keep at most this many bytes of trace blocks, oldest deleted first; 0 = no limit (env KANSOKU_TRACES_RETENTION_BYTES; default 0).")
+        var tracesRetentionBytes: String?
         @Option(help: "trace, debug, info, notice, warning, error or critical (env KANSOKU_LOG_LEVEL; default info).")
         var logLevel: String?
 
@@ -48,6 +52,7 @@ extension Kansoku {
                 "--otlp-grpc-address": otlpGrpcAddress, "--otlp-http-address": otlpHttpAddress,
                 "--max-request-bytes": maxRequestBytes, "--max-inflight-bytes": maxInflightBytes,
                 "--wal-segment-bytes": walSegmentBytes, "--compaction-interval-seconds": compactionIntervalSeconds,
+                "--traces-retention-hours": tracesRetentionHours, "--traces-retention-bytes": tracesRetentionBytes,
                 "--log-level": logLevel,
             ]
             let resolved: ServerConfiguration

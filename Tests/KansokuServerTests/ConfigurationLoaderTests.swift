@@ -66,4 +66,15 @@ import Testing
         #expect(v6.host == "::1" && v6.isIPv6 && v6.description == "[::1]:4318")
         #expect(throws: ConfigurationError.self) { try ListenAddress(parsing: "1.2.3.4:70000") }
     }
+
+    @Test func traceRetentionDefaultsAndZeroMeansUnlimited() throws {
+        let defaults = try ConfigurationLoader.load(file: nil, environment: [:], flags: [:]).traceRetention
+        #expect(defaults.maxAge == .seconds(336 * 3600) && defaults.maxBytes == nil)
+        let unlimited = try ConfigurationLoader.load(
+            file: nil, environment: ["KANSOKU_TRACES_RETENTION_BYTES": "1000"], flags: ["--traces-retention-hours": "0"]).traceRetention
+        #expect(unlimited.maxAge == nil && unlimited.maxBytes == 1000)
+        #expect(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(file: nil, environment: [:], flags: ["--traces-retention-hours": "-1"])
+        }
+    }
 }

@@ -9,10 +9,10 @@ struct TraceStoreTests {
     /// Small segments so a handful of batches spans several of them.
     static let segmentSize = 8 * 1024
 
-    static func open(_ dir: String) throws -> TraceStore {
+    static func open(_ dir: String, retention: TraceRetention = TraceRetention()) throws -> TraceStore {
         let log = try WriteAheadLog(directory: "\(dir)/wal", signal: "traces",
                                     options: WALOptions(segmentSizeBytes: segmentSize), logger: Logger(label: "test"))
-        return try TraceStore(log: log, blocksDirectory: "\(dir)/blocks", logger: Logger(label: "test"))
+        return try TraceStore(log: log, blocksDirectory: "\(dir)/blocks", retention: retention, logger: Logger(label: "test"))
     }
 
     /// One batch per trace-step: trace t gets spans in many batches, so every trace ends up in several segments.
@@ -122,6 +122,50 @@ struct TraceStoreTests {
             #expect(wanted.allSatisfy { visitedIDs.contains($0.spanID) }, "every matching span is visited")
             #expect(visited.count < input.reduce(0) { $0 + $1.itemCount }, "blocks' other spans are skipped")
             await store.close()
+        }
+    }
+
+    static func blockFiles(_ dir: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: "\(dir)/blocks").filter { $0.hasSuffix(".ktb") }.sorted()
+    }
+
+    @Test("retention by age deletes blocks whose spans all ended before the cut-off; the WAL tail stays")
+    func retentionByAge() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let store = try Self.open(dir, retention: TraceRetention(maxAge: .seconds(3600)))
+            for batch in Self.batches(count: 40) { try await store.append(batch) }
+            _ = try store.compact()  // the fixture's spans are from 2023: all blocks are past a one-hour retention
+            #expect(try Self.blockFiles(dir).isEmpty)
+            let tail = try Self.everySpanID(store)
+            #expect(!tail.isEmpty, "spans still only in the active WAL segment are not touched")
+
+            let young = try Self.open("\(dir)/young", retention: TraceRetention(maxAge: .seconds(3600)))
+            for batch in Self.batches(count: 40) { try await young.append(batch) }
+            _ = try young.compact()
+            let blocks = try Self.blockFiles("\(dir)/young")
+            #expect(try young.applyRetention(nowNanos: 1_700_000_000_000_000_000 + 1_000_000_000) == 0, "recent blocks are kept")
+            #expect(try Self.blockFiles("\(dir)/young") == blocks)
+            await store.close()
+            await young.close()
+        }
+    }
+
+    @Test("retention by size deletes the oldest blocks until the rest fit")
+    func retentionBySize() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let store = try Self.open(dir)
+            for batch in Self.batches(count: 40) { try await store.append(batch) }
+            _ = try store.compact()
+            let blocks = try Self.blockFiles(dir)
+            #expect(blocks.count >= 3)
+            let sizes = try blocks.map { try FileManager.default.attributesOfItem(atPath: "\(dir)/blocks/\($0)")[.size] as! Int }
+            await store.close()
+
+            let limit = Int64(sizes.suffix(2).reduce(0, +))
+            let limited = try Self.open(dir, retention: TraceRetention(maxBytes: limit))
+            #expect(try limited.applyRetention(nowNanos: 0) == blocks.count - 2)
+            #expect(try Self.blockFiles(dir) == Array(blocks.suffix(2)), "the newest blocks are the ones kept")
+            await limited.close()
         }
     }
 }

@@ -13,7 +13,8 @@ public enum EmbeddedStorage {
         public let compactors: [any Compacting]
     }
 
-    public static func open(dataDirectory: String, walOptions: WALOptions = WALOptions(), logger: Logger) throws -> Opened {
+    public static func open(dataDirectory: String, walOptions: WALOptions = WALOptions(),
+                            traceRetention: TraceRetention = TraceRetention(), logger: Logger) throws -> Opened {
         func openLog(_ signal: Signal) throws -> WriteAheadLog {
             try WriteAheadLog(directory: "\(dataDirectory)/wal/\(signal.rawValue)", signal: signal.rawValue,
                               options: walOptions, logger: logger)
@@ -21,7 +22,8 @@ public enum EmbeddedStorage {
         let traces = try openLog(.traces)
         let logs = try openLog(.logs)
         let metrics = try openLog(.metrics)
-        let traceStore = try TraceStore(log: traces, blocksDirectory: "\(dataDirectory)/traces/blocks", logger: logger)
+        let traceStore = try TraceStore(log: traces, blocksDirectory: "\(dataDirectory)/traces/blocks",
+                                        retention: traceRetention, logger: logger)
         let storage = TelemetryStorage(
             traces: traceStore,
             logs: WALSignalStore<LogRecord>(log: logs, logger: logger),

@@ -16,6 +16,7 @@ public final class TraceStore: TraceSignalStore, Compacting {
     public let log: WriteAheadLog
     public let blocksDirectory: String
     private let writerOptions: TraceBlockWriter.Options
+    public let retention: TraceRetention
     private let logger: Logger
     /// Blocks by the number of the WAL segment they were made from.
     private let blocks: Mutex<[UInt64: TraceBlockReader]>
@@ -28,10 +29,11 @@ public final class TraceStore: TraceSignalStore, Compacting {
     /// Opens the blocks in `blocksDirectory` (creating it if needed). A block
     /// that cannot be opened is logged and left in place, never deleted.
     public init(log: WriteAheadLog, blocksDirectory: String, writerOptions: TraceBlockWriter.Options = .init(),
-                logger: Logger) throws {
+                retention: TraceRetention = TraceRetention(), logger: Logger) throws {
         self.log = log
         self.blocksDirectory = blocksDirectory
         self.writerOptions = writerOptions
+        self.retention = retention
         self.logger = logger
         let files = FileManager.default
         try files.createDirectory(atPath: blocksDirectory, withIntermediateDirectories: true)
@@ -95,9 +97,51 @@ public final class TraceStore: TraceSignalStore, Compacting {
         }
     }
 
-    /// Compacts every closed segment, oldest first, and deletes the segments
-    /// that have a block. Blocking file I/O: call it off the event loops.
+    /// Compacts every closed segment, oldest first, deletes the segments that
+    /// have a block, then applies retention. Blocking file I/O: call it off the event loops.
     public func compact() throws -> Int {
+        let written = try compactSegments()
+        let now = UInt64(max(0, Date().timeIntervalSince1970) * 1_000_000_000)
+        try applyRetention(nowNanos: now)
+        return written
+    }
+
+    /// Deletes the blocks retention no longer keeps; returns how many.
+    @discardableResult
+    func applyRetention(nowNanos: UInt64) throws -> Int {
+        let snapshot = blocks.withLock { $0 }
+        var doomed = Set<UInt64>()
+        if let cutoff = retention.cutoff(nowNanos: nowNanos) {
+            for (segment, reader) in snapshot where reader.metadata.spanCount == 0 || reader.metadata.maxEndTimeUnixNano < cutoff {
+                doomed.insert(segment)
+            }
+        }
+        if let maxBytes = retention.maxBytes {
+            var total = try snapshot.filter { !doomed.contains($0.key) }.reduce(Int64(0)) { $0 + (try Self.fileSize($1.value.path)) }
+            // Segment numbers grow with time, so the lowest is the oldest block.
+            for (segment, reader) in snapshot.sorted(by: { $0.key < $1.key }) where total > maxBytes && !doomed.contains(segment) {
+                total -= try Self.fileSize(reader.path)
+                doomed.insert(segment)
+            }
+        }
+        guard !doomed.isEmpty else { return 0 }
+        try segmentsLock.withWriteLock { () throws in
+            for segment in doomed.sorted() {
+                guard let reader = blocks.withLock({ $0.removeValue(forKey: segment) }) else { continue }
+                // Open readers keep their descriptor, so unlinking under the write lock is safe.
+                try FileManager.default.removeItem(atPath: reader.path)
+            }
+        }
+        blockGauge.record(blocks.withLock { $0.count })
+        logger.info("trace retention deleted blocks", metadata: ["blocks": "\(doomed.count)"])
+        return doomed.count
+    }
+
+    private static func fileSize(_ path: String) throws -> Int64 {
+        (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    private func compactSegments() throws -> Int {
         var written = 0
         for segment in log.closedSegments {
             if blocks.withLock({ $0[segment] }) == nil {
