@@ -21,7 +21,7 @@ public struct ServiceMapRoutes: Sendable {
             case .success(let parsed): window = parsed
             case .failure(let error): return DebugRoutes.badRequest(error.description)
             }
-            return try await JaegerRoutes.blocking {
+            return try await RouteSupport.blocking {
                 ServiceMapResponse.kansoku(try ServiceMap.compute(in: traces, startNanos: window.start, endNanos: window.end))
             }
         }
@@ -33,21 +33,21 @@ public struct ServiceMapRoutes: Sendable {
             case .failure(let error): return DebugRoutes.badRequest(error.description)
             }
             let service = parameters.last { $0.name == "service" }.flatMap { $0.value.isEmpty ? nil : $0.value }
-            return try await JaegerRoutes.blocking {
+            return try await RouteSupport.blocking {
                 REDResponse.kansoku(try REDMetrics.compute(in: traces, startNanos: window.start, endNanos: window.end, service: service))
             }
         }
         router.get("/api/dependencies") { request, _ in
             let parameters = FormQuery.parameters(request.uri.query)
-            let nowMillis = JaegerRoutes.nowMicros() / 1000
+            let nowMillis = RouteSupport.nowMicros() / 1000
             guard let endMillis = Self.uint(parameters, "endTs", default: nowMillis),
                   let lookbackMillis = Self.uint(parameters, "lookback", default: 3_600_000) else {
-                return JaegerRoutes.json(JaegerResponse.error(code: 400, message: "endTs and lookback must be milliseconds"),
+                return RouteSupport.json(JaegerResponse.error(code: 400, message: "endTs and lookback must be milliseconds"),
                                          status: .badRequest)
             }
             let end = endMillis * 1_000_000
             let start = end - min(end, lookbackMillis * 1_000_000)
-            return try await JaegerRoutes.blocking {
+            return try await RouteSupport.blocking {
                 ServiceMapResponse.jaegerDependencies(try ServiceMap.compute(in: traces, startNanos: start, endNanos: end).edges)
             }
         }

@@ -27,7 +27,7 @@ public struct TempoRoutes: Sendable {
         let group = router.group(RouterPath(Self.pathPrefix))
         let traces = self.traces, version = self.version
         group.get("/api/echo") { _, _ in Self.body(TempoResponses.echo, contentType: "text/plain") }
-        group.get("/api/status/buildinfo") { _, _ in JaegerRoutes.json(TempoResponses.buildInfo(version: version)) }
+        group.get("/api/status/buildinfo") { _, _ in RouteSupport.json(TempoResponses.buildInfo(version: version)) }
         group.get("/api/traces/:traceId") { request, context in
             try await Self.trace(request, context, traces) { trace, protobuf in
                 protobuf ? try TempoResponses.traceProtobuf(trace) : TempoResponses.traceJSON(trace)
@@ -41,16 +41,16 @@ public struct TempoRoutes: Sendable {
         group.get("/api/search") { request, _ in
             let parameters = FormQuery.parameters(request.uri.query)
             let search: TempoSearchRequest
-            switch TempoSearchRequest.parse(parameters, nowSeconds: Double(JaegerRoutes.nowMicros()) / 1e6) {
+            switch TempoSearchRequest.parse(parameters, nowSeconds: Double(RouteSupport.nowMicros()) / 1e6) {
             case .success(let parsed): search = parsed
             case .failure(let error): return Self.error(error.description)
             }
-            return try await JaegerRoutes.blocking { try search.run(in: traces) }
+            return try await RouteSupport.blocking { try search.run(in: traces) }
         }
         for (path, v2) in [("/api/search/tags", false), ("/api/v2/search/tags", true)] {
             group.get(RouterPath(path)) { request, _ in
                 let scope = FormQuery.parameters(request.uri.query).last { $0.name == "scope" }?.value
-                return try await JaegerRoutes.blocking {
+                return try await RouteSupport.blocking {
                     var collector = TempoTagNameCollector()
                     try traces.forEachBatch { collector.collect($0); return !collector.isFull }
                     return v2 ? collector.v2Body(scope: scope) : collector.v1Body()
@@ -63,7 +63,7 @@ public struct TempoRoutes: Sendable {
                 guard let selector = v2 ? TempoTagSelector(traceQL: name) : TempoTagSelector(v1Name: name) else {
                     return Self.error("invalid tag name \"\(name)\": use resource.x, span.x, .x or an intrinsic")
                 }
-                return try await JaegerRoutes.blocking {
+                return try await RouteSupport.blocking {
                     var collector = TempoTagValueCollector(selector: selector)
                     try traces.forEachBatch { collector.collect($0); return !collector.isFull }
                     return v2 ? collector.v2Body() : collector.v1Body()
@@ -77,7 +77,7 @@ public struct TempoRoutes: Sendable {
         render: @escaping @Sendable (SpanBatch, Bool) throws -> [UInt8]
     ) async throws -> Response {
         let text = context.parameters.get("traceId") ?? ""
-        guard let traceID = JaegerRoutes.traceID(text) else {
+        guard let traceID = RouteSupport.traceID(text) else {
             return error("invalid trace id \"\(text)\": want 1 to 32 hex digits")
         }
         let protobuf = request.headers[.accept]?.contains("application/protobuf") ?? false
