@@ -5,14 +5,14 @@
 /// everything word-like becomes an identifier and the parser decides whether
 /// it is a keyword.
 struct LogQLLexer {
-    private let scalars: [Unicode.Scalar]
-    private var index = 0
-    private var line = 1
-    private var column = 1
+    private var cursor: QueryTextCursor
 
     init(_ query: String) {
-        self.scalars = Array(query.unicodeScalars)
+        cursor = QueryTextCursor(query)
     }
+
+    private var scalars: [Unicode.Scalar] { cursor.scalars }
+    private var index: Int { cursor.index }
 
     /// Tokenizes the whole query; the result always ends with an `.eof` token.
     static func tokenize(_ query: String) throws(LogQLParseError) -> [LogQLToken] {
@@ -26,26 +26,12 @@ struct LogQLLexer {
     }
 
     private var position: LogQLSourcePosition {
-        LogQLSourcePosition(offset: index, line: line, column: column)
+        LogQLSourcePosition(offset: cursor.index, line: cursor.line, column: cursor.column)
     }
 
-    private func peek(_ ahead: Int = 0) -> Unicode.Scalar? {
-        index + ahead < scalars.count ? scalars[index + ahead] : nil
-    }
-
-    private mutating func advance() {
-        if scalars[index] == "\n" {
-            line += 1
-            column = 1
-        } else {
-            column += 1
-        }
-        index += 1
-    }
-
-    private func text(from start: Int) -> String {
-        String(String.UnicodeScalarView(scalars[start..<index]))
-    }
+    private func peek(_ ahead: Int = 0) -> Unicode.Scalar? { cursor.peek(ahead) }
+    private mutating func advance() { cursor.advance() }
+    private func text(from start: Int) -> String { cursor.text(from: start) }
 
     private mutating func skipWhitespaceAndComments() {
         while let scalar = peek() {
