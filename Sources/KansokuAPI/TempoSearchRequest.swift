@@ -65,11 +65,18 @@ struct TempoSearchRequest: Sendable {
             return candidates.count < TempoRoutes.maxInspectedTraces
         }
         var hits = [(trace: SpanBatch, matched: [Span])]()
-        // Most recently stored first, which is what a search box wants to see.
-        for traceID in candidates.reversed() where hits.count < limit {
-            let trace = try traces.spans(ofTrace: traceID)
-            let matched = TraceQLEvaluator.matchingSpans(query, in: trace)
-            if !matched.isEmpty { hits.append((trace, matched)) }
+        // Most recently stored first, which is what a search box wants to see. Traces are
+        // fetched in chunks so the unindexed WAL tail is read once per chunk, not per trace.
+        var remaining = candidates.reversed()[...]
+        while hits.count < limit, !remaining.isEmpty {
+            let chunk = remaining.prefix(max(limit * 4, 64))
+            remaining = remaining.dropFirst(chunk.count)
+            let found = try traces.spans(ofTraces: Set(chunk))
+            for traceID in chunk where hits.count < limit {
+                guard let trace = found[traceID] else { continue }
+                let matched = TraceQLEvaluator.matchingSpans(query, in: trace)
+                if !matched.isEmpty { hits.append((trace, matched)) }
+            }
         }
         return TempoResponses.search(hits, metrics: TempoSearchMetrics(inspectedTraces: UInt32(candidates.count)))
     }

@@ -22,6 +22,10 @@ public protocol TraceSignalStore: SignalStore where Item == Span {
     /// Reads from disk: call it off the event loops.
     func spans(ofTrace traceID: TraceID) throws -> SpanBatch
 
+    /// Several traces at once, each complete; traces with no stored span are absent.
+    /// One pass over unindexed data however many traces are asked for.
+    func spans(ofTraces traceIDs: Set<TraceID>) throws -> [TraceID: SpanBatch]
+
     /// Like `forEachBatch`, but may skip stored data that cannot hold a span
     /// starting in `startTimes` (nanoseconds) for one of `services`
     /// (`service.name`; nil = any). Visited batches may still hold other
@@ -31,6 +35,16 @@ public protocol TraceSignalStore: SignalStore where Item == Span {
 }
 
 extension TraceSignalStore {
+    /// Stores without a batched lookup fetch the traces one by one.
+    public func spans(ofTraces traceIDs: Set<TraceID>) throws -> [TraceID: SpanBatch] {
+        var found = [TraceID: SpanBatch]()
+        for traceID in traceIDs {
+            let batch = try spans(ofTrace: traceID)
+            if !batch.isEmpty { found[traceID] = batch }
+        }
+        return found
+    }
+
     /// Stores without indexes visit everything.
     public func forEachBatch(startingIn startTimes: ClosedRange<UInt64>?, services: Set<String>?,
                              _ visit: (SpanBatch) throws -> Bool) throws {

@@ -168,4 +168,23 @@ struct TraceStoreTests {
             await limited.close()
         }
     }
+
+    @Test("a batched lookup returns each trace exactly as a single lookup does, from blocks and WAL")
+    func batchedLookup() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let store = try Self.open(dir)
+            for batch in Self.batches(count: 40) { try await store.append(batch) }
+            _ = try store.compact()
+            for batch in Self.batches(count: 3) { try await store.append(batch) }  // more of each trace in the WAL tail
+            let ids = Set((0..<4).map { TraceBlockTestKit.traceID(UInt64($0)) } + [TraceBlockTestKit.traceID(99)])
+            let found = try store.spans(ofTraces: ids)
+            #expect(found[TraceBlockTestKit.traceID(99)] == nil, "absent traces are absent")
+            #expect(found.count == 4)
+            for (id, batch) in found {
+                #expect(Self.spanIDs(batch) == Self.spanIDs(try store.spans(ofTrace: id)))
+                #expect(batch == batch.mergingEqualResources(), "spans are grouped per resource")
+            }
+            await store.close()
+        }
+    }
 }

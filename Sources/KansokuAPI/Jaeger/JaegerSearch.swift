@@ -35,9 +35,8 @@ public enum JaegerSearch {
     public static func findTraces(_ query: JaegerQuery, in store: some TraceSignalStore) throws -> [SpanBatch] {
         if !query.traceIDs.isEmpty {
             var seen = Set<TraceID>()
-            return try query.traceIDs.filter { seen.insert($0).inserted }
-                .map { try store.spans(ofTrace: $0) }
-                .filter { !$0.isEmpty }
+            let found = try store.spans(ofTraces: Set(query.traceIDs))
+            return query.traceIDs.filter { seen.insert($0).inserted }.compactMap { found[$0] }
         }
 
         // Trace id → start of its earliest matching span, in nanoseconds.
@@ -62,9 +61,9 @@ public enum JaegerSearch {
 
         let chosen = candidates.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(max(query.limit, 1))
         var traces: [(start: UInt64, id: TraceID, spans: SpanBatch)] = []
+        let found = try store.spans(ofTraces: Set(chosen.map(\.key)))
         for (traceID, _) in chosen {
-            let spans = try store.spans(ofTrace: traceID)
-            guard let start = earliestStart(of: spans) else { continue }
+            guard let spans = found[traceID], let start = earliestStart(of: spans) else { continue }
             traces.append((start, traceID, spans))
         }
         traces.sort { ($0.start, $1.id) > ($1.start, $0.id) }

@@ -82,18 +82,30 @@ public final class TraceStore: TraceSignalStore, Compacting {
     }
 
     public func spans(ofTrace traceID: TraceID) throws -> SpanBatch {
-        try segmentsLock.withReadLock { () throws -> SpanBatch in
+        try spans(ofTraces: [traceID])[traceID] ?? SpanBatch()
+    }
+
+    /// Blocks answer through their trace-id index; the WAL tail is read once for all of `traceIDs`.
+    public func spans(ofTraces traceIDs: Set<TraceID>) throws -> [TraceID: SpanBatch] {
+        guard !traceIDs.isEmpty else { return [:] }
+        return try segmentsLock.withReadLock { () throws -> [TraceID: SpanBatch] in
             let snapshot = blocks.withLock { $0 }
-            var found = [TraceBlockSpan]()
-            for segment in snapshot.keys.sorted() {
-                found += try snapshot[segment]?.spans(of: traceID) ?? []
+            var found = [TraceID: SpanBatch]()
+            for traceID in traceIDs {
+                var spans = [TraceBlockSpan]()
+                for segment in snapshot.keys.sorted() {
+                    spans += try snapshot[segment]?.spans(of: traceID) ?? []
+                }
+                if !spans.isEmpty { found[traceID] = SpanBatch(blockSpans: spans) }
             }
-            var result = SpanBatch(blockSpans: found)
             try forEachLogBatch(skipping: Set(snapshot.keys)) { batch in
-                result.resources += batch.filtered(to: traceID).resources
+                for traceID in traceIDs {
+                    let part = batch.filtered(to: traceID)
+                    if !part.isEmpty { found[traceID, default: SpanBatch()].resources += part.resources }
+                }
                 return true
             }
-            return result.mergingEqualResources()
+            return found.mapValues { $0.mergingEqualResources() }
         }
     }
 
