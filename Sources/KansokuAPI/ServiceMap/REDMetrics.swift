@@ -23,7 +23,10 @@ public struct REDMetrics: Sendable, Hashable {
     public static func compute(in store: some TraceSignalStore, startNanos: UInt64, endNanos: UInt64,
                                service: String? = nil) throws -> REDMetrics {
         var builder = REDMetricsBuilder(startNanos: startNanos, endNanos: endNanos, service: service)
-        try store.forEachBatch { batch in
+        // The builder keeps only spans starting in the window (and of `service`): blocks without any are skipped.
+        let window = startNanos <= endNanos ? startNanos...endNanos : nil
+        let services: Set<String>? = service.flatMap { $0 == JaegerProcessTable.noServiceName ? nil : [$0] }
+        try store.forEachBatch(startingIn: window, services: services) { batch in
             builder.add(batch)
             return true
         }

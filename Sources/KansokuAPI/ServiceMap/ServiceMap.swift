@@ -26,7 +26,9 @@ public struct ServiceMap: Sendable, Hashable {
     /// call it off the event loops.
     public static func compute(in store: some TraceSignalStore, startNanos: UInt64, endNanos: UInt64) throws -> ServiceMap {
         var builder = ServiceMapBuilder(startNanos: startNanos, endNanos: endNanos)
-        try store.forEachBatch { batch in
+        // The builder keeps only spans starting in the window, so blocks outside it need not be read.
+        let window = startNanos <= endNanos ? startNanos...endNanos : nil
+        try store.forEachBatch(startingIn: window, services: nil) { batch in
             builder.add(batch)
             return true
         }
