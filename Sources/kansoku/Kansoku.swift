@@ -55,6 +55,9 @@ extension Kansoku {
                 "--traces-retention-hours": tracesRetentionHours, "--traces-retention-bytes": tracesRetentionBytes,
                 "--log-level": logLevel,
             ]
+            // Every configuration key must have its flag here; debug builds (the ones the tests run) stop on a gap.
+            assert(Set(flags.keys) == Set(ConfigurationLoader.flagNames),
+                   "flags and configuration keys differ: \(Set(flags.keys).symmetricDifference(ConfigurationLoader.flagNames))")
             let resolved: ServerConfiguration
             do {
                 resolved = try ConfigurationLoader.load(
