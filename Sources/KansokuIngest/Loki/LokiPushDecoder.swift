@@ -44,9 +44,7 @@ enum LokiPushDecoder {
     /// protobuf, `application/json` → JSON (parameters such as `charset` ignored,
     /// case-insensitive); anything else throws `.unsupportedContentType`.
     static func format(contentType: String) throws(IngestError) -> Format {
-        let mediaType = contentType.split(separator: ";", omittingEmptySubsequences: false).first
-            .map { String($0).trimmingASCIISpaces().lowercased() } ?? ""
-        switch mediaType {
+        switch MediaType.of(contentType) {
         case "", "application/x-protobuf": return .protobuf
         case "application/json": return .json
         default: throw .unsupportedContentType(contentType)
@@ -246,14 +244,5 @@ enum LokiPushDecoder {
         outcome.batch.resources.append(ResourceItems(
             resource: Resource(attributes: labels),
             scopes: [ScopedItems(scope: InstrumentationScope(), items: records)]))
-    }
-}
-
-extension String {
-    fileprivate func trimmingASCIISpaces() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
-        let last = scalars.lastIndex(where: { $0 != " " && $0 != "\t" })!
-        return String(scalars[first...last])
     }
 }

@@ -8,9 +8,7 @@ public enum OTLPPayloadEncoding: Sendable {
 
     /// The encoding named by a Content-Type header (parameters such as charset ignored).
     public init(contentType: String) throws(IngestError) {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        switch mediaType {
+        switch MediaType.of(contentType) {
         case "application/x-protobuf", "application/protobuf": self = .protobuf
         case "application/json": self = .json
         default: throw .unsupportedContentType(contentType)

@@ -49,13 +49,11 @@ public struct ZipkinHTTPReceiver: Sendable {
 
     /// JSON is what Zipkin reporters send by default; a missing Content-Type is taken as JSON like Zipkin does.
     private static func checkContentType(_ contentType: String?) throws(IngestError) {
-        guard let contentType, !contentType.isEmpty else { return }
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        switch mediaType {
-        case "application/json": return
+        switch MediaType.of(contentType) {
+        case "", "application/json": return
         case "application/x-protobuf":
-            throw .unsupportedContentType("\(contentType) (Zipkin protobuf is not supported yet; send JSON v2)")
-        default: throw .unsupportedContentType(contentType)
+            throw .unsupportedContentType("application/x-protobuf (Zipkin protobuf is not supported yet; send JSON v2)")
+        default: throw .unsupportedContentType(contentType ?? "")
         }
     }
 }
