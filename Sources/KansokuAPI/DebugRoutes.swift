@@ -27,7 +27,7 @@ public struct DebugRoutes: Sendable {
             let filter: DebugFilter
             switch Self.filter(from: request.uri.queryParameters) {
             case .success(let parsed): filter = parsed
-            case .failure(let error): return Self.badRequest(error.description)
+            case .failure(let error): return RouteSupport.badRequest(error.description)
             }
             // Reading the log is blocking file I/O: keep it off the event loops and the cooperative pool.
             let body = try await NIOThreadPool.singleton.runIfActive {
@@ -57,16 +57,6 @@ public struct DebugRoutes: Sendable {
             filter.limit = limit
         }
         return .success(filter)
-    }
-
-    static func badRequest(_ message: String) -> Response {
-        var json = JSONWriter()
-        json.beginObject()
-        json.key("status"); json.string("error")
-        json.key("error"); json.string(message)
-        json.endObject()
-        return Response(status: .badRequest, headers: [.contentType: "application/json"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.bytes)))
     }
 }
 

@@ -26,4 +26,14 @@ enum RouteSupport {
         Response(status: status, headers: [.contentType: "application/json"],
                  body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
+
+    /// A 400 with `{"status":"error","error":message}`.
+    static func badRequest(_ message: String) -> Response {
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("status"); json.string("error")
+        json.key("error"); json.string(message)
+        json.endObject()
+        return Self.json(json.bytes, status: .badRequest)
+    }
 }

@@ -19,7 +19,7 @@ public struct ServiceMapRoutes: Sendable {
             let window: (start: UInt64, end: UInt64)
             switch Self.window(FormQuery.parameters(request.uri.query)) {
             case .success(let parsed): window = parsed
-            case .failure(let error): return DebugRoutes.badRequest(error.description)
+            case .failure(let error): return RouteSupport.badRequest(error.description)
             }
             return try await RouteSupport.blocking {
                 ServiceMapResponse.kansoku(try ServiceMap.compute(in: traces, startNanos: window.start, endNanos: window.end))
@@ -30,7 +30,7 @@ public struct ServiceMapRoutes: Sendable {
             let window: (start: UInt64, end: UInt64)
             switch Self.window(parameters) {
             case .success(let parsed): window = parsed
-            case .failure(let error): return DebugRoutes.badRequest(error.description)
+            case .failure(let error): return RouteSupport.badRequest(error.description)
             }
             let service = parameters.last { $0.name == "service" }.flatMap { $0.value.isEmpty ? nil : $0.value }
             return try await RouteSupport.blocking {

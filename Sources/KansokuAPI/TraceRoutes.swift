@@ -18,7 +18,7 @@ public struct TraceRoutes: Sendable {
         router.get("/api/kansoku/v1/traces/:traceId") { _, context -> Response in
             let text = context.parameters.get("traceId") ?? ""
             guard let traceID = TraceID(hex: text) else {
-                return DebugRoutes.badRequest("invalid trace id \"\(text)\": want 32 hex digits")
+                return RouteSupport.badRequest("invalid trace id \"\(text)\": want 32 hex digits")
             }
             let traces = self.traces
             // Block and WAL reads are blocking file I/O: keep them off the event loops.
