@@ -1,0 +1,72 @@
+/// One `name="value"` pair of a time series' identity.
+public struct SeriesLabel: Sendable, Hashable, Comparable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+
+    public static func < (a: SeriesLabel, b: SeriesLabel) -> Bool {
+        a.name != b.name ? a.name < b.name : a.value < b.value
+    }
+}
+
+/// The identity of a time series: labels sorted by name, names unique, no
+/// empty values (an empty value means "absent", as in Prometheus). The metric
+/// name is the `__name__` label.
+public struct SeriesLabels: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The label holding the metric name.
+    public static let metricName = "__name__"
+
+    /// The labels in ascending name order.
+    public private(set) var labels: [SeriesLabel]
+
+    /// Creates a label set from pairs in any order. Empty values are dropped;
+    /// for a repeated name the last value wins.
+    public init(_ pairs: [(String, String)]) {
+        var sorted = pairs.filter { !$0.1.isEmpty }.map { SeriesLabel(name: $0.0, value: $0.1) }
+        sorted.sort { $0.name < $1.name }
+        // Stable sort keeps arrival order within a name; keep the last one.
+        var unique: [SeriesLabel] = []
+        unique.reserveCapacity(sorted.count)
+        for label in sorted {
+            if let last = unique.last, last.name == label.name { unique[unique.count - 1] = label } else { unique.append(label) }
+        }
+        labels = unique
+    }
+
+    /// Wraps labels already sorted by name, unique and non-empty (as decoded from storage).
+    public init(sorted: [SeriesLabel]) {
+        labels = sorted
+    }
+
+    /// The value of `name`, or nil when absent.
+    public subscript(name: String) -> String? {
+        for label in labels where label.name == name { return label.value }
+        return nil
+    }
+
+    /// The metric name, if any.
+    public var name: String? { self[SeriesLabels.metricName] }
+
+    public var isEmpty: Bool { labels.isEmpty }
+
+    public static func < (a: SeriesLabels, b: SeriesLabels) -> Bool {
+        // Prometheus's labels.Compare: pairwise by name then value, shorter first.
+        for (x, y) in zip(a.labels, b.labels) where x != y {
+            return x.name != y.name ? x.name < y.name : x.value < y.value
+        }
+        return a.labels.count < b.labels.count
+    }
+
+    public var description: String {
+        var text = name ?? ""
+        let rest = labels.filter { $0.name != SeriesLabels.metricName }
+        if !rest.isEmpty || text.isEmpty {
+            text += "{" + rest.map { "\($0.name)=\"\($0.value)\"" }.joined(separator: ", ") + "}"
+        }
+        return text
+    }
+}
