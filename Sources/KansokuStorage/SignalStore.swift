@@ -62,9 +62,9 @@ public protocol Compacting: Sendable {
 public struct TelemetryStorage: Sendable {
     public let traces: any TraceSignalStore
     public let logs: any SignalStore<LogRecord>
-    public let metrics: any SignalStore<Metric>
+    public let metrics: any MetricSeriesStore
 
-    public init(traces: any TraceSignalStore, logs: any SignalStore<LogRecord>, metrics: any SignalStore<Metric>) {
+    public init(traces: any TraceSignalStore, logs: any SignalStore<LogRecord>, metrics: any MetricSeriesStore) {
         self.traces = traces
         self.logs = logs
         self.metrics = metrics

@@ -3,7 +3,8 @@ import Logging
 
 /// Opens the embedded engine in a data directory: one write-ahead log per
 /// signal under `<data>/wal/<signal>`, and trace blocks under
-/// `<data>/traces/blocks`. Opening replays and, if needed, repairs each log;
+/// `<data>/traces/blocks`. Metrics live in the time-series head, replayed
+/// from their log. Opening replays and, if needed, repairs each log;
 /// what was repaired is logged and returned.
 public enum EmbeddedStorage {
     public struct Opened: Sendable {
@@ -14,7 +15,8 @@ public enum EmbeddedStorage {
     }
 
     public static func open(dataDirectory: String, walOptions: WALOptions = WALOptions(),
-                            traceRetention: TraceRetention = TraceRetention(), logger: Logger) throws -> Opened {
+                            traceRetention: TraceRetention = TraceRetention(),
+                            metricLimits: MetricLimits = MetricLimits(), logger: Logger) throws -> Opened {
         func openLog(_ signal: Signal) throws -> WriteAheadLog {
             try WriteAheadLog(directory: "\(dataDirectory)/wal/\(signal.rawValue)", signal: signal.rawValue,
                               options: walOptions, logger: logger)
@@ -27,7 +29,7 @@ public enum EmbeddedStorage {
         let storage = TelemetryStorage(
             traces: traceStore,
             logs: WALSignalStore<LogRecord>(log: logs, logger: logger),
-            metrics: WALSignalStore<Metric>(log: metrics, logger: logger))
+            metrics: try EmbeddedMetricStore(log: metrics, limits: metricLimits, logger: logger))
         return Opened(storage: storage,
                       repairs: [.traces: traces.repairReport, .logs: logs.repairReport, .metrics: metrics.repairReport],
                       compactors: [traceStore])

@@ -1,0 +1,133 @@
+import KansokuModel
+
+/// One series in the in-memory head: closed chunks, the chunk being
+/// appended to, and samples that arrived out of order.
+struct HeadSeries: Sendable {
+    /// Samples per chunk before a new one is cut; Prometheus's choice, which
+    /// keeps a chunk small enough to decode for one query step.
+    static let samplesPerChunk = 120
+
+    let labels: SeriesLabels
+    private(set) var closedChunks: [HeadChunk] = []
+    private(set) var openChunk = XORChunkAppender()
+    /// Samples older than the newest in-order one (within the window), sorted
+    /// by time. Merged into reads; few, so a sorted array is enough.
+    private(set) var outOfOrder: [Sample] = []
+    /// Newest in-order sample.
+    private(set) var last: Sample?
+    /// Oldest sample of any kind.
+    private(set) var minTime = Int64.max
+
+    init(labels: SeriesLabels) {
+        self.labels = labels
+    }
+
+    var maxTime: Int64 { last?.timestamp ?? Int64.min }
+
+    /// What appending `sample` did.
+    enum AppendOutcome {
+        case appended
+        /// An identical sample was already stored: nothing to do.
+        case duplicate
+        case rejected(MetricRejection.Reason)
+    }
+
+    mutating func append(_ sample: Sample, outOfOrderWindow: Int64) -> AppendOutcome {
+        guard let last else {
+            appendInOrder(sample)
+            return .appended
+        }
+        if sample.timestamp > last.timestamp {
+            appendInOrder(sample)
+            return .appended
+        }
+        if sample.timestamp == last.timestamp {
+            return sample.value.bitPattern == last.value.bitPattern ? .duplicate : .rejected(.duplicateTimestamp)
+        }
+        guard outOfOrderWindow > 0 else { return .rejected(.outOfOrder) }
+        guard sample.timestamp >= last.timestamp - outOfOrderWindow else { return .rejected(.tooOld) }
+        return insertOutOfOrder(sample)
+    }
+
+    private mutating func appendInOrder(_ sample: Sample) {
+        if openChunk.count >= HeadSeries.samplesPerChunk {
+            closedChunks.append(HeadChunk(chunk: openChunk.chunk, minTime: openChunk.minTime, maxTime: openChunk.maxTime))
+            openChunk = XORChunkAppender()
+        }
+        openChunk.append(timestamp: sample.timestamp, value: sample.value)
+        last = sample
+        minTime = min(minTime, sample.timestamp)
+    }
+
+    private mutating func insertOutOfOrder(_ sample: Sample) -> AppendOutcome {
+        var low = 0, high = outOfOrder.count
+        while low < high {
+            let mid = (low + high) / 2
+            if outOfOrder[mid].timestamp < sample.timestamp { low = mid + 1 } else { high = mid }
+        }
+        if low < outOfOrder.count, outOfOrder[low].timestamp == sample.timestamp {
+            return outOfOrder[low].value.bitPattern == sample.value.bitPattern ? .duplicate : .rejected(.duplicateTimestamp)
+        }
+        outOfOrder.insert(sample, at: low)
+        minTime = min(minTime, sample.timestamp)
+        return .appended
+    }
+
+    /// Whether the series has any sample in `[start, end]` (by its bounds).
+    func overlaps(start: Int64, end: Int64) -> Bool {
+        last != nil && minTime <= end && maxTime >= start
+    }
+
+    /// What a reader needs, copied so decoding happens outside the head's lock.
+    func snapshot() -> HeadSeriesSnapshot {
+        var chunks = closedChunks
+        if openChunk.count > 0 { chunks.append(HeadChunk(chunk: openChunk.chunk, minTime: openChunk.minTime, maxTime: openChunk.maxTime)) }
+        return HeadSeriesSnapshot(labels: labels, chunks: chunks, outOfOrder: outOfOrder)
+    }
+}
+
+/// A closed or snapshotted chunk with its time bounds, so reads skip chunks
+/// outside their range without decoding them.
+struct HeadChunk: Sendable {
+    let chunk: XORChunk
+    let minTime: Int64
+    let maxTime: Int64
+}
+
+/// A series' chunks as they were when a query looked: immutable, decodable without locks.
+struct HeadSeriesSnapshot: Sendable {
+    let labels: SeriesLabels
+    let chunks: [HeadChunk]
+    let outOfOrder: [Sample]
+
+    /// Samples in `[start, end]` in time order, out-of-order ones merged in.
+    func samples(start: Int64, end: Int64) throws(XORChunkError) -> [Sample] {
+        var inOrder: [Sample] = []
+        for chunk in chunks where chunk.minTime <= end && chunk.maxTime >= start {
+            var iterator = chunk.chunk.makeIterator()
+            while let sample = try iterator.next() {
+                if sample.timestamp > end { break }
+                if sample.timestamp >= start { inOrder.append(sample) }
+            }
+        }
+        let late = outOfOrder.filter { $0.timestamp >= start && $0.timestamp <= end }
+        guard !late.isEmpty else { return inOrder }
+        return HeadSeriesSnapshot.merge(inOrder, late)
+    }
+
+    /// Merges two time-sorted lists; on equal timestamps the in-order sample wins.
+    static func merge(_ a: [Sample], _ b: [Sample]) -> [Sample] {
+        var merged: [Sample] = []
+        merged.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i].timestamp <= b[j].timestamp) {
+                if j < b.count, a[i].timestamp == b[j].timestamp { j += 1 }
+                merged.append(a[i]); i += 1
+            } else {
+                merged.append(b[j]); j += 1
+            }
+        }
+        return merged
+    }
+}
