@@ -86,7 +86,7 @@ struct PromQLTestScriptAtVariantsTests {
     @Test("selectors and outer subqueries are pinned; time-dependent queries are not")
     func pinning() throws {
         let pinned = PromQLTestScriptAtVariants.pinned(try PromQLParser.parse("rate(x[5m]) + max_over_time(y[1m:10s]) + z @ 5"), at: 60_000)
-        let selectors = PromQLTestScriptRunner.selectors(in: try #require(pinned))
+        let selectors = try #require(pinned).vectorSelectors
         #expect(selectors.map(\.at) == [.timestamp(milliseconds: 60_000), nil, .timestamp(milliseconds: 5_000)])
         guard case .binary(let sum) = pinned, case .binary(let left) = sum.lhs, case .call(let call) = left.rhs,
               case .subquery(let subquery) = call.arguments[0] else { Issue.record("unexpected shape"); return }

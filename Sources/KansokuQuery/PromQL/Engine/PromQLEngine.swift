@@ -14,11 +14,14 @@ public struct PromQLEngine: Sendable {
         /// Step of a subquery written without one (`x[5m:]`), in ms.
         /// Prometheus uses the rule evaluation interval, 1m by default.
         public var defaultSubqueryStep: Int64
+        /// When evaluation gives up with a `.timeout` error; nil for never.
+        public var deadline: ContinuousClock.Instant?
 
         /// Creates options with Prometheus's defaults.
-        public init(lookbackDelta: Int64 = 300_000, defaultSubqueryStep: Int64 = 60_000) {
+        public init(lookbackDelta: Int64 = 300_000, defaultSubqueryStep: Int64 = 60_000, deadline: ContinuousClock.Instant? = nil) {
             self.lookbackDelta = lookbackDelta
             self.defaultSubqueryStep = defaultSubqueryStep
+            self.deadline = deadline
         }
     }
 
@@ -36,7 +39,7 @@ public struct PromQLEngine: Sendable {
     /// Evaluates `expression` at `time` (ms). Vector results are returned
     /// in evaluation order (sorted only when the query sorts).
     public func instantQuery(_ expression: PromQLExpression, at time: Int64) throws(PromQLEvaluationError) -> PromQLValue {
-        let evaluator = PromQLEvaluator(source: source, options: options, start: time, end: time, step: 0)
+        let evaluator = PromQLEvaluator(source: source, options: options, start: time, end: time, step: 0, expression: expression)
         return try wrap {
             switch try evaluator.evaluate(expression, at: time) {
             case .scalar(let v): return .scalar(v)
@@ -52,7 +55,7 @@ public struct PromQLEngine: Sendable {
     public func rangeQuery(_ expression: PromQLExpression, start: Int64, end: Int64, step: Int64) throws(PromQLEvaluationError) -> [PromQLSeries] {
         guard step > 0 else { throw .execution("zero or negative query resolution step widths are not accepted. Try a positive integer") }
         guard end >= start else { throw .execution("end timestamp must not be before start time") }
-        let evaluator = PromQLEvaluator(source: source, options: options, start: start, end: end, step: step)
+        let evaluator = PromQLEvaluator(source: source, options: options, start: start, end: end, step: step, expression: expression)
         return try wrap {
             guard expression.type == .instantVector || expression.type == .scalar else {
                 throw PromQLEvaluationError.execution("invalid expression type \(PromQLStringLiteral.quote(expression.type.description)) for range query, must be Scalar or instant Vector")
@@ -61,6 +64,9 @@ public struct PromQLEngine: Sendable {
             var result: [PromQLSeries] = []
             var t = start
             while t <= end {
+                if let deadline = options.deadline, ContinuousClock.now >= deadline {
+                    throw PromQLEvaluationError(.timeout, "query timed out in expression evaluation")
+                }
                 let elements: [PromQLVectorSample]
                 switch try evaluator.evaluate(expression, at: t) {
                 case .scalar(let v): elements = [PromQLVectorSample(labels: .empty, value: v, timestamp: t)]

@@ -12,6 +12,8 @@ public struct PromQLEvaluationError: Error, Sendable, Hashable, CustomStringConv
         case unsupported
         /// The series source failed.
         case storage
+        /// The query ran past its deadline.
+        case timeout
     }
 
     /// The category.

@@ -15,12 +15,18 @@ final class PromQLEvaluator {
     /// Compiled regexes for `label_replace` and friends.
     var regexCache: [String: Regex<AnyRegexOutput>] = [:]
 
-    init(source: any PromQLSeriesSource, options: PromQLEngine.Options, start: Int64, end: Int64, step: Int64) {
+    /// The span of sample times the query can read; selections ask only for it.
+    let selectionWindow: (start: Int64, end: Int64)
+
+    init(source: any PromQLSeriesSource, options: PromQLEngine.Options, start: Int64, end: Int64, step: Int64,
+         expression: PromQLExpression) {
         self.source = source
         self.options = options
         queryStart = start
         queryEnd = end
         queryStep = step
+        selectionWindow = PromQLSelectionWindow.window(of: expression, start: start, end: end, lookbackDelta: options.lookbackDelta,
+                                                       defaultSubqueryStep: options.defaultSubqueryStep)
     }
 
     // MARK: Dispatch
@@ -112,7 +118,7 @@ final class PromQLEvaluator {
     /// All samples of the series matching `matchers`, fetched once per query.
     func series(matching matchers: [PromQLLabelMatcher]) throws -> [PromQLSeries] {
         if let cached = selectionCache[matchers] { return cached }
-        let selected = try source.select(matchers: matchers, start: Int64.min / 2, end: Int64.max / 2)
+        let selected = try source.select(matchers: matchers, start: selectionWindow.start, end: selectionWindow.end)
         selectionCache[matchers] = selected
         return selected
     }

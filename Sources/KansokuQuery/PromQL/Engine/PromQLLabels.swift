@@ -37,8 +37,9 @@ public struct PromQLLabels: Sendable, Hashable, Comparable, CustomStringConverti
         labels = dictionary.filter { !$0.value.isEmpty }.map { PromQLLabel(name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
     }
 
-    /// Wraps labels that are already sorted by name and non-empty.
-    init(sorted: [PromQLLabel]) { labels = sorted }
+    /// Wraps labels that are already sorted by name, unique and non-empty
+    /// (as a store returns them); the caller guarantees it.
+    public init(sorted: [PromQLLabel]) { labels = sorted }
 
     /// The value of `name`, or `nil` when absent.
     public subscript(name: String) -> String? {

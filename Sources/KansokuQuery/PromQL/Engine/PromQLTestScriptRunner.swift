@@ -128,24 +128,11 @@ public struct PromQLTestScriptRunner: Sendable {
     /// read a skipped series.
     static func skippedDependency(_ query: String, _ skipped: [SkippedSeries]) -> String? {
         guard !skipped.isEmpty, let expression = try? PromQLParser.parse(query) else { return nil }
-        for selector in PromQLTestScriptRunner.selectors(in: expression) {
+        for selector in expression.vectorSelectors {
             guard let matchers = try? selector.matchers.map(PromQLCompiledMatcher.init) else { continue }
             if let hit = skipped.first(where: { PromQLCompiledMatcher.matchAll(matchers, $0.labels) }) { return hit.reason }
         }
         return nil
-    }
-
-    static func selectors(in expression: PromQLExpression) -> [PromQLVectorSelector] {
-        switch expression {
-        case .number, .string: return []
-        case .vectorSelector(let v): return [v]
-        case .matrixSelector(let m): return [m.selector]
-        case .subquery(let s): return selectors(in: s.expression)
-        case .call(let c): return c.arguments.flatMap(selectors(in:))
-        case .aggregation(let a): return selectors(in: a.expression) + (a.parameter.map(selectors(in:)) ?? [])
-        case .unary(_, let e), .parentheses(let e): return selectors(in: e)
-        case .binary(let b): return selectors(in: b.lhs) + selectors(in: b.rhs)
-        }
     }
 
     // MARK: Checking
