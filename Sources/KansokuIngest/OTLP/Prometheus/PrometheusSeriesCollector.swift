@@ -1,0 +1,42 @@
+import KansokuModel
+
+/// Gathers translated samples into one ``SampleBatch``: samples of the same
+/// series (several points with equal labels) share one ``SeriesSamples``, in
+/// order of first appearance; metadata is kept once per family (the first
+/// description wins, as the spec allows for conflicting HELP/UNIT).
+struct PrometheusSeriesCollector {
+    private(set) var series: [SeriesSamples] = []
+    private var index: [SeriesLabels: Int] = [:]
+    private(set) var metadata: [MetricFamilyMetadata] = []
+    private var families: Set<String> = []
+
+    init(expectedSeries: Int = 0) {
+        series.reserveCapacity(expectedSeries)
+        index.reserveCapacity(expectedSeries)
+    }
+
+    /// Adds a sample; returns the series' position for attaching exemplars.
+    @discardableResult
+    mutating func append(_ labels: SeriesLabels, _ sample: Sample) -> Int {
+        // One hash for the common case, a new series; a repeat restores its position.
+        let position = series.count
+        if let existing = index.updateValue(position, forKey: labels) {
+            index[labels] = existing
+            series[existing].samples.append(sample)
+            return existing
+        }
+        series.append(SeriesSamples(labels: labels, samples: [sample]))
+        return position
+    }
+
+    mutating func attach(_ exemplar: SeriesExemplar, to position: Int) {
+        series[position].exemplars.append(exemplar)
+    }
+
+    mutating func addMetadata(_ entry: MetricFamilyMetadata) {
+        guard families.insert(entry.family).inserted else { return }
+        metadata.append(entry)
+    }
+
+    var batch: SampleBatch { SampleBatch(series: series, metadata: metadata) }
+}
