@@ -8,11 +8,15 @@ public struct IngestContext: Sendable {
     /// Largest request body accepted, measured after decompression.
     public let maxRequestBytes: Int
     public let logger: Logger
+    /// OTLP metrics become Prometheus samples here; it keeps the running
+    /// totals that turn delta points cumulative, so every receiver shares one.
+    public let metricTranslator: OTLPPrometheusTranslator
 
     public init(sink: any TelemetrySink, budget: InflightBudget, maxRequestBytes: Int, logger: Logger) {
         self.sink = sink
         self.budget = budget
         self.maxRequestBytes = maxRequestBytes
         self.logger = logger
+        self.metricTranslator = OTLPPrometheusTranslator()
     }
 }

@@ -8,6 +8,7 @@ public enum IngestProtocol: String, Sendable {
     case zipkinHTTP = "zipkin_http"
     case lokiPush = "loki_push"
     case elasticsearchBulk = "elasticsearch_bulk"
+    case prometheusRemoteWrite = "prometheus_remote_write"
 }
 
 /// Counters of what each receiver accepted and rejected, per signal and protocol.
@@ -34,7 +35,7 @@ struct IngestMetrics: Sendable {
         let reason = switch error {
         case .malformed: "malformed"
         case .tooLarge: "too_large"
-        case .unsupportedContentType: "unsupported_content_type"
+        case .unsupportedContentType, .unsupportedMediaType: "unsupported_content_type"
         case .overloaded: "overloaded"
         case .storageUnavailable: "storage_unavailable"
         }

@@ -8,7 +8,24 @@ import KansokuModel
 public protocol TelemetrySink: Sendable {
     func accept(_ batch: SpanBatch) async throws
     func accept(_ batch: LogBatch) async throws
-    func accept(_ batch: MetricBatch) async throws
+    /// Metric samples in Prometheus's shape (OTLP metrics are translated
+    /// before they get here). Storage may refuse single samples (out of
+    /// order, over a limit) while keeping the rest; the result says which.
+    func accept(_ batch: SampleBatch) async throws -> SampleWriteResult
+}
+
+/// What the store did with a batch of samples.
+public struct SampleWriteResult: Sendable, Hashable {
+    public var acceptedSamples: Int
+    public var rejectedSamples: Int
+    /// The rejections in Prometheus's wording (first few), empty when none.
+    public var message: String
+
+    public init(acceptedSamples: Int, rejectedSamples: Int = 0, message: String = "") {
+        self.acceptedSamples = acceptedSamples
+        self.rejectedSamples = rejectedSamples
+        self.message = message
+    }
 }
 
 /// Why a receiver refused a request before or while handing it to the sink.
@@ -20,6 +37,9 @@ public enum IngestError: Error, Sendable, CustomStringConvertible {
     case tooLarge(limit: Int)
     /// The Content-Type is not one OTLP/HTTP defines (HTTP 415).
     case unsupportedContentType(String)
+    /// A body this receiver cannot take for another reason of form, such as
+    /// an encoding or protocol version it does not speak; the text says which (HTTP 415).
+    case unsupportedMediaType(String)
     /// Too much is already waiting to be written; the client should retry (HTTP 429, gRPC UNAVAILABLE).
     case overloaded(retryAfterSeconds: Int)
     /// Storage failed to make the batch durable (HTTP 503, gRPC UNAVAILABLE).
@@ -30,7 +50,7 @@ public enum IngestError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .overloaded(let seconds): seconds
         case .storageUnavailable: 1
-        case .malformed, .tooLarge, .unsupportedContentType: nil
+        case .malformed, .tooLarge, .unsupportedContentType, .unsupportedMediaType: nil
         }
     }
 
@@ -38,6 +58,7 @@ public enum IngestError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .malformed(let why): "malformed request: \(why)"
         case .tooLarge(let limit): "request body exceeds the limit of \(limit) bytes after decompression"
+        case .unsupportedMediaType(let why): why
         case .unsupportedContentType(let type):
             "unsupported Content-Type \"\(type)\": use application/x-protobuf or application/json"
         case .overloaded(let seconds): "ingest queue is full; retry after \(seconds)s"

@@ -271,7 +271,7 @@ extension LogBatch {
             return
         }
         // Exactly at the limit is fine.
-        let raw = try LokiSnappy.uncompress(snappy(Array(repeating: 7, count: 64)), maxBytes: 64)
+        let raw = try SnappyBlock.uncompress(snappy(Array(repeating: 7, count: 64)), maxBytes: 64)
         #expect(raw == Array(repeating: 7, count: 64))
     }
 

@@ -208,6 +208,8 @@ public enum ElasticsearchResponses {
             ElasticsearchError(status: 413, type: "content_too_long_exception", reason: ingest.description)
         case .unsupportedContentType(let type):
             ElasticsearchError(status: 406, type: "media_type_header_exception", reason: "Content-Type header [\(type)] is not supported")
+        case .unsupportedMediaType(let why):
+            ElasticsearchError(status: 406, type: "media_type_header_exception", reason: why)
         case .overloaded:
             ElasticsearchError(status: 429, type: "es_rejected_execution_exception", reason: ingest.description)
         case .storageUnavailable:

@@ -29,7 +29,7 @@ public struct OTLPGRPCService: RegistrableRPCService {
     }
 
     private func register<S: OTLPExportSignal, Transport: ServerTransport>(_: S.Type, with router: inout RPCRouter<Transport>) {
-        let handler = OTLPExportHandler<S>(sink: context.sink, protocol: .otlpGRPC, logger: context.logger)
+        let handler = OTLPExportHandler<S>(context: context, protocol: .otlpGRPC)
         let budget = context.budget
         let maxRequestBytes = context.maxRequestBytes
         router.registerHandler(
@@ -56,7 +56,7 @@ public struct OTLPGRPCService: RegistrableRPCService {
 
     static func rpcError(_ error: IngestError) -> RPCError {
         let code: RPCError.Code = switch error {
-        case .malformed, .unsupportedContentType: .invalidArgument
+        case .malformed, .unsupportedContentType, .unsupportedMediaType: .invalidArgument
         case .tooLarge: .resourceExhausted
         // UNAVAILABLE is the code OTLP clients retry without further hints.
         case .overloaded, .storageUnavailable: .unavailable

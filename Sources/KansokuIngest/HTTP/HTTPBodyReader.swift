@@ -8,9 +8,12 @@ import NIOCore
 struct HTTPBodyReader: Sendable {
     /// Largest body accepted, measured after decompression.
     let maxBytes: Int
+    /// Whether `Content-Encoding` is this reader's business. Receivers whose
+    /// protocol fixes its own compression (remote write's snappy) read it themselves.
+    var handlesContentEncoding = true
 
     func read(_ request: Request) async throws(IngestError) -> [UInt8] {
-        let gzipped = try Self.isGzip(request.headers[.contentEncoding])
+        let gzipped = handlesContentEncoding ? try Self.isGzip(request.headers[.contentEncoding]) : false
         var bytes = [UInt8]()
         if let length = request.headers[.contentLength].flatMap(Int.init) {
             guard length <= maxBytes else { throw .tooLarge(limit: maxBytes) }

@@ -9,7 +9,7 @@ enum IngestHTTPResponses {
         switch error {
         case .malformed: .badRequest
         case .tooLarge: .contentTooLarge
-        case .unsupportedContentType: .unsupportedMediaType
+        case .unsupportedContentType, .unsupportedMediaType: .unsupportedMediaType
         case .overloaded: .tooManyRequests
         case .storageUnavailable: .serviceUnavailable
         }
@@ -30,9 +30,9 @@ enum IngestHTTPResponses {
 
 extension IngestError {
     /// Runs a sink call, turning any failure that is not already an ``IngestError`` into `.storageUnavailable` (logged).
-    static func storing(_ what: String, logger: Logger, _ body: () async throws -> Void) async throws(IngestError) {
+    static func storing<T>(_ what: String, logger: Logger, _ body: () async throws -> T) async throws(IngestError) -> T {
         do {
-            try await body()
+            return try await body()
         } catch let error as IngestError {
             throw error
         } catch {

@@ -22,7 +22,7 @@ public struct OTLPHTTPReceiver: Sendable {
     }
 
     private func add<S: OTLPExportSignal, Context: RequestContext>(_: S.Type, path: RouterPath, to router: Router<Context>) {
-        let handler = OTLPExportHandler<S>(sink: context.sink, protocol: .otlpHTTP, logger: context.logger)
+        let handler = OTLPExportHandler<S>(context: context, protocol: .otlpHTTP)
         router.post(path) { request, _ -> Response in
             await self.handle(request, with: handler)
         }
@@ -48,7 +48,7 @@ public struct OTLPHTTPReceiver: Sendable {
         let (status, grpcCode): (HTTPResponse.Status, Int32) = switch error {
         case .malformed: (.badRequest, 3)
         case .tooLarge: (.contentTooLarge, 8)
-        case .unsupportedContentType: (.unsupportedMediaType, 3)
+        case .unsupportedContentType, .unsupportedMediaType: (.unsupportedMediaType, 3)
         case .overloaded: (.tooManyRequests, 14)
         case .storageUnavailable: (.serviceUnavailable, 14)
         }

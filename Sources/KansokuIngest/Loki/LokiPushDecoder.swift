@@ -66,7 +66,7 @@ enum LokiPushDecoder {
     // MARK: Protobuf
 
     static func decodeProtobuf(_ body: [UInt8], maxDecompressedBytes: Int) throws(IngestError) -> ConversionOutcome<LogRecord> {
-        let raw = try LokiSnappy.uncompress(body, maxBytes: maxDecompressedBytes)
+        let raw = try SnappyBlock.uncompress(body, maxBytes: maxDecompressedBytes)
         let request: LokiPushProtobuf
         do {
             request = try LokiPushProtobuf.decode(raw)

@@ -16,7 +16,8 @@ protocol OTLPExportSignal: SendableMetatype {
     static func decode(_ body: [UInt8], encoding: OTLPPayloadEncoding) throws(IngestError) -> ConversionOutcome<Item>
     /// Items counted for metrics and partial success: spans, log records or data points.
     static func count(_ batch: TelemetryBatch<Item>) -> Int
-    static func deliver(_ batch: TelemetryBatch<Item>, to sink: any TelemetrySink) async throws
+    /// Hands valid items to the sink; returns how many the store then refused, and why.
+    static func deliver(_ batch: TelemetryBatch<Item>, with context: IngestContext) async throws -> (count: Int, message: String)
     static func response(rejected: Int, errorMessage: String) -> Response
 }
 
@@ -31,7 +32,10 @@ enum OTLPTraces: OTLPExportSignal {
         try OTLPSpanWireDecoder.decode(encoding.protobufBytes(Request.self, from: body))
     }
     static func count(_ batch: SpanBatch) -> Int { batch.itemCount }
-    static func deliver(_ batch: SpanBatch, to sink: any TelemetrySink) async throws { try await sink.accept(batch) }
+    static func deliver(_ batch: SpanBatch, with context: IngestContext) async throws -> (count: Int, message: String) {
+        try await context.sink.accept(batch)
+        return (0, "")
+    }
 
     static func response(rejected: Int, errorMessage: String) -> Response {
         var response = Response()
@@ -53,7 +57,10 @@ enum OTLPLogs: OTLPExportSignal {
         try OTLPLogWireDecoder.decode(encoding.protobufBytes(Request.self, from: body))
     }
     static func count(_ batch: LogBatch) -> Int { batch.itemCount }
-    static func deliver(_ batch: LogBatch, to sink: any TelemetrySink) async throws { try await sink.accept(batch) }
+    static func deliver(_ batch: LogBatch, with context: IngestContext) async throws -> (count: Int, message: String) {
+        try await context.sink.accept(batch)
+        return (0, "")
+    }
 
     static func response(rejected: Int, errorMessage: String) -> Response {
         var response = Response()
@@ -76,7 +83,20 @@ enum OTLPMetrics: OTLPExportSignal {
         OTLPMetricConversion.convert(try encoding.decode(Request.self, from: body))
     }
     static func count(_ batch: MetricBatch) -> Int { batch.dataPointCount }
-    static func deliver(_ batch: MetricBatch, to sink: any TelemetrySink) async throws { try await sink.accept(batch) }
+    /// Translated to Prometheus samples first; points the translation cannot
+    /// keep and samples the store refuses are both reported as rejected
+    /// (a refused sample counts as one rejected point).
+    static func deliver(_ batch: MetricBatch, with context: IngestContext) async throws -> (count: Int, message: String) {
+        let translation = context.metricTranslator.translate(batch)
+        var reasons = translation.dropped.prefix(3).joined(separator: "; ")
+        var refused = translation.dropped.count
+        if !translation.samples.series.isEmpty || !translation.samples.metadata.isEmpty {
+            let result = try await context.sink.accept(translation.samples)
+            refused += result.rejectedSamples
+            if !result.message.isEmpty { reasons += (reasons.isEmpty ? "" : "; ") + result.message }
+        }
+        return (refused, reasons)
+    }
 
     static func response(rejected: Int, errorMessage: String) -> Response {
         var response = Response()
