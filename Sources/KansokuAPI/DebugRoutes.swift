@@ -17,7 +17,6 @@ public struct DebugRoutes: Sendable {
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         add(storage.traces, path: "/api/kansoku/v1/debug/traces", to: router)
         add(storage.logs, path: "/api/kansoku/v1/debug/logs", to: router)
-        add(storage.metrics, path: "/api/kansoku/v1/debug/metrics", to: router)
     }
 
     private func add<Store: SignalStore, Context: RequestContext>(

@@ -69,9 +69,11 @@ public struct ServerApplication: Sendable {
         JaegerRoutes(traces: storage.traces).addRoutes(to: apiRouter)
         ServiceMapRoutes(traces: storage.traces).addRoutes(to: apiRouter)
         TempoRoutes(traces: storage.traces, version: KansokuVersion.current).addRoutes(to: apiRouter)
+        PrometheusRoutes(metrics: storage.metrics, version: KansokuVersion.current).addRoutes(to: apiRouter)
         // Zipkin serves ingest and queries on one port; so does Kansoku's API port.
         ZipkinHTTPReceiver(context: ingest).addRoutes(to: apiRouter)
         LokiPushReceiver(context: ingest).addRoutes(to: apiRouter)
+        RemoteWriteReceiver(context: ingest).addRoutes(to: apiRouter)
         ElasticsearchHTTPReceiver(context: ingest).addRoutes(to: apiRouter)
         let api = Application(
             router: apiRouter,
