@@ -30,6 +30,7 @@ public struct ServerApplication: Sendable {
             dataDirectory: config.dataDirectory,
             walOptions: WALOptions(segmentSizeBytes: config.walSegmentBytes),
             traceRetention: config.traceRetention,
+            metricLimits: config.metricLimits,
             logger: logger)
         for (signal, report) in opened.repairs where !report.isClean {
             logger.warning("write-ahead log repaired on open", metadata: ["signal": "\(signal.rawValue)", "report": "\(report)"])
@@ -69,7 +70,9 @@ public struct ServerApplication: Sendable {
         JaegerRoutes(traces: storage.traces).addRoutes(to: apiRouter)
         ServiceMapRoutes(traces: storage.traces).addRoutes(to: apiRouter)
         TempoRoutes(traces: storage.traces, version: KansokuVersion.current).addRoutes(to: apiRouter)
-        PrometheusRoutes(metrics: storage.metrics, version: KansokuVersion.current).addRoutes(to: apiRouter)
+        PrometheusRoutes(metrics: storage.metrics,
+                         limits: QueryLimits(timeout: .seconds(config.queryTimeoutSeconds), maxSamples: config.queryMaxSamples),
+                         version: KansokuVersion.current).addRoutes(to: apiRouter)
         // Zipkin serves ingest and queries on one port; so does Kansoku's API port.
         ZipkinHTTPReceiver(context: ingest).addRoutes(to: apiRouter)
         LokiPushReceiver(context: ingest).addRoutes(to: apiRouter)

@@ -22,9 +22,27 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var tracesRetentionBytes: Int64 = 0
     /// How often closed write-ahead log segments are compacted into blocks.
     public var compactionInterval = Duration.seconds(10)
+    /// Seconds behind a series' newest sample within which older samples are still accepted.
+    public var metricsOutOfOrderWindowSeconds = 0
+    /// Series held at most (the cardinality limit); 0 means no limit.
+    public var metricsMaxSeries = 0
+    /// Labels one series may have at most; 0 means no limit.
+    public var metricsMaxLabelsPerSeries = 0
+    /// Series one write request may carry at most; 0 means no limit.
+    public var metricsMaxSeriesPerRequest = 0
+    /// Seconds a PromQL query may run.
+    public var queryTimeoutSeconds = 120
+    /// Samples one PromQL query may load; 0 means no limit.
+    public var queryMaxSamples = 50_000_000
     public var logLevel = Logger.Level.info
 
     public init() {}
+
+    /// Metric limits as the store takes them.
+    public var metricLimits: MetricLimits {
+        MetricLimits(outOfOrderWindow: Int64(metricsOutOfOrderWindowSeconds) * 1000, maxLabelsPerSeries: metricsMaxLabelsPerSeries,
+                     maxSeries: metricsMaxSeries, maxSeriesPerRequest: metricsMaxSeriesPerRequest)
+    }
 
     /// Trace retention as the store takes it (0 settings mean "no limit").
     public var traceRetention: TraceRetention {
@@ -75,6 +93,30 @@ struct ConfigurationKey: Sendable {
         .init(yamlPath: "retention.traces_max_bytes", environmentVariable: "KANSOKU_TRACES_RETENTION_BYTES",
               flag: "--traces-retention-bytes") { c, v throws(ConfigurationError) in
             c.tracesRetentionBytes = Int64(try nonNegativeInt(v, key: "retention.traces_max_bytes"))
+        },
+        .init(yamlPath: "metrics.out_of_order_window_seconds", environmentVariable: "KANSOKU_METRICS_OUT_OF_ORDER_WINDOW_SECONDS",
+              flag: "--metrics-out-of-order-window-seconds") { c, v throws(ConfigurationError) in
+            c.metricsOutOfOrderWindowSeconds = try nonNegativeInt(v, key: "metrics.out_of_order_window_seconds")
+        },
+        .init(yamlPath: "metrics.max_series", environmentVariable: "KANSOKU_METRICS_MAX_SERIES",
+              flag: "--metrics-max-series") { c, v throws(ConfigurationError) in
+            c.metricsMaxSeries = try nonNegativeInt(v, key: "metrics.max_series")
+        },
+        .init(yamlPath: "metrics.max_labels_per_series", environmentVariable: "KANSOKU_METRICS_MAX_LABELS_PER_SERIES",
+              flag: "--metrics-max-labels-per-series") { c, v throws(ConfigurationError) in
+            c.metricsMaxLabelsPerSeries = try nonNegativeInt(v, key: "metrics.max_labels_per_series")
+        },
+        .init(yamlPath: "metrics.max_series_per_request", environmentVariable: "KANSOKU_METRICS_MAX_SERIES_PER_REQUEST",
+              flag: "--metrics-max-series-per-request") { c, v throws(ConfigurationError) in
+            c.metricsMaxSeriesPerRequest = try nonNegativeInt(v, key: "metrics.max_series_per_request")
+        },
+        .init(yamlPath: "query.timeout_seconds", environmentVariable: "KANSOKU_QUERY_TIMEOUT_SECONDS",
+              flag: "--query-timeout-seconds") { c, v throws(ConfigurationError) in
+            c.queryTimeoutSeconds = try positiveInt(v, key: "query.timeout_seconds")
+        },
+        .init(yamlPath: "query.max_samples", environmentVariable: "KANSOKU_QUERY_MAX_SAMPLES",
+              flag: "--query-max-samples") { c, v throws(ConfigurationError) in
+            c.queryMaxSamples = try nonNegativeInt(v, key: "query.max_samples")
         },
         .init(yamlPath: "log_level", environmentVariable: "KANSOKU_LOG_LEVEL", flag: "--log-level") { c, v throws(ConfigurationError) in
             guard let level = Logger.Level(rawValue: v.lowercased()) else {

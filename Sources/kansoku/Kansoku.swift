@@ -42,6 +42,18 @@ extension Kansoku {
         var tracesRetentionHours: String?
         @Option(help: "Keep at most this many bytes of trace blocks, oldest deleted first; 0 = no limit (env KANSOKU_TRACES_RETENTION_BYTES; default 0).")
         var tracesRetentionBytes: String?
+        @Option(help: "Accept metric samples up to this many seconds older than a series' newest (env KANSOKU_METRICS_OUT_OF_ORDER_WINDOW_SECONDS; default 0).")
+        var metricsOutOfOrderWindowSeconds: String?
+        @Option(help: "Most metric series held; 0 = no limit (env KANSOKU_METRICS_MAX_SERIES; default 0).")
+        var metricsMaxSeries: String?
+        @Option(help: "Most labels per metric series; 0 = no limit (env KANSOKU_METRICS_MAX_LABELS_PER_SERIES; default 0).")
+        var metricsMaxLabelsPerSeries: String?
+        @Option(help: "Most series per metric write request; 0 = no limit (env KANSOKU_METRICS_MAX_SERIES_PER_REQUEST; default 0).")
+        var metricsMaxSeriesPerRequest: String?
+        @Option(help: "Seconds a PromQL query may run (env KANSOKU_QUERY_TIMEOUT_SECONDS; default 120).")
+        var queryTimeoutSeconds: String?
+        @Option(help: "Samples one PromQL query may load; 0 = no limit (env KANSOKU_QUERY_MAX_SAMPLES; default 50000000).")
+        var queryMaxSamples: String?
         @Option(help: "trace, debug, info, notice, warning, error or critical (env KANSOKU_LOG_LEVEL; default info).")
         var logLevel: String?
 
@@ -53,6 +65,10 @@ extension Kansoku {
                 "--max-request-bytes": maxRequestBytes, "--max-inflight-bytes": maxInflightBytes,
                 "--wal-segment-bytes": walSegmentBytes, "--compaction-interval-seconds": compactionIntervalSeconds,
                 "--traces-retention-hours": tracesRetentionHours, "--traces-retention-bytes": tracesRetentionBytes,
+                "--metrics-out-of-order-window-seconds": metricsOutOfOrderWindowSeconds,
+                "--metrics-max-series": metricsMaxSeries, "--metrics-max-labels-per-series": metricsMaxLabelsPerSeries,
+                "--metrics-max-series-per-request": metricsMaxSeriesPerRequest,
+                "--query-timeout-seconds": queryTimeoutSeconds, "--query-max-samples": queryMaxSamples,
                 "--log-level": logLevel,
             ]
             // Every configuration key must have its flag here; debug builds (the ones the tests run) stop on a gap.

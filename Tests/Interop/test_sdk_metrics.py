@@ -1,12 +1,11 @@
 """Metrics: the real OpenTelemetry Python SDK and OTLP exporters (gRPC and
 HTTP/protobuf) against the real server; what was stored is read back through
-the debug endpoint (docs/CONTRACTS.md) and compared field by field with what
-the SDK produced."""
+the Prometheus HTTP API, as the OpenTelemetry specification maps OTLP metrics
+to Prometheus: normalised names with unit and `_total` suffixes, `job` from
+`service.name`, `otel_scope_*` labels, histograms as `_bucket`/`_sum`/`_count`,
+resource attributes on `target_info`."""
 
 from __future__ import annotations
-
-import json
-from types import SimpleNamespace
 
 import pytest
 
@@ -15,19 +14,26 @@ from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 from opentelemetry.sdk.metrics.view import ExplicitBucketHistogramAggregation, View
 
-from conftest import assert_attrs_equal, nano, normalize
 from sdk_support import (
     FLUSH_TIMEOUT_MS,
     TRANSPORTS,
     RecordingMetricExporter,
     assert_all_succeeded,
-    assert_scope,
     make_resource,
     metric_exporter,
 )
 
 HISTOGRAM_BOUNDS = [0.0, 10.0, 100.0]
+SCOPE = {"otel_scope_name": "kansoku.interop.metrics", "otel_scope_version": "3.1.4", "otel_scope_scope_m": "yes"}
 
+
+def prometheus_query(kansoku, query: str) -> list[dict]:
+    """An instant query now; the vector result."""
+    r = kansoku.session.get(f"{kansoku.api_url}/api/v1/query", params={"query": query}, timeout=30)
+    assert r.status_code == 200, f"query {query!r}: HTTP {r.status_code} {r.text}"
+    body = r.json()
+    assert body["status"] == "success" and body["data"]["resultType"] == "vector", f"query {query!r}: {body}"
+    return body["data"]["result"]
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_metrics_round_trip(kansoku, transport):
@@ -69,78 +75,77 @@ def test_metrics_round_trip(kansoku, transport):
         assert provider.force_flush(FLUSH_TIMEOUT_MS), "MeterProvider.force_flush timed out"
         assert_all_succeeded(otlp, "metric")
         # Read back before shutdown: shutting the reader down exports (cumulative) points once more.
-        items = kansoku.debug("metrics", service=service)
+        stored = prometheus_query(kansoku, f'{{job="{service}"}}')
+        target_info = prometheus_query(kansoku, f'target_info{{job="{service}"}}')
+        metadata = kansoku.session.get(f"{kansoku.api_url}/api/v1/metadata", timeout=30).json()["data"]
     finally:
         provider.shutdown()
 
-    points = {}
-    for item in items:
-        key = (item.get("name"), json.dumps(item.get("attributes"), sort_keys=True))
-        assert key not in points, f"[{transport}] duplicate data point for {key}: {item!r}"
-        points[key] = item
+    values = {}
+    for element in stored:
+        labels = dict(element["metric"])
+        name = labels.pop("__name__")
+        if name == "target_info":
+            continue
+        assert labels.pop("job") == service, f"[{transport}] {element}"
+        # The SDK sets service.instance.id to a fresh UUID: that is `instance`.
+        assert labels.pop("instance", ""), f"[{transport}] {name}: no instance label in {element}"
+        for key, value in SCOPE.items():
+            assert labels.pop(key, None) == value, f"[{transport}] {name}: scope label {key} missing or wrong in {element}"
+        key = (name, tuple(sorted(labels.items())))
+        assert key not in values, f"[{transport}] duplicate series {key}"
+        values[key] = float(element["value"][1])
 
-    def point(name, attrs):
-        key = (name, json.dumps(attrs, sort_keys=True))
-        assert key in points, f"[{transport}] no stored data point {key}; stored: {sorted(points)}"
-        return points[key]
-
-    expected_keys = {
-        ("interop.requests", json.dumps({"ok": True, "route": "/a"}, sort_keys=True)),
-        ("interop.requests", json.dumps({"ok": False, "route": "/b"}, sort_keys=True)),
-        ("interop.queue.depth", json.dumps({"queue": "q1"}, sort_keys=True)),
-        ("interop.queue.depth", json.dumps({"queue": "q2"}, sort_keys=True)),
-        ("interop.latency", json.dumps({"route": "/a"}, sort_keys=True)),
-        ("interop.latency", json.dumps({"route": "/zero"}, sort_keys=True)),
-        ("interop.temperature", json.dumps({"host": "h1"}, sort_keys=True)),
-        ("interop.temperature", json.dumps({"host": "h2"}, sort_keys=True)),
+    expected = {
+        ("interop_requests_total", (("ok", "true"), ("route", "/a"))): 8,
+        ("interop_requests_total", (("ok", "false"), ("route", "/b"))): 2,
+        ("interop_queue_depth", (("queue", "q1"),)): 7,
+        ("interop_queue_depth", (("queue", "q2"),)): -4,
+        ("interop_temperature_celsius", (("host", "h1"),)): 21.5,
+        ("interop_temperature_celsius", (("host", "h2"),)): -3,
+        ("interop_latency_milliseconds_sum", (("route", "/a"),)): 562,
+        ("interop_latency_milliseconds_count", (("route", "/a"),)): 4,
+        ("interop_latency_milliseconds_sum", (("route", "/zero"),)): 0,
+        ("interop_latency_milliseconds_count", (("route", "/zero"),)): 1,
     }
-    assert set(points) == expected_keys, (
-        f"[{transport}] stored data points {sorted(points)} != expected {sorted(expected_keys)}")
+    # Cumulative bucket counts: (-inf, 0], (0, 10], (10, 100], (100, +inf) hold 0, 2, 1, 1 for /a and 1, 0, 0, 0 for /zero.
+    for route, counts in (("/a", [0, 2, 3, 4]), ("/zero", [1, 1, 1, 1])):
+        for le, count in zip(["0", "10", "100", "+Inf"], counts):
+            expected[("interop_latency_milliseconds_bucket", (("le", le), ("route", route)))] = count
+    assert values == expected, f"[{transport}] stored series differ:\n got {sorted(values.items())}\n want {sorted(expected.items())}"
 
-    for item in items:
-        what = f"[{transport}] {item.get('name')} {item.get('attributes')}"
-        assert_attrs_equal(item.get("resource"), resource.attributes, f"{what}: resource")
-        assert_scope(item.get("scope"), SimpleNamespace(name="kansoku.interop.metrics", version="3.1.4",
-                                                        attributes={"scope.m": "yes"}), what)
-        t = nano(item.get("timeUnixNano"), f"{what}.timeUnixNano")
-        assert t > 0, f"{what}: timeUnixNano is 0"
-        if item.get("type") != "gauge":
-            start = nano(item.get("startTimeUnixNano"), f"{what}.startTimeUnixNano")
-            assert 0 < start <= t, f"{what}: startTimeUnixNano {start} not in (0, {t}]"
+    assert len(target_info) == 1, f"[{transport}] target_info: {target_info}"
+    info = target_info[0]["metric"]
+    for key, value in (("service_version", "9.9.9"), ("deployment_environment_name", "interop-test"),
+                       ("host_cpu_count", "2"), ("feature_enabled", "true"), ("sampling_ratio", "0.25")):
+        assert info.get(key) == value, f"[{transport}] target_info {key}: {info}"
 
-    def check_sum(name, attrs, value, monotonic, unit, description):
-        p = point(name, attrs)
-        what = f"[{transport}] {name} {attrs}"
-        assert p.get("type") == "sum", f"{what}: type {p.get('type')!r}"
-        assert p.get("temporality") == "cumulative", f"{what}: temporality {p.get('temporality')!r}"
-        assert p.get("monotonic") is monotonic, f"{what}: monotonic {p.get('monotonic')!r} != {monotonic}"
-        assert p.get("unit") == unit and p.get("description") == description, (
-            f"{what}: unit/description {p.get('unit')!r}/{p.get('description')!r}")
-        assert normalize(p.get("value")) == normalize(value), f"{what}: value {p.get('value')!r} != {value}"
+    for family, kind, unit, help_text in (
+        ("interop_requests_total", "counter", "", "requests served"),
+        ("interop_queue_depth", "gauge", "", "queued items"),
+        ("interop_latency_milliseconds", "histogram", "milliseconds", "request latency"),
+        ("interop_temperature_celsius", "gauge", "celsius", "temperature"),
+    ):
+        entries = metadata.get(family)
+        assert entries, f"[{transport}] no metadata for {family}: {sorted(metadata)}"
+        assert entries[0]["type"] == kind and entries[0]["help"] == help_text, f"[{transport}] metadata {family}: {entries}"
 
-    check_sum("interop.requests", {"route": "/a", "ok": True}, 8, True, "{request}", "requests served")
-    check_sum("interop.requests", {"route": "/b", "ok": False}, 2, True, "{request}", "requests served")
-    check_sum("interop.queue.depth", {"queue": "q1"}, 7, False, "{item}", "queued items")
-    check_sum("interop.queue.depth", {"queue": "q2"}, -4, False, "{item}", "queued items")
 
-    h = point("interop.latency", {"route": "/a"})
-    what = f"[{transport}] interop.latency"
-    assert h.get("type") == "histogram", f"{what}: type {h.get('type')!r}"
-    assert h.get("temporality") == "cumulative", f"{what}: temporality {h.get('temporality')!r}"
-    assert h.get("unit") == "ms" and h.get("description") == "request latency", f"{what}: unit/description"
-    assert h.get("count") == 4, f"{what}: count {h.get('count')!r}"
-    assert h.get("sum") == 562, f"{what}: sum {h.get('sum')!r}"
-    assert h.get("min") == 5 and h.get("max") == 500, f"{what}: min/max {h.get('min')!r}/{h.get('max')!r}"
-    assert h.get("explicitBounds") == HISTOGRAM_BOUNDS, f"{what}: explicitBounds {h.get('explicitBounds')!r}"
-    assert h.get("bucketCounts") == [0, 2, 1, 1], f"{what}: bucketCounts {h.get('bucketCounts')!r}"
-    zero = point("interop.latency", {"route": "/zero"})
-    # Explicit buckets are (-inf, 0], (0, 10], (10, 100], (100, +inf): 0 is in the first.
-    assert (zero.get("count"), zero.get("sum"), zero.get("min"), zero.get("max"), zero.get("bucketCounts")) == (
-        1, 0, 0, 0, [1, 0, 0, 0]), f"{what} /zero: {zero!r}"
-
-    for host, value in (("h1", 21.5), ("h2", -3)):
-        g = point("interop.temperature", {"host": host})
-        what = f"[{transport}] interop.temperature {host}"
-        assert g.get("type") == "gauge", f"{what}: type {g.get('type')!r}"
-        assert g.get("unit") == "Cel" and g.get("description") == "temperature", f"{what}: unit/description"
-        assert normalize(g.get("value")) == normalize(value), f"{what}: value {g.get('value')!r} != {value}"
+def test_rate_over_two_exports(kansoku):
+    """Two exports of a cumulative counter make a series PromQL can rate."""
+    resource = make_resource("http", "metrics-rate")
+    service = resource.attributes["service.name"]
+    otlp = RecordingMetricExporter(metric_exporter(kansoku, "http"))
+    reader = PeriodicExportingMetricReader(otlp, export_interval_millis=3_600_000, export_timeout_millis=30_000)
+    provider = MeterProvider(resource=resource, metric_readers=[reader])
+    try:
+        counter = provider.get_meter("rate").create_counter("interop.ops")
+        counter.add(10)
+        assert provider.force_flush(FLUSH_TIMEOUT_MS)
+        counter.add(30)
+        assert provider.force_flush(FLUSH_TIMEOUT_MS)
+        assert_all_succeeded(otlp, "metric")
+        increase = prometheus_query(kansoku, f'max_over_time(interop_ops_total{{job="{service}"}}[5m]) - min_over_time(interop_ops_total{{job="{service}"}}[5m])')
+    finally:
+        provider.shutdown()
+    assert [float(e["value"][1]) for e in increase] == [30.0], increase
