@@ -45,7 +45,9 @@ struct HeadSeries: Sendable {
             return sample.value.bitPattern == last.value.bitPattern ? .duplicate : .rejected(.duplicateTimestamp)
         }
         guard outOfOrderWindow > 0 else { return .rejected(.outOfOrder) }
-        guard sample.timestamp >= last.timestamp - outOfOrderWindow else { return .rejected(.tooOld) }
+        // Overflow means the window reaches below Int64.min: every older time is inside.
+        let (oldest, overflow) = last.timestamp.subtractingReportingOverflow(outOfOrderWindow)
+        guard overflow || sample.timestamp >= oldest else { return .rejected(.tooOld) }
         return insertOutOfOrder(sample)
     }
 
