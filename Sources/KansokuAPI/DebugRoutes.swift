@@ -4,9 +4,10 @@ import KansokuStorage
 import NIOCore
 import NIOPosix
 
-/// `GET /api/kansoku/v1/debug/{traces,logs,metrics}`: everything stored for a
-/// signal, read back from the write-ahead log. It exists so tests and people
-/// can see exactly what was accepted until the query APIs land.
+/// `GET /api/kansoku/v1/debug/{traces,logs}`: everything stored for a signal,
+/// read back from the write-ahead log. It exists so tests and people can see
+/// exactly what was accepted until the query APIs land. (Metrics are stored as
+/// Prometheus samples and read through the Prometheus HTTP API instead.)
 public struct DebugRoutes: Sendable {
     public let storage: TelemetryStorage
 

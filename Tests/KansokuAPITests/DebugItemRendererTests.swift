@@ -146,89 +146,6 @@ struct DebugItemRendererTests {
         #expect(byTrace.items.count == 1)
     }
 
-    @Test func metricItemsOnePerDataPoint() throws {
-        let (signal, items) = try render([Fixtures.metricBatch])
-        #expect(signal == "metrics")
-        #expect(items.count == 8)
-        #expect(items.map { $0["type"] as? String } == ["gauge", "gauge", "sum", "histogram", "histogram",
-                                                         "exponential_histogram", "summary", "gauge"])
-        let common: Set<String> = ["name", "description", "unit", "type", "attributes", "resource", "scope",
-                                   "startTimeUnixNano", "timeUnixNano", "exemplars"]
-
-        let gauge = items[0]
-        #expect(keys(gauge) == common.union(["value"]))
-        #expect(gauge["name"] as? String == "queue.depth")
-        #expect(gauge["description"] as? String == "Items waiting")
-        #expect(gauge["unit"] as? String == "{item}")
-        #expect(gauge["value"] as? Int == 7)
-        #expect(gauge["startTimeUnixNano"] as? String == "900")
-        #expect(gauge["timeUnixNano"] as? String == "1000")
-        #expect((gauge["attributes"] as? Object)?["route"] as? String == "/cart")
-        expectCheckoutContext(gauge)
-        #expect(items[1]["value"] as? String == "+Inf")
-
-        let sum = items[2]
-        #expect(keys(sum) == common.union(["temporality", "monotonic", "value"]))
-        #expect(sum["temporality"] as? String == "cumulative")
-        #expect(sum["monotonic"] as? Bool == true)
-        #expect(sum["value"] as? Int == 12)
-        let exemplar = try #require((sum["exemplars"] as? [Object])?.first)
-        #expect(keys(exemplar) == ["timeUnixNano", "value", "traceId", "spanId", "attributes"])
-        #expect(exemplar["timeUnixNano"] as? String == "2999")
-        #expect(exemplar["value"] as? Double == 0.25)
-        #expect(exemplar["traceId"] as? String == "0af7651916cd43dd8448eb211c80319c")
-        #expect(exemplar["spanId"] as? String == "0000000000000007")
-        #expect((exemplar["attributes"] as? Object)?["user"] as? String == "u1")
-
-        let histogram = items[3]
-        #expect(keys(histogram) == common.union(["temporality", "count", "sum", "min", "max", "bucketCounts", "explicitBounds"]))
-        #expect(histogram["temporality"] as? String == "delta")
-        #expect(histogram["count"] as? Int == 6)
-        #expect(histogram["sum"] as? Double == 12.5)
-        #expect(histogram["min"] as? Double == 0)
-        #expect(histogram["max"] as? Double == 9.75)
-        #expect(histogram["bucketCounts"] as? [Int] == [1, 2, 3])
-        #expect(histogram["explicitBounds"] as? [Double] == [1, 2.5])
-        let empty = items[4]
-        #expect(empty["sum"] is NSNull)
-        #expect(empty["min"] is NSNull)
-        #expect(empty["max"] is NSNull)
-
-        let exponential = items[5]
-        #expect(keys(exponential) == common.union(["temporality", "count", "sum", "min", "max", "scale", "zeroCount",
-                                                   "positive", "negative"]))
-        #expect(exponential["temporality"] as? String == "unspecified")
-        #expect(exponential["scale"] as? Int == -2)
-        #expect(exponential["zeroCount"] as? Int == 1)
-        #expect(exponential["min"] as? Double == -1)
-        #expect(exponential["max"] is NSNull)
-        #expect((exponential["positive"] as? Object)?["offset"] as? Int == -3)
-        #expect((exponential["positive"] as? Object)?["bucketCounts"] as? [Int] == [1, 2])
-        #expect((exponential["negative"] as? Object)?["offset"] as? Int == 4)
-
-        let summary = items[6]
-        #expect(keys(summary) == common.union(["count", "sum", "quantiles"]))
-        #expect(summary["count"] as? Int == 3)
-        #expect(summary["sum"] as? Double == 7.25)
-        let quantiles = summary["quantiles"] as? [Object]
-        #expect(quantiles?.count == 2)
-        #expect(quantiles?.last?["quantile"] as? Double == 0.99)
-        #expect(quantiles?.last?["value"] as? Double == 4.5)
-
-        #expect((items[7]["resource"] as? Object)?["service.name"] as? String == "cart")
-    }
-
-    @Test func metricFiltersAndLimits() throws {
-        let checkout = try render([Fixtures.metricBatch], filter: DebugFilter(serviceName: "checkout"))
-        #expect(checkout.items.count == 7)
-        // Metrics have no trace of their own: a trace filter does not drop them.
-        let traced = try render([Fixtures.metricBatch], filter: DebugFilter(traceID: Fixtures.traceB))
-        #expect(traced.items.count == 8)
-        // The limit counts data points, and may stop inside one metric's points.
-        let limited = try render([Fixtures.metricBatch], filter: DebugFilter(limit: 4))
-        #expect(limited.items.map { $0["name"] as? String } == ["queue.depth", "queue.depth", "requests", "latency"])
-    }
-
     @Test func rendererAppendsBareItems() throws {
         var json = JSONWriter()
         json.beginArray()
@@ -242,7 +159,7 @@ struct DebugItemRendererTests {
     }
 
     @Test func emptyResponse() throws {
-        let body = DebugResponse<Metric>(filter: DebugFilter()).finish()
-        #expect(String(decoding: body, as: UTF8.self) == #"{"signal":"metrics","items":[]}"#)
+        let body = DebugResponse<LogRecord>(filter: DebugFilter()).finish()
+        #expect(String(decoding: body, as: UTF8.self) == #"{"signal":"logs","items":[]}"#)
     }
 }

@@ -61,46 +61,4 @@ enum DebugRenderingFixtures {
             ]),
         ]),
     ])
-
-    static func header(_ time: UInt64, exemplar: Bool = false) -> DataPointHeader {
-        DataPointHeader(attributes: [Attribute(key: "route", value: .string("/cart"))],
-                        startTimeUnixNano: time - 100, timeUnixNano: time,
-                        exemplars: exemplar ? [Exemplar(filteredAttributes: [Attribute(key: "user", value: .string("u1"))],
-                                                        timeUnixNano: time - 1, value: .double(0.25),
-                                                        traceID: traceA, spanID: SpanID(7))] : [])
-    }
-
-    static let metricBatch = MetricBatch(resources: [
-        ResourceItems(resource: checkout, scopes: [
-            ScopedItems(scope: scope, items: [
-                Metric(name: "queue.depth", description: "Items waiting", unit: "{item}", data: .gauge([
-                    NumberDataPoint(header: header(1_000), value: .int(7)),
-                    NumberDataPoint(header: header(2_000), value: .double(.infinity)),
-                ])),
-                Metric(name: "requests", unit: "1", data: .sum(SumData(points: [
-                    NumberDataPoint(header: header(3_000, exemplar: true), value: .int(12)),
-                ], temporality: .cumulative, isMonotonic: true))),
-                Metric(name: "latency", unit: "ms", data: .histogram(HistogramData(points: [
-                    HistogramDataPoint(header: header(4_000), count: 6, sum: 12.5, bucketCounts: [1, 2, 3],
-                                       explicitBounds: [1, 2.5], min: 0, max: 9.75),
-                    HistogramDataPoint(header: header(5_000), count: 0, sum: nil, bucketCounts: [], explicitBounds: []),
-                ], temporality: .delta))),
-                Metric(name: "latency.exp", data: .exponentialHistogram(ExponentialHistogramData(points: [
-                    ExponentialHistogramDataPoint(header: header(6_000), count: 4, sum: 3.5, scale: -2, zeroCount: 1,
-                                                  positive: .init(offset: -3, bucketCounts: [1, 2]),
-                                                  negative: .init(offset: 4, bucketCounts: [1]), min: -1, max: nil),
-                ], temporality: .unspecified))),
-                Metric(name: "rpc.summary", data: .summary([
-                    SummaryDataPoint(header: header(7_000), count: 3, sum: 7.25, quantiles: [
-                        .init(quantile: 0.5, value: 2), .init(quantile: 0.99, value: 4.5),
-                    ]),
-                ])),
-            ]),
-        ]),
-        ResourceItems(resource: cart, scopes: [
-            ScopedItems(scope: InstrumentationScope(), items: [
-                Metric(name: "cart.size", data: .gauge([NumberDataPoint(header: header(8_000), value: .int(1))])),
-            ]),
-        ]),
-    ])
 }

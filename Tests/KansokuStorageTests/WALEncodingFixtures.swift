@@ -88,57 +88,6 @@ enum WALEncodingFixtures {
         ]),
     ])
 
-    static func header(_ time: UInt64, exemplars: Bool = true) -> DataPointHeader {
-        DataPointHeader(
-            attributes: [Attribute(key: "http.route", value: .string("/cart")), Attribute(key: "code", value: .int(200))],
-            startTimeUnixNano: time - 1_000, timeUnixNano: time, flags: 1,
-            exemplars: exemplars ? [
-                Exemplar(filteredAttributes: [Attribute(key: "user", value: .string("u1"))], timeUnixNano: time - 5,
-                         value: .double(0.25), traceID: traceID, spanID: SpanID(7)),
-                Exemplar(timeUnixNano: time - 3, value: .int(-12)),
-            ] : [])
-    }
-
-    static let metrics: [Metric] = [
-        Metric(name: "queue.depth", description: "Items waiting", unit: "{item}",
-               metadata: [Attribute(key: "meta", value: .string("x"))],
-               data: .gauge([
-                   NumberDataPoint(header: header(1_000_000), value: .int(.min)),
-                   NumberDataPoint(header: header(2_000_000, exemplars: false), value: .double(-0.0)),
-               ])),
-        Metric(name: "requests", unit: "1", data: .sum(SumData(points: [
-            NumberDataPoint(header: header(3_000_000), value: .int(.max)),
-        ], temporality: .cumulative, isMonotonic: true))),
-        Metric(name: "balance", data: .sum(SumData(points: [], temporality: .delta, isMonotonic: false))),
-        Metric(name: "latency", unit: "ms", data: .histogram(HistogramData(points: [
-            HistogramDataPoint(header: header(4_000_000), count: 10, sum: 123.5, bucketCounts: [1, 2, 3, 4, .max],
-                               explicitBounds: [0.5, 1, 2.5, .infinity], min: 0, max: 99.75),
-            // nil vs 0 must survive: this point has no sum/min/max at all.
-            HistogramDataPoint(header: header(5_000_000), count: 0, sum: nil, bucketCounts: [], explicitBounds: []),
-            HistogramDataPoint(header: header(5_500_000), count: 1, sum: 0, bucketCounts: [1], explicitBounds: [], min: nil, max: 0),
-        ], temporality: .delta))),
-        Metric(name: "latency.exp", data: .exponentialHistogram(ExponentialHistogramData(points: [
-            ExponentialHistogramDataPoint(
-                header: header(6_000_000), count: 20, sum: 55.5, scale: -3, zeroCount: 2, zeroThreshold: 1e-9,
-                positive: .init(offset: -7, bucketCounts: [1, 0, 5]), negative: .init(offset: .max, bucketCounts: [2]),
-                min: -4, max: nil),
-            ExponentialHistogramDataPoint(header: header(7_000_000), count: 0, sum: nil, scale: .min, zeroCount: 0,
-                                          positive: .init(), negative: .init()),
-        ], temporality: .unspecified))),
-        Metric(name: "rpc.duration.summary", description: "ünïcödé", data: .summary([
-            SummaryDataPoint(header: header(8_000_000), count: 3, sum: 7.25, quantiles: [
-                .init(quantile: 0, value: 1), .init(quantile: 0.5, value: 2.5), .init(quantile: 1, value: 3.75),
-            ]),
-            SummaryDataPoint(header: header(9_000_000, exemplars: false), count: 0, sum: 0, quantiles: []),
-        ])),
-    ]
-
-    static let metricBatch = MetricBatch(resources: [
-        ResourceItems(resource: resource, schemaURL: "https://opentelemetry.io/schemas/1.26.0", scopes: [
-            ScopedItems(scope: scope, schemaURL: "meter-schema", items: metrics),
-        ]),
-    ])
-
     /// An array value nested `levels` containers deep (alternating arrays and kvlists).
     static func nested(levels: Int) -> AttributeValue {
         var value = AttributeValue.string("core")

@@ -17,7 +17,6 @@ struct WALEncodingMalformedInputTests {
         let payloads: [(String, [UInt8], (([UInt8]) -> WALDecodingError?))] = [
             ("spans", WALEncodingFixtures.spanBatch.walPayload(), { decodeError($0, as: Span.self) }),
             ("logs", WALEncodingFixtures.logBatch.walPayload(), { decodeError($0, as: LogRecord.self) }),
-            ("metrics", WALEncodingFixtures.metricBatch.walPayload(), { decodeError($0, as: Metric.self) }),
         ]
         for (name, payload, decode) in payloads {
             for length in 0..<payload.count {
@@ -46,12 +45,13 @@ struct WALEncodingMalformedInputTests {
     @Test func itemKindMismatch() {
         let payload = WALEncodingFixtures.logBatch.walPayload()
         #expect(decodeError(payload, as: Span.self) == WALDecodingError(.wrongItemKind(expected: 1, found: 2), at: 1))
-        #expect(decodeError(payload, as: Metric.self)?.reason == .wrongItemKind(expected: 3, found: 2))
+        let spans = WALEncodingFixtures.spanBatch.walPayload()
+        #expect(decodeError(spans, as: LogRecord.self)?.reason == .wrongItemKind(expected: 2, found: 1))
     }
 
     @Test func trailingBytes() {
-        let payload = WALEncodingFixtures.metricBatch.walPayload()
-        let error = decodeError(payload + [0], as: Metric.self)
+        let payload = WALEncodingFixtures.logBatch.walPayload()
+        let error = decodeError(payload + [0], as: LogRecord.self)
         #expect(error == WALDecodingError(.trailingBytes(count: 1), at: payload.count))
     }
 
@@ -127,12 +127,12 @@ struct WALEncodingMalformedInputTests {
             // Most rounds get a valid header so decoding reaches the item codecs.
             if round % 4 != 0, garbage.count >= 2 {
                 garbage[0] = WALFormat.version
-                garbage[1] = UInt8(1 + round % 3)
+                garbage[1] = UInt8(1 + round % 2)
             }
-            switch round % 3 {
-            case 0: #expect(decodeError(garbage, as: Span.self) != nil)
-            case 1: #expect(decodeError(garbage, as: LogRecord.self) != nil)
-            default: #expect(decodeError(garbage, as: Metric.self) != nil)
+            if round % 2 == 0 {
+                #expect(decodeError(garbage, as: Span.self) != nil)
+            } else {
+                #expect(decodeError(garbage, as: LogRecord.self) != nil)
             }
         }
     }
@@ -144,21 +144,17 @@ struct WALEncodingMalformedInputTests {
         let payloads = [
             WALEncodingFixtures.spanBatch.walPayload(),
             WALEncodingFixtures.logBatch.walPayload(),
-            WALEncodingFixtures.metricBatch.walPayload(),
         ]
         var failures = 0
         for round in 0..<3_000 {
-            var payload = payloads[round % 3]
+            var payload = payloads[round % 2]
             for _ in 0...(rng.next() % 4) {
                 let index = 2 + Int(rng.next() % UInt64(payload.count - 2))
                 payload[index] = UInt8(truncatingIfNeeded: rng.next())
             }
-            let failed: Bool
-            switch round % 3 {
-            case 0: failed = decodeError(payload, as: Span.self) != nil
-            case 1: failed = decodeError(payload, as: LogRecord.self) != nil
-            default: failed = decodeError(payload, as: Metric.self) != nil
-            }
+            let failed = round % 2 == 0
+                ? decodeError(payload, as: Span.self) != nil
+                : decodeError(payload, as: LogRecord.self) != nil
             if failed { failures += 1 }
         }
         #expect(failures > 0)

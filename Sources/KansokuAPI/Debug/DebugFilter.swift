@@ -1,18 +1,17 @@
 import KansokuModel
 
 /// Which items a debug read returns: the query parameters of
-/// `GET /api/kansoku/v1/debug/{traces|logs|metrics}` (see docs/CONTRACTS.md).
+/// `GET /api/kansoku/v1/debug/{traces|logs}` (see docs/CONTRACTS.md).
 public struct DebugFilter: Sendable, Hashable {
     /// The limit when the request names none.
     public static let defaultLimit = 100_000
 
-    /// Only spans and log records of this trace. Metrics carry no trace of
-    /// their own, so metric reads ignore it.
+    /// Only spans and log records of this trace.
     public var traceID: TraceID?
     /// Only items whose resource has this `service.name`.
     public var serviceName: String?
-    /// At most this many items (spans, log records or metric data points)
-    /// in the whole response; zero or less returns none.
+    /// At most this many items (spans or log records) in the whole
+    /// response; zero or less returns none.
     public var limit: Int
 
     /// A filter; the defaults match everything, up to `defaultLimit` items.

@@ -8,10 +8,10 @@ extension DebugItemRenderer {
     @discardableResult
     public static func appendLogs(of batch: LogBatch, matching filter: DebugFilter,
                                   to json: inout JSONWriter, limit: Int) -> Int {
-        forEachItem(of: batch, matching: filter, limit: limit) { record, context, _ in
-            guard filter.matches(record.traceID) else { return 0 }
+        forEachItem(of: batch, matching: filter, limit: limit) { record, context in
+            guard filter.matches(record.traceID) else { return false }
             json.logRecord(record, context: &context)
-            return 1
+            return true
         }
     }
 }

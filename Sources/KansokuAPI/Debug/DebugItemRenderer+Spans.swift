@@ -8,10 +8,10 @@ extension DebugItemRenderer {
     @discardableResult
     public static func appendSpans(of batch: SpanBatch, matching filter: DebugFilter,
                                    to json: inout JSONWriter, limit: Int) -> Int {
-        forEachItem(of: batch, matching: filter, limit: limit) { span, context, _ in
-            guard filter.matches(span.traceID) else { return 0 }
+        forEachItem(of: batch, matching: filter, limit: limit) { span, context in
+            guard filter.matches(span.traceID) else { return false }
             json.span(span, context: &context)
-            return 1
+            return true
         }
     }
 }

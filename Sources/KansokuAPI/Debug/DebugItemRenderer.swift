@@ -1,11 +1,11 @@
 import KansokuModel
 
 /// Renders model items as the JSON item objects of the debug read endpoint
-/// (docs/CONTRACTS.md, "Span item", "Log item", "Metric item").
+/// (docs/CONTRACTS.md, "Span item", "Log item").
 ///
-/// Each `append…` function writes one JSON object per matching span, log
-/// record or metric data point as consecutive values, so the caller opens the
-/// surrounding array (or uses `DebugResponse`, which does). Every object
+/// Each `append…` function writes one JSON object per matching span or log
+/// record as consecutive values, so the caller opens the surrounding array
+/// (or uses `DebugResponse`, which does). Every object
 /// carries the resource attributes and scope of the group it came from.
 ///
 /// Conventions shared by all items: attribute lists become objects in the
@@ -53,11 +53,10 @@ public enum DebugItemRenderer {
 
     /// Walks the items of `batch` whose resource passes `filter`, calling
     /// `render` for each until `limit` items are written, and returns how many
-    /// were. `render` gets the room left and returns how many items it wrote:
-    /// 0 or 1 for a span or log record, up to the room left for a metric's points.
+    /// were. `render` returns whether it wrote the item.
     static func forEachItem<Item>(
         of batch: TelemetryBatch<Item>, matching filter: DebugFilter, limit: Int,
-        _ render: (Item, inout Context, _ remaining: Int) -> Int
+        _ render: (Item, inout Context) -> Bool
     ) -> Int {
         var written = 0
         for group in batch.resources where filter.matches(group.resource) {
@@ -68,7 +67,7 @@ public enum DebugItemRenderer {
                 context.enter(scoped.scope)
                 for item in scoped.items {
                     guard written < limit else { break }
-                    written += render(item, &context, limit - written)
+                    if render(item, &context) { written += 1 }
                 }
             }
         }

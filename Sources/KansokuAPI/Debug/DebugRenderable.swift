@@ -1,8 +1,8 @@
 import KansokuModel
 
-/// Item types the debug read endpoint can render: `Span`, `LogRecord` and
-/// `Metric`. Lets `DebugResponse` (and a route generic over the signal)
-/// pick the right renderer from the type alone.
+/// Item types the debug read endpoint can render: `Span` and `LogRecord`.
+/// Lets `DebugResponse` (and a route generic over the signal) pick the right
+/// renderer from the type alone.
 public protocol DebugRenderable: Sendable, Hashable {
     /// The signal named in the response's `"signal"` member.
     static var debugSignal: Signal { get }
@@ -27,14 +27,5 @@ extension LogRecord: DebugRenderable {
     public static func appendDebugItems(of batch: LogBatch, matching filter: DebugFilter,
                                         to json: inout JSONWriter, limit: Int) -> Int {
         DebugItemRenderer.appendLogs(of: batch, matching: filter, to: &json, limit: limit)
-    }
-}
-
-extension Metric: DebugRenderable {
-    public static var debugSignal: Signal { .metrics }
-
-    public static func appendDebugItems(of batch: MetricBatch, matching filter: DebugFilter,
-                                        to json: inout JSONWriter, limit: Int) -> Int {
-        DebugItemRenderer.appendMetricPoints(of: batch, matching: filter, to: &json, limit: limit)
     }
 }

@@ -15,7 +15,7 @@ import KansokuModel
 public struct DebugResponse<Item: DebugRenderable>: Sendable {
     /// Which items the response takes, and how many.
     public let filter: DebugFilter
-    /// Items (spans, log records or metric data points) written so far.
+    /// Items (spans or log records) written so far.
     public private(set) var itemCount = 0
     private var json: JSONWriter
 

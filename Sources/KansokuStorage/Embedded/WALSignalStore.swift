@@ -3,8 +3,9 @@ import Logging
 
 /// The embedded engine's store for one signal as it stands today: each batch
 /// is encoded and appended to the signal's write-ahead log, and reads replay
-/// the log. The per-signal block stores (traces, metrics, logs issues) will
-/// take data from here and let the log drop segments they have persisted.
+/// the log. Only logs still use it (traces and metrics have their own
+/// stores); a logs block store will take data from here and let the log drop
+/// segments it has persisted.
 public final class WALSignalStore<Item: WALEncodable>: SignalStore {
     public let log: WriteAheadLog
     private let logger: Logger

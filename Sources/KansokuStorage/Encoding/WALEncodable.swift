@@ -1,6 +1,6 @@
 import KansokuModel
 
-/// Item types that have a WAL encoding: `Span`, `LogRecord` and `Metric`.
+/// Item types that have a WAL encoding: `Span` and `LogRecord`.
 ///
 /// A batch of them becomes one payload with `TelemetryBatch.walPayload()` and
 /// comes back with `TelemetryBatch.init(walPayload:)`; the requirements below

@@ -21,7 +21,7 @@
 /// which keeps NaN payloads and signed zeros exact.
 ///
 /// The item layouts are documented next to their codecs (`Span+WAL.swift`,
-/// `LogRecord+WAL.swift`, `Metric+WAL.swift`).
+/// `LogRecord+WAL.swift`).
 public enum WALFormat {
     /// The version byte every payload starts with. A reader rejects any other
     /// value rather than guessing; a new layout gets a new version.
@@ -46,26 +46,5 @@ enum WALTag {
         static let bytes: UInt8 = 5
         static let array: UInt8 = 6
         static let keyValueList: UInt8 = 7
-    }
-
-    enum Number {
-        static let int: UInt8 = 0
-        static let double: UInt8 = 1
-    }
-
-    enum MetricKind {
-        static let gauge: UInt8 = 0
-        static let sum: UInt8 = 1
-        static let histogram: UInt8 = 2
-        static let exponentialHistogram: UInt8 = 3
-        static let summary: UInt8 = 4
-    }
-
-    /// Bits of the byte that says which optional doubles of a histogram point follow.
-    enum Presence {
-        static let sum: UInt8 = 1 << 0
-        static let min: UInt8 = 1 << 1
-        static let max: UInt8 = 1 << 2
-        static let all: UInt8 = sum | min | max
     }
 }
