@@ -31,6 +31,7 @@ public struct ServerApplication: Sendable {
             walOptions: WALOptions(segmentSizeBytes: config.walSegmentBytes),
             traceRetention: config.traceRetention,
             metricLimits: config.metricLimits,
+            metricOptions: config.metricStoreOptions,
             logger: logger)
         for (signal, report) in opened.repairs where !report.isClean {
             logger.warning("write-ahead log repaired on open", metadata: ["signal": "\(signal.rawValue)", "report": "\(report)"])

@@ -30,6 +30,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var metricsMaxLabelsPerSeries = 0
     /// Series one write request may carry at most; 0 means no limit.
     public var metricsMaxSeriesPerRequest = 0
+    /// Minutes of data per block cut from the metrics head.
+    public var metricsBlockDurationMinutes = 120
+    /// Metric blocks whose newest sample is older than this many hours are deleted; 0 keeps them forever.
+    public var metricsRetentionHours = 360
+    /// Bytes of metric blocks kept at most, oldest deleted first; 0 means no limit.
+    public var metricsRetentionBytes: Int64 = 0
     /// Seconds a PromQL query may run.
     public var queryTimeoutSeconds = 120
     /// Samples one PromQL query may load; 0 means no limit.
@@ -42,6 +48,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var metricLimits: MetricLimits {
         MetricLimits(outOfOrderWindow: Int64(metricsOutOfOrderWindowSeconds) * 1000, maxLabelsPerSeries: metricsMaxLabelsPerSeries,
                      maxSeries: metricsMaxSeries, maxSeriesPerRequest: metricsMaxSeriesPerRequest)
+    }
+
+    /// Metric block layout and retention as the store takes them.
+    public var metricStoreOptions: MetricStoreOptions {
+        let block = Int64(metricsBlockDurationMinutes) * 60_000
+        return MetricStoreOptions(blockDuration: block, maxBlockDuration: max(block, 24 * 3_600_000),
+                                  retentionAge: metricsRetentionHours > 0 ? Int64(metricsRetentionHours) * 3_600_000 : nil,
+                                  retentionBytes: metricsRetentionBytes > 0 ? metricsRetentionBytes : nil)
     }
 
     /// Trace retention as the store takes it (0 settings mean "no limit").
@@ -109,6 +123,18 @@ struct ConfigurationKey: Sendable {
         .init(yamlPath: "metrics.max_series_per_request", environmentVariable: "KANSOKU_METRICS_MAX_SERIES_PER_REQUEST",
               flag: "--metrics-max-series-per-request") { c, v throws(ConfigurationError) in
             c.metricsMaxSeriesPerRequest = try nonNegativeInt(v, key: "metrics.max_series_per_request")
+        },
+        .init(yamlPath: "metrics.block_duration_minutes", environmentVariable: "KANSOKU_METRICS_BLOCK_DURATION_MINUTES",
+              flag: "--metrics-block-duration-minutes") { c, v throws(ConfigurationError) in
+            c.metricsBlockDurationMinutes = try positiveInt(v, key: "metrics.block_duration_minutes")
+        },
+        .init(yamlPath: "retention.metrics_max_age_hours", environmentVariable: "KANSOKU_METRICS_RETENTION_HOURS",
+              flag: "--metrics-retention-hours") { c, v throws(ConfigurationError) in
+            c.metricsRetentionHours = try nonNegativeInt(v, key: "retention.metrics_max_age_hours")
+        },
+        .init(yamlPath: "retention.metrics_max_bytes", environmentVariable: "KANSOKU_METRICS_RETENTION_BYTES",
+              flag: "--metrics-retention-bytes") { c, v throws(ConfigurationError) in
+            c.metricsRetentionBytes = Int64(try nonNegativeInt(v, key: "retention.metrics_max_bytes"))
         },
         .init(yamlPath: "query.timeout_seconds", environmentVariable: "KANSOKU_QUERY_TIMEOUT_SECONDS",
               flag: "--query-timeout-seconds") { c, v throws(ConfigurationError) in

@@ -50,6 +50,12 @@ extension Kansoku {
         var metricsMaxLabelsPerSeries: String?
         @Option(help: "Most series per metric write request; 0 = no limit (env KANSOKU_METRICS_MAX_SERIES_PER_REQUEST; default 0).")
         var metricsMaxSeriesPerRequest: String?
+        @Option(help: "Minutes of data per metric block cut from memory (env KANSOKU_METRICS_BLOCK_DURATION_MINUTES; default 120).")
+        var metricsBlockDurationMinutes: String?
+        @Option(help: "Delete metric blocks older than this many hours; 0 keeps them (env KANSOKU_METRICS_RETENTION_HOURS; default 360).")
+        var metricsRetentionHours: String?
+        @Option(help: "Keep at most this many bytes of metric blocks, oldest deleted first; 0 = no limit (env KANSOKU_METRICS_RETENTION_BYTES; default 0).")
+        var metricsRetentionBytes: String?
         @Option(help: "Seconds a PromQL query may run (env KANSOKU_QUERY_TIMEOUT_SECONDS; default 120).")
         var queryTimeoutSeconds: String?
         @Option(help: "Samples one PromQL query may load; 0 = no limit (env KANSOKU_QUERY_MAX_SAMPLES; default 50000000).")
@@ -68,6 +74,8 @@ extension Kansoku {
                 "--metrics-out-of-order-window-seconds": metricsOutOfOrderWindowSeconds,
                 "--metrics-max-series": metricsMaxSeries, "--metrics-max-labels-per-series": metricsMaxLabelsPerSeries,
                 "--metrics-max-series-per-request": metricsMaxSeriesPerRequest,
+                "--metrics-block-duration-minutes": metricsBlockDurationMinutes,
+                "--metrics-retention-hours": metricsRetentionHours, "--metrics-retention-bytes": metricsRetentionBytes,
                 "--query-timeout-seconds": queryTimeoutSeconds, "--query-max-samples": queryMaxSamples,
                 "--log-level": logLevel,
             ]

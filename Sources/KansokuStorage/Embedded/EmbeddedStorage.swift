@@ -3,8 +3,7 @@ import Logging
 
 /// Opens the embedded engine in a data directory: one write-ahead log per
 /// signal under `<data>/wal/<signal>`, and trace blocks under
-/// `<data>/traces/blocks`. Metrics live in the time-series head, replayed
-/// from their log. Opening replays and, if needed, repairs each log;
+/// `<data>/traces/blocks`, metric blocks under `<data>/metrics/blocks`. Opening replays and, if needed, repairs each log;
 /// what was repaired is logged and returned.
 public enum EmbeddedStorage {
     public struct Opened: Sendable {
@@ -16,7 +15,8 @@ public enum EmbeddedStorage {
 
     public static func open(dataDirectory: String, walOptions: WALOptions = WALOptions(),
                             traceRetention: TraceRetention = TraceRetention(),
-                            metricLimits: MetricLimits = MetricLimits(), logger: Logger) throws -> Opened {
+                            metricLimits: MetricLimits = MetricLimits(), metricOptions: MetricStoreOptions = MetricStoreOptions(),
+                            logger: Logger) throws -> Opened {
         func openLog(_ signal: Signal) throws -> WriteAheadLog {
             try WriteAheadLog(directory: "\(dataDirectory)/wal/\(signal.rawValue)", signal: signal.rawValue,
                               options: walOptions, logger: logger)
@@ -26,12 +26,14 @@ public enum EmbeddedStorage {
         let metrics = try openLog(.metrics)
         let traceStore = try TraceStore(log: traces, blocksDirectory: "\(dataDirectory)/traces/blocks",
                                         retention: traceRetention, logger: logger)
+        let metricStore = try EmbeddedMetricStore(log: metrics, blocksDirectory: "\(dataDirectory)/metrics/blocks",
+                                                  limits: metricLimits, options: metricOptions, logger: logger)
         let storage = TelemetryStorage(
             traces: traceStore,
             logs: WALSignalStore<LogRecord>(log: logs, logger: logger),
-            metrics: try EmbeddedMetricStore(log: metrics, limits: metricLimits, logger: logger))
+            metrics: metricStore)
         return Opened(storage: storage,
                       repairs: [.traces: traces.repairReport, .logs: logs.repairReport, .metrics: metrics.repairReport],
-                      compactors: [traceStore])
+                      compactors: [traceStore, metricStore])
     }
 }

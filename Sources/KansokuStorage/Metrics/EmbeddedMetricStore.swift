@@ -1,24 +1,37 @@
 import KansokuModel
 import Logging
+import Synchronization
 
 /// The embedded time-series engine: samples go to the metrics write-ahead log
-/// and into the in-memory head, which answers queries. On open, the log is
-/// replayed into the head.
-public final class EmbeddedMetricStore: MetricSeriesStore {
+/// and into the in-memory head; the head is cut into immutable blocks
+/// (`<data>/metrics/blocks`), which are merged and expired in the background.
+/// Reads merge blocks and head. On open, the log is replayed into the head,
+/// skipping what blocks already hold.
+public final class EmbeddedMetricStore: MetricSeriesStore, Compacting {
     public let log: WriteAheadLog
     let head: MetricHead
-    private let logger: Logger
+    let blocks: MetricBlockSet
+    let options: MetricStoreOptions
+    let logger: Logger
+    /// Newest sample time per WAL segment, so segments whose samples are all in blocks can go.
+    let segmentMaxTimes = Mutex<[UInt64: Int64]>([:])
+    /// One compaction (or shutdown flush) at a time.
+    let compactionLock = Mutex(())
 
-    /// Opens the store over `log`, replaying every record in it.
-    public init(log: WriteAheadLog, limits: MetricLimits = MetricLimits(), logger: Logger) throws {
+    /// Opens the store over `log` and the blocks in `blocksDirectory`, replaying the log.
+    public init(log: WriteAheadLog, blocksDirectory: String, limits: MetricLimits = MetricLimits(),
+                options: MetricStoreOptions = MetricStoreOptions(), logger: Logger) throws {
         self.log = log
         self.logger = logger
+        self.options = options
+        blocks = try MetricBlockSet(directory: blocksDirectory)
         head = MetricHead(limits: limits)
+        if let persisted = blocks.maxTime { head.refuseSamples(before: persisted + 1) }
         try replay()
     }
 
     private func replay() throws {
-        var records = 0, rejected = 0
+        var records = 0, skipped = 0
         for record in try log.records() {
             let batch: SampleBatch
             do {
@@ -32,12 +45,19 @@ public final class EmbeddedMetricStore: MetricSeriesStore {
                 continue
             }
             records += 1
-            rejected += head.append(batch).report.rejectedSamples
+            noteSegment(record.position.segment, batch)
+            // Samples a block already holds come back as out of bounds: expected, not an error.
+            skipped += head.append(batch).report.rejectedSamples
         }
         logger.info("metrics WAL replayed", metadata: [
             "records": "\(records)", "series": "\(head.seriesCount)", "samples": "\(head.samplesAppended)",
-            "rejected": "\(rejected)",
+            "skipped": "\(skipped)", "blocks": "\(blocks.all.count)",
         ])
+    }
+
+    func noteSegment(_ segment: UInt64, _ batch: SampleBatch) {
+        guard let newest = batch.series.lazy.compactMap({ $0.samples.last?.timestamp }).max() else { return }
+        segmentMaxTimes.withLock { $0[segment] = max($0[segment] ?? Int64.min, newest) }
     }
 
     public func append(_ batch: SampleBatch) async throws -> MetricAppendReport {
@@ -47,31 +67,10 @@ public final class EmbeddedMetricStore: MetricSeriesStore {
         // Prometheus's head has the same window.
         let (report, stored) = head.append(batch)
         if !stored.series.isEmpty || !stored.metadata.isEmpty {
-            _ = try await log.append(stored.walPayload())
+            let position = try await log.append(stored.walPayload())
+            noteSegment(position.segment, stored)
         }
         return report
-    }
-
-    public func select(_ matchers: [SeriesMatcher], start: Int64, end: Int64) throws -> [SeriesSamples] {
-        var result: [SeriesSamples] = []
-        for snapshot in head.snapshots(matchers, start: start, end: end) {
-            let samples = try snapshot.samples(start: start, end: end)
-            if !samples.isEmpty { result.append(SeriesSamples(labels: snapshot.labels, samples: samples)) }
-        }
-        result.sort { $0.labels < $1.labels }
-        return result
-    }
-
-    public func series(_ selectors: [[SeriesMatcher]], start: Int64, end: Int64) throws -> [SeriesLabels] {
-        head.labelSets(selectors, start: start, end: end).sorted()
-    }
-
-    public func labelNames(_ selectors: [[SeriesMatcher]], start: Int64, end: Int64) throws -> [String] {
-        head.labelNames(selectors, start: start, end: end).sorted()
-    }
-
-    public func labelValues(_ name: String, _ selectors: [[SeriesMatcher]], start: Int64, end: Int64) throws -> [String] {
-        head.labelValues(name, selectors, start: start, end: end).sorted()
     }
 
     public func metadata() -> [MetricFamilyMetadata] {
@@ -82,7 +81,14 @@ public final class EmbeddedMetricStore: MetricSeriesStore {
         head.exemplars(selectors, start: start, end: end).sorted { $0.labels < $1.labels }
     }
 
+    /// Persists the head as a block so a restart reads blocks instead of
+    /// replaying the log, then closes the log.
     public func close() async {
+        do {
+            try flushHead()
+        } catch {
+            logger.error("could not persist the metrics head on shutdown; the WAL keeps it", metadata: ["error": "\(error)"])
+        }
         await log.close()
     }
 }

@@ -15,8 +15,10 @@ struct EmbeddedMetricStoreTests {
         try SeriesMatcher(name: name, op: op, value: value)
     }
 
-    private func open(_ dir: String, limits: MetricLimits = MetricLimits(), logs: WALLogCapture = WALLogCapture()) throws -> EmbeddedMetricStore {
-        try EmbeddedMetricStore(log: WALTestKit.open(dir, logs: logs), limits: limits, logger: logs.logger())
+    private func open(_ dir: String, limits: MetricLimits = MetricLimits(), options: MetricStoreOptions = MetricStoreOptions(),
+                      segmentSize: Int = 64 << 20, logs: WALLogCapture = WALLogCapture()) throws -> EmbeddedMetricStore {
+        try EmbeddedMetricStore(log: WALTestKit.open("\(dir)/wal", segmentSize: segmentSize, logs: logs), blocksDirectory: "\(dir)/blocks",
+                                limits: limits, options: options, logger: logs.logger())
     }
 
     /// Runs `body` with a fresh store in a temporary directory and closes it afterwards.
@@ -287,7 +289,7 @@ struct EmbeddedMetricStoreTests {
                 exemplars: try store.exemplars([], start: Int64.min, end: Int64.max))
     }
 
-    @Test("reopening replays the log into an identical store, out-of-order samples and exemplars included")
+    @Test("reopening (head persisted as a block on close, log replayed) gives an identical store, out-of-order samples and exemplars included")
     func replay() async throws {
         try await WALTestKit.withTemporaryDirectory { dir in
             let limits = MetricLimits(outOfOrderWindow: 60_000)
@@ -316,8 +318,10 @@ struct EmbeddedMetricStoreTests {
             #expect(after == before)
             #expect(after.samples.first?.samples.last?.isStaleMarker == true)
             #expect(after.samples.last?.samples.last?.value.isNaN == true)
-            #expect(logs.entries.contains { $0.message == "metrics WAL replayed" && $0.metadata["rejected"] == "0" })
-            #expect(reopened.head.samplesAppended == 8)
+            // Everything was persisted on close: replay finds the samples already in the block.
+            #expect(reopened.blocks.all.count == 1)
+            #expect(logs.entries.contains { $0.message == "metrics WAL replayed" && $0.metadata["skipped"] == "8" })
+            #expect(reopened.head.samplesAppended == 0)
             await reopened.close()
         }
     }
@@ -325,7 +329,7 @@ struct EmbeddedMetricStoreTests {
     @Test("a record that does not decode is logged and skipped; the rest replays")
     func replaySkipsUndecodableRecords() async throws {
         try await WALTestKit.withTemporaryDirectory { dir in
-            let log = try WALTestKit.open(dir)
+            let log = try WALTestKit.open("\(dir)/wal")
             _ = try await log.append(SampleBatch(series: [series(labels(("__name__", "a")), [(1, 1)])]).walPayload())
             _ = try await log.append([WALFormat.version, UInt8(ascii: "P"), 0xFF])
             _ = try await log.append(SampleBatch(series: [series(labels(("__name__", "b")), [(1, 1)])]).walPayload())
@@ -336,6 +340,36 @@ struct EmbeddedMetricStoreTests {
             #expect(try store.series([], start: Int64.min, end: Int64.max).map(\.name) == ["a", "b"])
             #expect(logs.entries.contains { $0.level == .error && $0.message == "undecodable metrics WAL record" })
             await store.close()
+        }
+    }
+
+    @Test("the head is cut into a block once it spans 1.5 blocks; reads merge block and head; older appends are out of bounds; persisted WAL segments go")
+    func cutHeadIntoBlocks() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let options = MetricStoreOptions(blockDuration: 60_000, maxBlockDuration: 60_000 * 9, retentionAge: nil)
+            let store = try open(dir, options: options, segmentSize: 1024)
+            let up = labels(("__name__", "up"), ("job", "a"))
+            let gone = labels(("__name__", "gone"), ("job", "a"))
+            _ = try await store.append(SampleBatch(series: [series(gone, [(1_000, 1)])]))
+            for t in stride(from: Int64(0), through: 100_000, by: 1_000) {
+                _ = try await store.append(SampleBatch(series: [series(up, [(t, Double(t))])]))
+            }
+            let segmentsBefore = store.log.segmentCount
+            #expect(try store.compact() == 1)
+            #expect(store.blocks.all.map(\.meta.maxTime) == [59_000])
+            #expect(store.log.segmentCount < segmentsBefore)
+            let all = try everything(store)
+            #expect(all.map(\.labels) == [gone, up])
+            #expect(all.last?.samples.map(\.timestamp) == Array(stride(from: Int64(0), through: 100_000, by: 1_000)))
+            // `gone` has nothing after the cut: the head forgot it, the block still serves it.
+            #expect(store.head.seriesCount == 1)
+            let late = try await store.append(SampleBatch(series: [series(labels(("__name__", "late")), [(30_000, 1)])]))
+            #expect(late.rejections.map(\.description) == ["out of bounds for series late timestamp=30000"])
+            await store.close()
+
+            let reopened = try open(dir, options: options, segmentSize: 1024)
+            #expect(try everything(reopened) == all)
+            await reopened.close()
         }
     }
 }

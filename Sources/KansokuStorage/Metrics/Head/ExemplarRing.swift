@@ -22,6 +22,14 @@ struct ExemplarRing: Sendable {
         next = (next + 1) % capacity
     }
 
+    /// Renumbers series references after the head drops series; entries whose
+    /// series is gone (`transform` returns nil) are removed.
+    mutating func remap(_ transform: (UInt32) -> UInt32?) {
+        let ordered = entries.count < capacity ? Array(entries) : Array(entries[next...] + entries[..<next])
+        entries = ordered.compactMap { entry in transform(entry.ref).map { ($0, entry.exemplar) } }
+        next = entries.count % max(capacity, 1)
+    }
+
     /// Exemplars of `refs` in `[start, end]`, grouped by series reference, oldest first.
     func exemplars(of refs: Set<UInt32>, start: Int64, end: Int64) -> [UInt32: [SeriesExemplar]] {
         var found: [UInt32: [SeriesExemplar]] = [:]

@@ -80,6 +80,18 @@ struct HeadSeries: Sendable {
         last != nil && minTime <= end && maxTime >= start
     }
 
+    /// Drops what lies before `boundary` once a block holds it: closed chunks
+    /// that end before it and out-of-order samples before it. A chunk that
+    /// straddles the boundary stays (reads merge away the overlap). Returns
+    /// false when nothing at or after the boundary is left.
+    mutating func truncate(before boundary: Int64) -> Bool {
+        guard maxTime >= boundary else { return false }
+        closedChunks.removeAll { $0.maxTime < boundary }
+        outOfOrder.removeAll { $0.timestamp < boundary }
+        minTime = min(closedChunks.first?.minTime ?? openChunk.minTime, outOfOrder.first?.timestamp ?? Int64.max)
+        return true
+    }
+
     /// What a reader needs, copied so decoding happens outside the head's lock.
     func snapshot() -> HeadSeriesSnapshot {
         var chunks = closedChunks

@@ -12,6 +12,8 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
     private var metadata: [String: MetricFamilyMetadata] = [:]
     private var exemplarRing: ExemplarRing
     private var sampleCount = 0
+    /// Samples before this belong to persisted blocks: appends are refused as out of bounds.
+    private var minValidTime = Int64.min
 
     let limits: MetricLimits
 
@@ -48,6 +50,8 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
     }
 
     private func appendSeries(_ incoming: SeriesSamples, report: inout MetricAppendReport, stored: inout SampleBatch) {
+        // Exemplars alone do not create a series (Prometheus refuses exemplars of unknown series).
+        if incoming.samples.isEmpty, refs[incoming.labels] == nil { return }
         let ref: UInt32
         switch reference(for: incoming.labels) {
         case .success(let found): ref = found
@@ -58,6 +62,10 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
         var kept: [Sample] = []
         kept.reserveCapacity(incoming.samples.count)
         for sample in incoming.samples {
+            if sample.timestamp < minValidTime {
+                report.reject(1, MetricRejection(reason: .outOfBounds, series: incoming.labels.description, timestamp: sample.timestamp))
+                continue
+            }
             switch series[Int(ref)].append(sample, outOfOrderWindow: limits.outOfOrderWindow) {
             case .appended:
                 kept.append(sample)
@@ -100,6 +108,59 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
         if labels.labels.contains(where: { $0.name.isEmpty }) { return "empty label name" }
         if labels.name == nil { return "missing metric name (__name__)" }
         return nil
+    }
+
+    // MARK: Cutting blocks
+
+    /// Oldest and newest sample time held, nil when empty.
+    var timeRange: (min: Int64, max: Int64)? {
+        lock.withReadLock {
+            var low = Int64.max, high = Int64.min
+            for s in series where s.maxTime != Int64.min {
+                low = min(low, s.minTime)
+                high = max(high, s.maxTime)
+            }
+            return low <= high ? (low, high) : nil
+        }
+    }
+
+    /// Every series' samples before `boundary`, as a block takes them.
+    func blockSeries(before boundary: Int64) throws(XORChunkError) -> [MetricBlockSeries] {
+        let snapshots = lock.withReadLock { series.map { $0.snapshot() } }
+        var out: [MetricBlockSeries] = []
+        for snapshot in snapshots {
+            let samples = try snapshot.samples(start: Int64.min, end: boundary - 1)
+            if !samples.isEmpty { out.append(MetricBlockSeries(labels: snapshot.labels, chunks: MetricBlockCompactor.encode(samples))) }
+        }
+        return out
+    }
+
+    /// Forgets data before `boundary` (now in a block) and refuses appends
+    /// before it from now on. Series left without data are dropped and the
+    /// index rebuilt, so churned series do not pile up in memory.
+    func truncate(before boundary: Int64) {
+        lock.withWriteLock {
+            minValidTime = max(minValidTime, boundary)
+            var kept: [HeadSeries] = []
+            var remap: [UInt32: UInt32] = [:]
+            for (index, var s) in series.enumerated() where s.truncate(before: boundary) {
+                remap[UInt32(index)] = UInt32(kept.count)
+                kept.append(s)
+            }
+            series = kept
+            refs = [:]
+            postings = PostingsIndex()
+            for (ref, s) in series.enumerated() {
+                refs[s.labels] = UInt32(ref)
+                postings.add(UInt32(ref), s.labels)
+            }
+            exemplarRing.remap { remap[$0] }
+        }
+    }
+
+    /// Sets the earliest time appends (and replayed samples) may have.
+    func refuseSamples(before time: Int64) {
+        lock.withWriteLock { minValidTime = max(minValidTime, time) }
     }
 
     // MARK: Reading
@@ -153,7 +214,9 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
 
     func exemplars(_ selectors: [[SeriesMatcher]], start: Int64, end: Int64) -> [SeriesExemplars] {
         lock.withReadLock {
-            let matched = Set(matchingRefs(selectors, start: Int64.min, end: Int64.max))
+            // Not filtered by the series' samples: after a head cut, replayed exemplars
+            // may belong to series whose samples are all in blocks.
+            let matched = Set(matchingRefs(selectors, start: Int64.min, end: Int64.max, requireSamples: false))
             return exemplarRing.exemplars(of: matched, start: start, end: end).map { ref, found in
                 SeriesExemplars(labels: series[Int(ref)].labels, exemplars: found)
             }
@@ -161,14 +224,14 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
     }
 
     /// Call with the read lock held. Selectors are OR-ed; none means all series.
-    private func matchingRefs(_ selectors: [[SeriesMatcher]], start: Int64, end: Int64) -> [UInt32] {
+    private func matchingRefs(_ selectors: [[SeriesMatcher]], start: Int64, end: Int64, requireSamples: Bool = true) -> [UInt32] {
         var refs: [UInt32]
         if selectors.isEmpty {
             refs = (0..<UInt32(series.count)).map { $0 }
         } else {
             refs = PostingsIndex.union(selectors.map { postings.matching($0, seriesCount: series.count) })
         }
-        return refs.filter { series[Int($0)].overlaps(start: start, end: end) }
+        return requireSamples ? refs.filter { series[Int($0)].overlaps(start: start, end: end) } : refs
     }
 
     /// Call with the read lock held: a cheap check that lets the common

@@ -78,7 +78,7 @@ import KansokuModel
     }
 
     @Test func noInputsIsInvalid() throws {
-        try Kit.withTemporaryDirectory { dir in
+        _ = try Kit.withTemporaryDirectory { dir in
             #expect(throws: MetricBlockError.invalidInput(detail: "no blocks to merge")) {
                 try MetricBlockCompactor.merge([], into: dir)
             }

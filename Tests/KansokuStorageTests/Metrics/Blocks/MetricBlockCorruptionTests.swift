@@ -10,7 +10,7 @@ import KansokuModel
 
     /// Opens `bytes` as a block and reads everything; returns the error.
     static func failure(of bytes: [UInt8], at path: String) -> MetricBlockError? {
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         do {
             let reader = try MetricBlockReader(path: path)
             _ = try reader.allSeries()
@@ -79,7 +79,7 @@ import KansokuModel
             for (index, frame) in reader.frames.enumerated() {
                 var damaged = bytes
                 damaged[Int(frame.offset) + frame.storedLength / 2] ^= 0x01
-                FileManager.default.createFile(atPath: target, contents: Data(damaged))
+                _ = FileManager.default.createFile(atPath: target, contents: Data(damaged))
                 let opened = try MetricBlockReader(path: target)
                 #expect(throws: MetricBlockError.checksumMismatch(path: target, section: "chunk frame \(index)", offset: frame.offset,
                                                                   expected: frame.crc, actual: CRC32C.checksum(damaged[Int(frame.offset)..<Int(frame.offset) + frame.storedLength]))) {

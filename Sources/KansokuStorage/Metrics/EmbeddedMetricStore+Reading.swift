@@ -1,0 +1,46 @@
+import KansokuModel
+
+/// Reads merge the blocks that overlap the asked range with the head. A
+/// series may be in several places (a chunk straddling a cut is in both a
+/// block and the head): its samples are merged by time, equal timestamps
+/// once.
+extension EmbeddedMetricStore {
+    public func select(_ matchers: [SeriesMatcher], start: Int64, end: Int64) throws -> [SeriesSamples] {
+        var merged: [SeriesLabels: [Sample]] = [:]
+        for block in blocks.overlapping(start: start, end: end) {
+            for series in try block.select(matchers, start: start, end: end) {
+                merged[series.labels] = MetricBlockCompactor.mergeSamples(merged[series.labels] ?? [], series.samples)
+            }
+        }
+        for snapshot in head.snapshots(matchers, start: start, end: end) {
+            let samples = try snapshot.samples(start: start, end: end)
+            guard !samples.isEmpty else { continue }
+            merged[snapshot.labels] = MetricBlockCompactor.mergeSamples(merged[snapshot.labels] ?? [], samples)
+        }
+        return merged.map { SeriesSamples(labels: $0.key, samples: $0.value) }.sorted { $0.labels < $1.labels }
+    }
+
+    public func series(_ selectors: [[SeriesMatcher]], start: Int64, end: Int64) throws -> [SeriesLabels] {
+        var found = Set(head.labelSets(selectors, start: start, end: end))
+        for block in blocks.overlapping(start: start, end: end) {
+            found.formUnion(block.series(selectors: selectors, start: start, end: end))
+        }
+        return found.sorted()
+    }
+
+    public func labelNames(_ selectors: [[SeriesMatcher]], start: Int64, end: Int64) throws -> [String] {
+        var names = head.labelNames(selectors, start: start, end: end)
+        for block in blocks.overlapping(start: start, end: end) {
+            names.formUnion(block.labelNames(selectors: selectors, start: start, end: end))
+        }
+        return names.sorted()
+    }
+
+    public func labelValues(_ name: String, _ selectors: [[SeriesMatcher]], start: Int64, end: Int64) throws -> [String] {
+        var values = head.labelValues(name, selectors, start: start, end: end)
+        for block in blocks.overlapping(start: start, end: end) {
+            values.formUnion(block.labelValues(name: name, selectors: selectors, start: start, end: end))
+        }
+        return values.sorted()
+    }
+}
