@@ -122,3 +122,17 @@ def test_acknowledged_samples_survive_a_kill(server_factory):
     server.wait_ready()
     r = server.session.get(f"{server.api_url}/api/v1/query", params={"query": "count_over_time(rw_durable[10m])", "time": t / 1000}, timeout=30)
     assert [e["value"][1] for e in r.json()["data"]["result"]] == ["21"], r.text
+
+
+def test_graceful_restart_serves_the_persisted_head(server_factory):
+    """SIGTERM persists the head as a block; after restart the same answers come from it."""
+    server = server_factory()
+    t = now_ms()
+    body = series({"__name__": "rw_flushed", "job": "f"}, [(t - 15_000 * i, float(i)) for i in range(20, -1, -1)])
+    assert post(server.session, write_url(server), body).status_code == 204
+    query = {"query": "sum_over_time(rw_flushed[10m])", "time": t / 1000}
+    before = server.session.get(f"{server.api_url}/api/v1/query", params=query, timeout=30).json()["data"]["result"]
+    server.restart(graceful=True)
+    after = server.session.get(f"{server.api_url}/api/v1/query", params=query, timeout=30).json()["data"]["result"]
+    assert before == after and before[0]["value"][1] == "210", (before, after)
+    assert list((server.data_dir / "metrics" / "blocks").glob("*.kmb")), "no metric block written on shutdown"
