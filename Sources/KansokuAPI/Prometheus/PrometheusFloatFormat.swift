@@ -5,27 +5,31 @@ enum PrometheusFloatFormat {
     static func string(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
-        let shortest = "\(value)"  // Swift prints the shortest round-tripping digits
-        guard let e = shortest.firstIndex(where: { $0 == "e" || $0 == "E" }) else {
-            return shortest.hasSuffix(".0") ? String(shortest.dropLast(2)) : shortest
+        // Swift prints the shortest round-tripping digits; only the layout differs from Go's.
+        // Work on bytes: this runs for every value of every response.
+        let shortest = Array(value.description.utf8)
+        guard let e = shortest.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) else {
+            if shortest.count > 2, shortest[shortest.count - 2] == UInt8(ascii: "."), shortest.last == UInt8(ascii: "0") {
+                return String(decoding: shortest.dropLast(2), as: UTF8.self)
+            }
+            return String(decoding: shortest, as: UTF8.self)
         }
-        let exponent = Int(shortest[shortest.index(after: e)...])!
-        var mantissa = String(shortest[..<e])
-        let negative = mantissa.hasPrefix("-")
-        if negative { mantissa.removeFirst() }
-        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
-        var digits = String(parts[0]) + (parts.count > 1 ? String(parts[1]) : "")
+        let exponent = Int(String(decoding: shortest[(e + 1)...], as: UTF8.self))!
+        var mantissa = shortest[..<e]
+        let negative = mantissa.first == UInt8(ascii: "-")
+        if negative { mantissa = mantissa.dropFirst() }
+        var digits = mantissa.filter { $0 != UInt8(ascii: ".") }
         // The mantissa has one digit before the point; shift it by the exponent.
         let pointAt = 1 + exponent
-        while digits.count > 1, digits.hasSuffix("0"), digits.count > pointAt { digits.removeLast() }
-        let text: String
+        while digits.count > 1, digits.last == UInt8(ascii: "0"), digits.count > pointAt { digits.removeLast() }
+        var text: [UInt8] = negative ? [UInt8(ascii: "-")] : []
         if pointAt <= 0 {
-            text = "0." + String(repeating: "0", count: -pointAt) + digits
+            text += Array("0.".utf8) + Array(repeating: UInt8(ascii: "0"), count: -pointAt) + digits
         } else if pointAt >= digits.count {
-            text = digits + String(repeating: "0", count: pointAt - digits.count)
+            text += digits + Array(repeating: UInt8(ascii: "0"), count: pointAt - digits.count)
         } else {
-            text = String(digits.prefix(pointAt)) + "." + String(digits.dropFirst(pointAt))
+            text += digits.prefix(pointAt) + [UInt8(ascii: ".")] + digits.dropFirst(pointAt)
         }
-        return negative ? "-" + text : text
+        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -61,6 +61,7 @@ public struct PromQLEngine: Sendable {
                 throw PromQLEvaluationError.execution("invalid expression type \(PromQLStringLiteral.quote(expression.type.description)) for range query, must be Scalar or instant Vector")
             }
             var byLabels: [PromQLLabels: Int] = [:]
+            var droppedNames: [PromQLLabels: PromQLLabels] = [:]
             var result: [PromQLSeries] = []
             var t = start
             while t <= end {
@@ -70,7 +71,7 @@ public struct PromQLEngine: Sendable {
                 let elements: [PromQLVectorSample]
                 switch try evaluator.evaluate(expression, at: t) {
                 case .scalar(let v): elements = [PromQLVectorSample(labels: .empty, value: v, timestamp: t)]
-                case .vector(let v): elements = try PromQLEvaluator.finish(v, at: t)
+                case .vector(let v): elements = try PromQLEvaluator.finish(v, at: t, droppedNames: &droppedNames)
                 default: throw PromQLEvaluationError.execution("range query evaluated to an unexpected value type")
                 }
                 for element in elements {
@@ -105,9 +106,26 @@ extension PromQLEvaluator {
     /// Drops names marked for removal and rejects duplicate label sets,
     /// as Prometheus's `cleanupMetricLabels` does at the end of a query.
     static func finish(_ elements: [PromQLElement], at time: Int64) throws -> [PromQLVectorSample] {
-        var seen = Set<PromQLLabels>()
+        var unused: [PromQLLabels: PromQLLabels] = [:]
+        return try finish(elements, at: time, droppedNames: &unused)
+    }
+
+    /// ``finish(_:at:)`` for one step of a range query. `droppedNames`
+    /// remembers each series' label set without its name across steps, so the
+    /// copy is made once per series rather than once per step.
+    static func finish(_ elements: [PromQLElement], at time: Int64,
+                       droppedNames: inout [PromQLLabels: PromQLLabels]) throws -> [PromQLVectorSample] {
+        var seen = Set<PromQLLabels>(minimumCapacity: elements.count)
         return try elements.map { element in
-            let labels = element.dropName ? element.labels.droppingMetadata : element.labels
+            var labels = element.labels
+            if element.dropName {
+                if let dropped = droppedNames[labels] {
+                    labels = dropped
+                } else {
+                    labels = element.labels.droppingMetadata
+                    droppedNames[element.labels] = labels
+                }
+            }
             guard seen.insert(labels).inserted else {
                 throw PromQLEvaluationError.execution("vector cannot contain metrics with the same labelset")
             }

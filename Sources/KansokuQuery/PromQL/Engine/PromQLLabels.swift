@@ -20,7 +20,11 @@ public struct PromQLLabel: Sendable, Hashable {
 /// label-set ordering of range-query results.
 public struct PromQLLabels: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The labels in ascending name order, without empty values.
-    public private(set) var labels: [PromQLLabel]
+    public let labels: [PromQLLabel]
+    /// A hash of the labels computed once: queries hash the same label sets
+    /// at every step (grouping, duplicate checks), and hashing every string
+    /// each time dominated range queries.
+    private let fingerprint: UInt64
 
     /// The empty label set.
     public static let empty = PromQLLabels(sorted: [])
@@ -34,12 +38,36 @@ public struct PromQLLabels: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Creates a label set from a dictionary; empty values are dropped.
     public init(dictionary: [String: String]) {
-        labels = dictionary.filter { !$0.value.isEmpty }.map { PromQLLabel(name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
+        self.init(sorted: dictionary.filter { !$0.value.isEmpty }.map { PromQLLabel(name: $0.key, value: $0.value) }.sorted { $0.name < $1.name })
     }
 
     /// Wraps labels that are already sorted by name, unique and non-empty
     /// (as a store returns them); the caller guarantees it.
-    public init(sorted: [PromQLLabel]) { labels = sorted }
+    public init(sorted: [PromQLLabel]) {
+        labels = sorted
+        fingerprint = PromQLLabels.fingerprint(of: sorted)
+    }
+
+    /// FNV-1a over the names and values, each followed by a byte that cannot
+    /// occur in UTF-8 so `a="bc"` and `ab="c"` differ.
+    private static func fingerprint(of labels: [PromQLLabel]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for label in labels {
+            for byte in label.name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            hash = (hash ^ 0xff) &* 0x0000_0100_0000_01b3
+            for byte in label.value.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            hash = (hash ^ 0xff) &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
+    public static func == (a: PromQLLabels, b: PromQLLabels) -> Bool {
+        a.fingerprint == b.fingerprint && a.labels == b.labels
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(fingerprint)
+    }
 
     /// The value of `name`, or `nil` when absent.
     public subscript(name: String) -> String? {
@@ -76,12 +104,15 @@ public struct PromQLLabels: Sendable, Hashable, Comparable, CustomStringConverti
     /// A copy without `__name__`.
     public var droppingMetricName: PromQLLabels { removing([PromQLLabelMatcher.metricNameLabel]) }
 
-    /// The labels Prometheus drops together with the name when an
-    /// operation changes a series' meaning (`schema.IsMetadataLabel`).
-    static let metadataLabels: Set<String> = [PromQLLabelMatcher.metricNameLabel, "__type__", "__unit__"]
-
-    /// A copy without `__name__`, `__type__` and `__unit__`.
-    public var droppingMetadata: PromQLLabels { removing(PromQLLabels.metadataLabels) }
+    /// A copy without `__name__`, `__type__` and `__unit__`: the labels
+    /// Prometheus drops together with the name when an operation changes a
+    /// series' meaning (`schema.IsMetadataLabel`).
+    public var droppingMetadata: PromQLLabels {
+        // Runs for every series at every step of a range query: no set lookups, no copy when there is nothing to drop.
+        func isMetadata(_ name: String) -> Bool { name == "__name__" || name == "__type__" || name == "__unit__" }
+        guard labels.contains(where: { isMetadata($0.name) }) else { return self }
+        return PromQLLabels(sorted: labels.filter { !isMetadata($0.name) })
+    }
 
     /// Prometheus's `labels.Compare`: pairwise by name, then value, then length.
     public static func < (a: PromQLLabels, b: PromQLLabels) -> Bool {
