@@ -129,12 +129,13 @@ let package = Package(
         .testTarget(
             name: "KansokuIngestTests",
             dependencies: ["KansokuIngest", "KansokuModel", "KansokuWire",
-                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                           .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(name: "KansokuQueryTests", dependencies: ["KansokuQuery", "KansokuModel"]),
         .testTarget(
             name: "KansokuAPITests",
-            dependencies: ["KansokuAPI", "KansokuModel", "KansokuStorage", "KansokuWire",
+            dependencies: ["KansokuAPI", "KansokuModel", "KansokuQuery", "KansokuStorage", "KansokuWire",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .testTarget(name: "KansokuServerTests", dependencies: ["KansokuServer", "KansokuStorage"]),
