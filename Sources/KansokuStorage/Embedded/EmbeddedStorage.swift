@@ -3,7 +3,8 @@ import Logging
 
 /// Opens the embedded engine in a data directory: one write-ahead log per
 /// signal under `<data>/wal/<signal>`, and trace blocks under
-/// `<data>/traces/blocks`, metric blocks under `<data>/metrics/blocks`. Opening replays and, if needed, repairs each log;
+/// `<data>/traces/blocks`, metric blocks under `<data>/metrics/blocks` with the metrics WAL's series
+/// checkpoint at `<data>/metrics/wal-checkpoint`. Opening replays and, if needed, repairs each log;
 /// what was repaired is logged and returned.
 public enum EmbeddedStorage {
     public struct Opened: Sendable {
@@ -27,6 +28,7 @@ public enum EmbeddedStorage {
         let traceStore = try TraceStore(log: traces, blocksDirectory: "\(dataDirectory)/traces/blocks",
                                         retention: traceRetention, logger: logger)
         let metricStore = try EmbeddedMetricStore(log: metrics, blocksDirectory: "\(dataDirectory)/metrics/blocks",
+                                                  checkpointPath: "\(dataDirectory)/metrics/wal-checkpoint",
                                                   limits: metricLimits, options: metricOptions, logger: logger)
         let storage = TelemetryStorage(
             traces: traceStore,

@@ -22,6 +22,9 @@ extension EmbeddedMetricStore {
     /// Writes the head's samples before `boundary` as a block, then lets the
     /// head and the log forget them. Returns 1 if a block was written.
     func cutHead(before boundary: Int64) throws -> Int {
+        // Refuse older samples first, so none can slip in between copying the
+        // head's data into the block and truncating it.
+        head.refuseSamples(before: boundary)
         let series = try head.blockSeries(before: boundary)
         var written = 0
         if !series.isEmpty {
@@ -34,7 +37,11 @@ extension EmbeddedMetricStore {
                 "block": "\(meta.id)", "series": "\(meta.seriesCount)", "samples": "\(meta.sampleCount)", "bytes": "\(meta.fileBytes)",
             ])
         }
-        head.truncate(before: boundary)
+        let dropped = head.truncate(before: boundary)
+        if !dropped.isEmpty {
+            let segment = newestSegment.withLock { $0 }
+            retiredSeries.withLock { $0 += dropped.map { ($0, segment) } }
+        }
         try dropPersistedSegments(before: boundary)
         return written
     }
@@ -47,18 +54,41 @@ extension EmbeddedMetricStore {
         }
     }
 
-    /// Removes the oldest closed WAL segments whose samples are all older than `boundary`.
+    /// Removes the oldest closed WAL segments whose samples are all older
+    /// than `boundary`, after writing the series checkpoint that replaces the
+    /// definitions they hold.
     private func dropPersistedSegments(before boundary: Int64) throws {
-        var firstKept: UInt64?
-        let times = segmentMaxTimes.withLock { $0 }
-        for segment in log.closedSegments {
-            if let newest = times[segment], newest >= boundary { firstKept = segment; break }
-        }
         let closed = log.closedSegments
-        guard let last = closed.last else { return }
+        guard let first = closed.first, let last = closed.last else { return }
+        let times = segmentMaxTimes.withLock { $0 }
+        var firstKept: UInt64?
+        for segment in closed {
+            // No entry: its last append has not returned yet, so its samples are unknown. Keep it.
+            guard let newest = times[segment], newest < boundary else { firstKept = segment; break }
+        }
         let before = firstKept ?? (last + 1)
+        guard first < before else { return }
+        // Taken after `before` is fixed: a series created later is named only by
+        // records in segments from `before` on, which stay.
+        try writeCheckpoint(keepingSegmentsFrom: before)
         try log.removeSegments(before: WALPosition(segment: before, offset: 0))
         segmentMaxTimes.withLock { times in times = times.filter { $0.key >= before } }
+    }
+
+    /// Writes every head series, every retired series that segments from
+    /// `segment` on may name, and the family metadata to the checkpoint, atomically.
+    func writeCheckpoint(keepingSegmentsFrom segment: UInt64) throws {
+        let retired = retiredSeries.withLock { list in
+            list.removeAll { $0.segment < segment }
+            return list.map(\.definition)
+        }
+        let live = head.walDefinitions()
+        let contents = MetricSeriesCheckpoint.Contents(nextWALID: head.nextSeriesWALID, series: live + retired,
+                                                       metadata: head.familyMetadata())
+        try MetricSeriesCheckpoint.write(contents, to: checkpointPath)
+        logger.debug("wrote metrics series checkpoint", metadata: [
+            "path": "\(checkpointPath)", "series": "\(live.count)", "retired": "\(retired.count)", "first_kept_segment": "\(segment)",
+        ])
     }
 
     /// Merges blocks lying inside one aligned window of 3×, 9×… the block

@@ -84,8 +84,9 @@ struct EmbeddedMetricStoreTests {
 
             let records = try store.log.allRecords()
             #expect(records.count == 1)
-            let logged = try SampleBatch(walPayload: try #require(records.first).payload)
-            #expect(logged.series.map(\.samples) == [[Sample(timestamp: 2_000, value: 1), Sample(timestamp: 3_000, value: 1)]])
+            let logged = try MetricWALRecord(walPayload: try #require(records.first).payload)
+            #expect(logged.definitions.map(\.labels) == [up])
+            #expect(logged.samplesByRun.map { Array($0.samples) } == [[Sample(timestamp: 2_000, value: 1), Sample(timestamp: 3_000, value: 1)]])
 
             // Nothing new stored and no metadata: the log is left alone.
             let again = try await store.append(SampleBatch(series: [series(up, [(3_000, 1), (1_500, 1)])]))
@@ -326,19 +327,20 @@ struct EmbeddedMetricStoreTests {
         }
     }
 
-    @Test("a record that does not decode is logged and skipped; the rest replays")
+    @Test("records of the older self-contained layout still replay; one that does not decode is logged and skipped")
     func replaySkipsUndecodableRecords() async throws {
         try await WALTestKit.withTemporaryDirectory { dir in
             let log = try WALTestKit.open("\(dir)/wal")
             _ = try await log.append(SampleBatch(series: [series(labels(("__name__", "a")), [(1, 1)])]).walPayload())
             _ = try await log.append([WALFormat.version, UInt8(ascii: "P"), 0xFF])
+            _ = try await log.append([WALFormat.version, MetricWALRecord.itemTag, 0xFF])
             _ = try await log.append(SampleBatch(series: [series(labels(("__name__", "b")), [(1, 1)])]).walPayload())
             await log.close()
 
             let logs = WALLogCapture()
             let store = try open(dir, logs: logs)
             #expect(try store.series([], start: Int64.min, end: Int64.max).map(\.name) == ["a", "b"])
-            #expect(logs.entries.contains { $0.level == .error && $0.message == "undecodable metrics WAL record" })
+            #expect(logs.entries.filter { $0.level == .error && $0.message == "undecodable metrics WAL record" }.count == 2)
             await store.close()
         }
     }

@@ -8,6 +8,13 @@ struct HeadSeries: Sendable {
     static let samplesPerChunk = 120
 
     let labels: SeriesLabels
+    /// The series' id in the metrics WAL: unique across restarts, unlike its
+    /// index in the head, which truncation renumbers. 0 until assigned (only
+    /// while replaying records of the older self-contained layout).
+    var walID: UInt64
+    /// Whether a WAL record (or the checkpoint) holding the series' definition
+    /// is durable; until then every record logging it defines it again.
+    var logged: Bool
     private(set) var closedChunks: [HeadChunk] = []
     private(set) var openChunk = XORChunkAppender()
     /// Samples older than the newest in-order one (within the window), sorted
@@ -18,8 +25,10 @@ struct HeadSeries: Sendable {
     /// Oldest sample of any kind.
     private(set) var minTime = Int64.max
 
-    init(labels: SeriesLabels) {
+    init(labels: SeriesLabels, walID: UInt64 = 0, logged: Bool = false) {
         self.labels = labels
+        self.walID = walID
+        self.logged = logged
     }
 
     var maxTime: Int64 { last?.timestamp ?? Int64.min }

@@ -14,6 +14,11 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
     private var sampleCount = 0
     /// Samples before this belong to persisted blocks: appends are refused as out of bounds.
     private var minValidTime = Int64.min
+    /// Id of the next new series in the WAL; never reused, across restarts too.
+    private var nextWALID: UInt64 = 1
+    private var refsByWALID: [UInt64: UInt32] = [:]
+    /// Off while replaying records of the older layout (see `replayUnreferenced`).
+    private var assignsWALIDs = true
 
     let limits: MetricLimits
 
@@ -29,13 +34,17 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
 
     // MARK: Writing
 
-    /// Appends what is valid of `batch`. Returns the report and the part that
-    /// changed the head — what the write-ahead log must keep.
-    func append(_ batch: SampleBatch) -> (report: MetricAppendReport, stored: SampleBatch) {
+    /// Appends what is valid of `batch`. Returns the report and the WAL record
+    /// of what changed the head, defining the series it names whose definition
+    /// is not known to be durable yet (call `markLogged` once it is).
+    func append(_ batch: SampleBatch) -> (report: MetricAppendReport, record: MetricWALRecord) {
         var report = MetricAppendReport()
-        var stored = SampleBatch(metadata: batch.metadata)
+        var record = MetricWALRecord(metadata: batch.metadata)
+        record.runs.reserveCapacity(batch.series.count)
+        record.samples.reserveCapacity(batch.sampleCount)
         lock.withWriteLock {
             for family in batch.metadata { metadata[family.family] = family }
+            var defined = Set<UInt64>()
             for (index, incoming) in batch.series.enumerated() {
                 if limits.maxSeriesPerRequest > 0, index >= limits.maxSeriesPerRequest {
                     let dropped = batch.series[index...].reduce(0) { $0 + $1.samples.count }
@@ -43,24 +52,24 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
                                                            series: incoming.labels.description))
                     break
                 }
-                appendSeries(incoming, report: &report, stored: &stored)
+                appendSeries(incoming, report: &report, record: &record, defined: &defined)
             }
         }
-        return (report, stored)
+        return (report, record)
     }
 
-    private func appendSeries(_ incoming: SeriesSamples, report: inout MetricAppendReport, stored: inout SampleBatch) {
+    private func appendSeries(_ incoming: SeriesSamples, report: inout MetricAppendReport, record: inout MetricWALRecord,
+                              defined: inout Set<UInt64>) {
         // Exemplars alone do not create a series (Prometheus refuses exemplars of unknown series).
         if incoming.samples.isEmpty, refs[incoming.labels] == nil { return }
         let ref: UInt32
-        switch reference(for: incoming.labels) {
+        switch reference(for: incoming.labels, walID: nil) {
         case .success(let found): ref = found
         case .failure(let rejection):
             report.reject(incoming.samples.count, rejection)
             return
         }
-        var kept: [Sample] = []
-        kept.reserveCapacity(incoming.samples.count)
+        let first = record.samples.count
         for sample in incoming.samples {
             if sample.timestamp < minValidTime {
                 report.reject(1, MetricRejection(reason: .outOfBounds, series: incoming.labels.description, timestamp: sample.timestamp))
@@ -68,7 +77,7 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
             }
             switch series[Int(ref)].append(sample, outOfOrderWindow: limits.outOfOrderWindow) {
             case .appended:
-                kept.append(sample)
+                record.samples.append(sample)
                 report.acceptedSamples += 1
             case .duplicate:
                 report.acceptedSamples += 1
@@ -76,15 +85,32 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
                 report.reject(1, MetricRejection(reason: reason, series: incoming.labels.description, timestamp: sample.timestamp))
             }
         }
-        sampleCount += kept.count
+        let kept = record.samples.count - first
+        sampleCount += kept
         for exemplar in incoming.exemplars { exemplarRing.add(exemplar, ref: ref) }
-        if !kept.isEmpty || !incoming.exemplars.isEmpty {
-            stored.series.append(SeriesSamples(labels: incoming.labels, samples: kept, exemplars: incoming.exemplars))
+        guard kept > 0 || !incoming.exemplars.isEmpty else { return }
+        let walID = series[Int(ref)].walID
+        if !series[Int(ref)].logged, defined.insert(walID).inserted {
+            record.definitions.append(MetricWALRecord.Definition(walID: walID, labels: incoming.labels))
+        }
+        if kept > 0 { record.runs.append(MetricWALRecord.Run(walID: walID, count: kept)) }
+        for exemplar in incoming.exemplars { record.exemplars.append(MetricWALRecord.Exemplar(walID: walID, exemplar: exemplar)) }
+    }
+
+    /// Records that the definitions of these series are durable, so later
+    /// records name them by id alone. Series truncated meanwhile are ignored.
+    func markLogged(_ walIDs: [UInt64]) {
+        guard !walIDs.isEmpty else { return }
+        lock.withWriteLock {
+            for id in walIDs {
+                if let ref = refsByWALID[id] { series[Int(ref)].logged = true }
+            }
         }
     }
 
-    /// The series' reference, creating the series if it is new and allowed.
-    private func reference(for labels: SeriesLabels) -> Result<UInt32, MetricRejection> {
+    /// The series' reference, creating the series if it is new and allowed:
+    /// with `walID` (replay of a logged definition, so already logged) or a new id.
+    private func reference(for labels: SeriesLabels, walID: UInt64?) -> Result<UInt32, MetricRejection> {
         if let ref = refs[labels] { return .success(ref) }
         if let why = MetricHead.invalidity(of: labels) {
             return .failure(MetricRejection(reason: .invalidLabels(why), series: labels.description))
@@ -96,11 +122,132 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
             return .failure(MetricRejection(reason: .seriesLimit(limit: limits.maxSeries), series: labels.description))
         }
         let ref = UInt32(series.count)
-        series.append(HeadSeries(labels: labels))
+        let id: UInt64
+        if let walID {
+            id = walID
+        } else if assignsWALIDs {
+            id = nextWALID
+            nextWALID += 1
+        } else {
+            id = 0
+        }
+        series.append(HeadSeries(labels: labels, walID: id, logged: walID != nil))
         refs[labels] = ref
+        if id != 0 { refsByWALID[id] = ref }
         postings.add(ref, labels)
         return .success(ref)
     }
+
+    // MARK: Replaying the WAL
+
+    /// Replays one record of the current layout. Definitions (from the
+    /// checkpoint and earlier records) are in `state`; a series is created in
+    /// the head only when a record gives it something to hold.
+    func replay(_ record: MetricWALRecord, _ state: inout MetricWALReplayState) {
+        lock.withWriteLock {
+            for family in record.metadata { metadata[family.family] = family }
+            for definition in record.definitions { state.define(definition) }
+            var start = 0
+            for run in record.runs {
+                let samples = record.samples[start..<start + run.count]
+                start += run.count
+                state.noteID(run.walID)
+                if state.known[run.walID] == nil {
+                    // Series no longer defined anywhere were dropped from the head
+                    // when a block took their samples: those samples are expected
+                    // to be out of bounds. Anything else is lost, and counted.
+                    for sample in samples {
+                        if sample.timestamp < minValidTime { state.skipped += 1 } else { state.lostSamples += 1 }
+                    }
+                    continue
+                }
+                if case .labels = state.known[run.walID], samples.allSatisfy({ $0.timestamp < minValidTime }) {
+                    state.skipped += samples.count  // no need to create a series for nothing
+                    continue
+                }
+                guard let ref = resolve(run.walID, &state) else {
+                    state.skipped += samples.count
+                    continue
+                }
+                for sample in samples {
+                    if sample.timestamp < minValidTime { state.skipped += 1; continue }
+                    switch series[Int(ref)].append(sample, outOfOrderWindow: limits.outOfOrderWindow) {
+                    case .appended: sampleCount += 1
+                    case .duplicate: break
+                    case .rejected: state.skipped += 1
+                    }
+                }
+            }
+            for item in record.exemplars {
+                state.noteID(item.walID)
+                guard let ref = resolve(item.walID, &state) else {
+                    state.lostExemplars += 1
+                    continue
+                }
+                exemplarRing.add(item.exemplar, ref: ref)
+            }
+        }
+    }
+
+    /// The head series a logged id stands for, created (or adopted, if an
+    /// older-layout record created it without an id) on first use.
+    private func resolve(_ walID: UInt64, _ state: inout MetricWALReplayState) -> UInt32? {
+        switch state.known[walID] {
+        case nil:
+            return nil
+        case .ref(let ref):
+            return ref
+        case .labels(let labels):
+            guard case .success(let ref) = reference(for: labels, walID: walID) else { return nil }
+            if series[Int(ref)].walID == 0 {
+                series[Int(ref)].walID = walID
+                series[Int(ref)].logged = true
+                refsByWALID[walID] = ref
+            }
+            state.known[walID] = .ref(ref)
+            return ref
+        }
+    }
+
+    /// Replays a record of the older self-contained layout: like an append,
+    /// but the series it creates get their ids in `finishReplay`, once the
+    /// largest id in use is known.
+    func replayUnreferenced(_ batch: SampleBatch) -> Int {
+        lock.withWriteLock { assignsWALIDs = false }
+        defer { lock.withWriteLock { assignsWALIDs = true } }
+        return append(batch).report.rejectedSamples
+    }
+
+    /// Ends replay: new ids start above every id seen, and series created by
+    /// older-layout records get one (they are not logged: the next record
+    /// naming them defines them).
+    func finishReplay(_ state: MetricWALReplayState) {
+        lock.withWriteLock {
+            nextWALID = max(nextWALID, state.maxWALID &+ 1)
+            for index in series.indices where series[index].walID == 0 {
+                series[index].walID = nextWALID
+                series[index].logged = false
+                refsByWALID[nextWALID] = UInt32(index)
+                nextWALID += 1
+            }
+        }
+    }
+
+    /// Metadata from the checkpoint, before the records (newer ones replace it).
+    func replayMetadata(_ families: [MetricFamilyMetadata]) {
+        guard !families.isEmpty else { return }
+        lock.withWriteLock { for family in families { metadata[family.family] = family } }
+    }
+
+    /// Every series with its WAL id, for the checkpoint.
+    func walDefinitions() -> [MetricWALRecord.Definition] {
+        lock.withReadLock {
+            series.map { MetricWALRecord.Definition(walID: $0.walID, labels: $0.labels) }
+        }
+    }
+
+    /// The id the next new series gets.
+    var nextSeriesWALID: UInt64 { lock.withReadLock { nextWALID } }
 
     /// Why a label set cannot name a series, or nil when it can.
     static func invalidity(of labels: SeriesLabels) -> String? {
@@ -137,24 +284,34 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
 
     /// Forgets data before `boundary` (now in a block) and refuses appends
     /// before it from now on. Series left without data are dropped and the
-    /// index rebuilt, so churned series do not pile up in memory.
-    func truncate(before boundary: Int64) {
+    /// index rebuilt, so churned series do not pile up in memory. Returns the
+    /// dropped series' WAL definitions.
+    @discardableResult
+    func truncate(before boundary: Int64) -> [MetricWALRecord.Definition] {
         lock.withWriteLock {
             minValidTime = max(minValidTime, boundary)
             var kept: [HeadSeries] = []
+            var dropped: [MetricWALRecord.Definition] = []
             var remap: [UInt32: UInt32] = [:]
-            for (index, var s) in series.enumerated() where s.truncate(before: boundary) {
-                remap[UInt32(index)] = UInt32(kept.count)
-                kept.append(s)
+            for (index, var s) in series.enumerated() {
+                if s.truncate(before: boundary) {
+                    remap[UInt32(index)] = UInt32(kept.count)
+                    kept.append(s)
+                } else if s.walID != 0 {
+                    dropped.append(MetricWALRecord.Definition(walID: s.walID, labels: s.labels))
+                }
             }
             series = kept
             refs = [:]
+            refsByWALID = [:]
             postings = PostingsIndex()
             for (ref, s) in series.enumerated() {
                 refs[s.labels] = UInt32(ref)
+                if s.walID != 0 { refsByWALID[s.walID] = UInt32(ref) }
                 postings.add(UInt32(ref), s.labels)
             }
             exemplarRing.remap { remap[$0] }
+            return dropped
         }
     }
 
