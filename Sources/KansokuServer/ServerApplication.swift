@@ -41,6 +41,13 @@ public struct ServerApplication: Sendable {
         let budget = InflightBudget(limitBytes: config.maxInflightBytes)
         let ingest = IngestContext(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)
         let readiness = Readiness(components: ["otlp-grpc", "otlp-http", "http"])
+        var scraping: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let path = config.scrapeConfigFile {
+            let scrapeConfiguration = try ScrapeConfigurationFile.load(path)
+            logger.info("scraping", metadata: ["config": "\(path)", "jobs": "\(scrapeConfiguration.scrapeConfigs.map(\.jobName))"])
+            scraping.append(.init(service: ScrapeService(manager: ScrapeManager(
+                configuration: scrapeConfiguration, sink: sink, fileDecoder: ScrapeConfigurationFile.fileDecoder, logger: logger))))
+        }
 
         let grpc = GRPCServerService(
             transport: HTTP2ServerTransport.Posix(
@@ -94,7 +101,7 @@ public struct ServerApplication: Sendable {
                 services: [
                     .init(service: CompactionService(compactors: opened.compactors, interval: config.compactionInterval, logger: logger)),
                     .init(service: grpc), .init(service: otlpHTTP), .init(service: api),
-                ],
+                ] + scraping,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         do {

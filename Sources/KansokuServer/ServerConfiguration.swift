@@ -36,6 +36,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var metricsRetentionHours = 360
     /// Bytes of metric blocks kept at most, oldest deleted first; 0 means no limit.
     public var metricsRetentionBytes: Int64 = 0
+    /// A Prometheus-format file with `scrape_configs` (a `prometheus.yml` works); nil scrapes nothing.
+    public var scrapeConfigFile: String?
     /// Seconds a PromQL query may run.
     public var queryTimeoutSeconds = 120
     /// Samples one PromQL query may load; 0 means no limit.
@@ -135,6 +137,10 @@ struct ConfigurationKey: Sendable {
         .init(yamlPath: "retention.metrics_max_bytes", environmentVariable: "KANSOKU_METRICS_RETENTION_BYTES",
               flag: "--metrics-retention-bytes") { c, v throws(ConfigurationError) in
             c.metricsRetentionBytes = Int64(try nonNegativeInt(v, key: "retention.metrics_max_bytes"))
+        },
+        .init(yamlPath: "scrape.config_file", environmentVariable: "KANSOKU_SCRAPE_CONFIG_FILE",
+              flag: "--scrape-config-file") { c, v throws(ConfigurationError) in
+            c.scrapeConfigFile = v.isEmpty ? nil : v
         },
         .init(yamlPath: "query.timeout_seconds", environmentVariable: "KANSOKU_QUERY_TIMEOUT_SECONDS",
               flag: "--query-timeout-seconds") { c, v throws(ConfigurationError) in

@@ -56,6 +56,8 @@ extension Kansoku {
         var metricsRetentionHours: String?
         @Option(help: "Keep at most this many bytes of metric blocks, oldest deleted first; 0 = no limit (env KANSOKU_METRICS_RETENTION_BYTES; default 0).")
         var metricsRetentionBytes: String?
+        @Option(help: "Prometheus-format file with scrape_configs, e.g. a prometheus.yml (env KANSOKU_SCRAPE_CONFIG_FILE; default: no scraping).")
+        var scrapeConfigFile: String?
         @Option(help: "Seconds a PromQL query may run (env KANSOKU_QUERY_TIMEOUT_SECONDS; default 120).")
         var queryTimeoutSeconds: String?
         @Option(help: "Samples one PromQL query may load; 0 = no limit (env KANSOKU_QUERY_MAX_SAMPLES; default 50000000).")
@@ -76,6 +78,7 @@ extension Kansoku {
                 "--metrics-max-series-per-request": metricsMaxSeriesPerRequest,
                 "--metrics-block-duration-minutes": metricsBlockDurationMinutes,
                 "--metrics-retention-hours": metricsRetentionHours, "--metrics-retention-bytes": metricsRetentionBytes,
+                "--scrape-config-file": scrapeConfigFile,
                 "--query-timeout-seconds": queryTimeoutSeconds, "--query-max-samples": queryMaxSamples,
                 "--log-level": logLevel,
             ]
