@@ -49,7 +49,7 @@ extension PromQLEvaluator {
                                                  isCounter: name != "delta", isRate: name == "rate")
             default:
                 value = PromQLExtendedRange.anchoredSamples(s.samples, start: start).flatMap {
-                    PromQLRangeFunctions.evaluate(name, PromQLRangeFunctions.Window(samples: $0, start: start, end: end))
+                    PromQLRangeFunctions.evaluate(name, PromQLRangeFunctions.Window(samples: $0[...], start: start, end: end))
                 }
             }
             if let value { out.append(PromQLElement(labels: s.labels, value: value, timestamp: t, dropName: true)) }

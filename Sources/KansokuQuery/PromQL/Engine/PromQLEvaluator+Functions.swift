@@ -135,13 +135,40 @@ extension PromQLEvaluator {
         if case .matrixSelector(let m) = argument, m.selector.rangeModifier != nil {
             return try extendedRangeFunction(name, m, at: t)
         }
+        let keepsName = name == "last_over_time" || name == "first_over_time"
+        if case .matrixSelector(let m) = argument {
+            return try selectorRangeFunction(m, keepsName: keepsName, at: t, body)
+        }
         let series = try matrix(argument, at: t)
         let (start, end) = try windowBounds(argument, at: t)
-        let keepsName = name == "last_over_time" || name == "first_over_time"
         var out: [PromQLElement] = []
         for s in series {
-            guard let value = body(PromQLRangeFunctions.Window(samples: s.samples, start: start, end: end)) else { continue }
+            guard let value = body(PromQLRangeFunctions.Window(samples: s.samples[...], start: start, end: end)) else { continue }
             out.append(PromQLElement(labels: s.labels, value: value, timestamp: t, dropName: !keepsName || s.dropName))
+        }
+        return out
+    }
+
+    /// ``rangeFunction`` over a plain range selector, the common case: each
+    /// series' window is a view of its cached samples, not a copy (unless
+    /// staleness markers must be filtered out of it).
+    private func selectorRangeFunction(_ selector: PromQLMatrixSelector, keepsName: Bool, at t: Int64,
+                                       _ body: (PromQLRangeFunctions.Window) -> Double?) throws -> [PromQLElement] {
+        let inner = selector.selector
+        let end = try referenceTime(t, at: inner.at, offset: inner.offset, offsetExpression: inner.offsetExpression)
+        let start = end - (try selector.rangeExpression.map(milliseconds) ?? selector.range.milliseconds)
+        var out: [PromQLElement] = []
+        for s in try series(matching: inner.matchers) {
+            let lower = s.samples.partitionIndex { $0.timestamp > start }
+            let upper = s.samples.partitionIndex { $0.timestamp > end }
+            guard lower < upper else { continue }
+            var window = s.samples[lower..<upper]
+            if window.contains(where: { PromQLStaleness.isMarker($0.value) }) {
+                window = window.filter { !PromQLStaleness.isMarker($0.value) }[...]
+                guard !window.isEmpty else { continue }
+            }
+            guard let value = body(PromQLRangeFunctions.Window(samples: window, start: start, end: end)) else { continue }
+            out.append(PromQLElement(labels: s.labels, value: value, timestamp: t, dropName: !keepsName))
         }
         return out
     }

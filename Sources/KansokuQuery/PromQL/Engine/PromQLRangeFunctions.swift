@@ -10,9 +10,11 @@ import Darwin
 /// single value (`rate`, `*_over_time`, ...), written as pure functions over
 /// a window so they are easy to unit test. `nil` means "no output element".
 enum PromQLRangeFunctions {
-    /// The window a range function sees: samples in `(start, end]`.
+    /// The window a range function sees: samples in `(start, end]`. A
+    /// slice, so a range query can hand each step a view of the series'
+    /// samples instead of a copy (indices do not start at 0).
     struct Window {
-        var samples: [PromQLSample]
+        var samples: ArraySlice<PromQLSample>
         /// Left and right edges of the range (ms); `rate` extrapolates to them.
         var start: Int64
         var end: Int64
@@ -37,25 +39,25 @@ enum PromQLRangeFunctions {
         case "idelta": return instantValue(s, isRate: false)
         case "deriv":
             guard s.count >= 2 else { return nil }
-            return linearRegression(s, interceptTime: s[0].timestamp).slope
+            return linearRegression(s, interceptTime: s.first!.timestamp).slope
         case "resets":
             return Double(zip(s, s.dropFirst()).filter { $1.value < $0.value }.count)
         case "changes":
             return Double(zip(s, s.dropFirst()).filter { !($1.value == $0.value || ($1.value.isNaN && $0.value.isNaN)) }.count)
         case "avg_over_time":
-            var mean = PromQLMean(s[0].value)
+            var mean = PromQLMean(s.first!.value)
             for sample in s.dropFirst() { mean.add(sample.value) }
             return mean.result
         case "sum_over_time":
-            var sum = PromQLKahanSum(s[0].value)
+            var sum = PromQLKahanSum(s.first!.value)
             for sample in s.dropFirst() { sum.add(sample.value) }
             return sum.value
         case "count_over_time": return Double(s.count)
         case "present_over_time": return 1
-        case "last_over_time": return s[s.count - 1].value
-        case "first_over_time": return s[0].value
-        case "ts_of_last_over_time": return Double(s[s.count - 1].timestamp) / 1000
-        case "ts_of_first_over_time": return Double(s[0].timestamp) / 1000
+        case "last_over_time": return s.last!.value
+        case "first_over_time": return s.first!.value
+        case "ts_of_last_over_time": return Double(s.last!.timestamp) / 1000
+        case "ts_of_first_over_time": return Double(s.first!.timestamp) / 1000
         case "min_over_time", "ts_of_min_over_time":
             let best = extreme(s) { $0 < $1 }
             return name == "min_over_time" ? best.value : Double(best.timestamp) / 1000
@@ -74,14 +76,14 @@ enum PromQLRangeFunctions {
     }
 
     /// `compareOverTime` upstream: a NaN current best is always replaced.
-    private static func extreme(_ s: [PromQLSample], _ better: (Double, Double) -> Bool) -> PromQLSample {
-        var best = s[0]
+    private static func extreme(_ s: ArraySlice<PromQLSample>, _ better: (Double, Double) -> Bool) -> PromQLSample {
+        var best = s.first!
         for sample in s where better(sample.value, best.value) || best.value.isNaN { best = sample }
         return best
     }
 
     /// Welford's variance with compensated sums (`varianceOverTime`).
-    private static func variance(_ s: [PromQLSample]) -> Double {
+    private static func variance(_ s: ArraySlice<PromQLSample>) -> Double {
         var count: Double = 0
         var mean: Double = 0, cMean: Double = 0
         var aux: Double = 0, cAux: Double = 0
@@ -102,7 +104,7 @@ enum PromQLRangeFunctions {
     static func extrapolatedRate(_ window: Window, isCounter: Bool, isRate: Bool) -> Double? {
         let s = window.samples
         guard s.count >= 2 else { return nil }
-        let first = s[0], last = s[s.count - 1]
+        let first = s.first!, last = s.last!
         var result = last.value - first.value
         if isCounter {
             for (previous, current) in zip(s, s.dropFirst()) where current.value < previous.value {
@@ -128,9 +130,9 @@ enum PromQLRangeFunctions {
     }
 
     /// `irate` / `idelta`: from the last two samples only.
-    static func instantValue(_ s: [PromQLSample], isRate: Bool) -> Double? {
+    static func instantValue(_ s: ArraySlice<PromQLSample>, isRate: Bool) -> Double? {
         guard s.count >= 2 else { return nil }
-        let previous = s[s.count - 2], last = s[s.count - 1]
+        let previous = s[s.endIndex - 2], last = s[s.endIndex - 1]
         let interval = last.timestamp - previous.timestamp
         guard interval != 0 else { return nil }
         var result = last.value
@@ -141,10 +143,10 @@ enum PromQLRangeFunctions {
     }
 
     /// Least-squares fit with compensated sums; x is seconds from `interceptTime`.
-    static func linearRegression(_ s: [PromQLSample], interceptTime: Int64) -> (slope: Double, intercept: Double) {
+    static func linearRegression(_ s: ArraySlice<PromQLSample>, interceptTime: Int64) -> (slope: Double, intercept: Double) {
         var n: Double = 0
         var sumX = PromQLKahanSum(), sumY = PromQLKahanSum(), sumXY = PromQLKahanSum(), sumX2 = PromQLKahanSum()
-        let initY = s[0].value
+        let initY = s.first!.value
         var constY = true
         for (i, sample) in s.enumerated() {
             if constY && i > 0 && sample.value != initY { constY = false }
@@ -166,11 +168,12 @@ enum PromQLRangeFunctions {
     }
 
     /// `double_exponential_smoothing` (Holt's linear method).
-    static func doubleExponentialSmoothing(_ s: [PromQLSample], smoothing sf: Double, trend tf: Double) -> Double? {
+    static func doubleExponentialSmoothing(_ s: ArraySlice<PromQLSample>, smoothing sf: Double, trend tf: Double) -> Double? {
         guard s.count >= 2 else { return nil }
-        var s0 = 0.0, s1 = s[0].value, b = s[1].value - s[0].value
+        let base = s.startIndex
+        var s0 = 0.0, s1 = s[base].value, b = s[base + 1].value - s[base].value
         for i in 1..<s.count {
-            let x = sf * s[i].value
+            let x = sf * s[base + i].value
             if i - 1 != 0 { b = tf * (s1 - s0) + (1 - tf) * b }
             let y = (1 - sf) * (s1 + b)
             (s0, s1) = (s1, x + y)
