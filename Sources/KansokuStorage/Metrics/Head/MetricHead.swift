@@ -171,7 +171,9 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
                 }
                 for sample in samples {
                     if sample.timestamp < minValidTime { state.skipped += 1; continue }
-                    switch series[Int(ref)].append(sample, outOfOrderWindow: limits.outOfOrderWindow) {
+                    // Every logged sample was accepted once, but concurrent requests may
+                    // reach the log in another order than the head's: replay takes any order.
+                    switch series[Int(ref)].append(sample, outOfOrderWindow: Int64.max) {
                     case .appended: sampleCount += 1
                     case .duplicate: break
                     case .rejected: state.skipped += 1

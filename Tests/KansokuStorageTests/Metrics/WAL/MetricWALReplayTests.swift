@@ -294,6 +294,27 @@ struct MetricWALReplayTests {
             }
         }
     }
+
+    @Test("records that reached the log in another order than the head applied them all replay (concurrent appends)")
+    func replayTakesRecordsInAnyOrder() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let up = labels(("__name__", "up"))
+            let log = try WALTestKit.open("\(dir)/wal")
+            // The later sample was logged first, as two racing requests can leave it.
+            let later = MetricWALRecord(definitions: [.init(walID: 1, labels: up)], runs: [.init(walID: 1, count: 1)],
+                                        samples: [Sample(timestamp: 2_000, value: 2)])
+            let earlier = MetricWALRecord(definitions: [.init(walID: 1, labels: up)], runs: [.init(walID: 1, count: 1)],
+                                          samples: [Sample(timestamp: 1_000, value: 1)])
+            _ = try await log.append(later.encoded())
+            _ = try await log.append(earlier.encoded())
+            await log.close()
+
+            let store = try open(dir)
+            let all = try store.select([try SeriesMatcher(name: "__name__", op: .equal, value: "up")], start: Int64.min, end: Int64.max)
+            #expect(all.first?.samples == [Sample(timestamp: 1_000, value: 1), Sample(timestamp: 2_000, value: 2)])
+            await store.close()
+        }
+    }
 }
 
 /// What the concurrent appenders had acknowledged.
