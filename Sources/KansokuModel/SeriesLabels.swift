@@ -8,8 +8,26 @@ public struct SeriesLabel: Sendable, Hashable, Comparable {
         self.value = value
     }
 
+    // Byte-wise, as Prometheus compares labels: Swift's String equality would
+    // treat canonically equivalent text ("é" precomposed or not) as one label.
+    public static func == (a: SeriesLabel, b: SeriesLabel) -> Bool {
+        a.name.utf8.elementsEqual(b.name.utf8) && a.value.utf8.elementsEqual(b.value.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        SeriesLabel.hashBytes(name, into: &hasher)
+        hasher.combine(0xFF as UInt8)  // never in UTF-8: separates name from value
+        SeriesLabel.hashBytes(value, into: &hasher)
+    }
+
+    private static func hashBytes(_ text: String, into hasher: inout Hasher) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if done == nil { for byte in text.utf8 { hasher.combine(byte) } }
+    }
+
     public static func < (a: SeriesLabel, b: SeriesLabel) -> Bool {
-        a.name != b.name ? a.name < b.name : a.value < b.value
+        if !a.name.utf8.elementsEqual(b.name.utf8) { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
+        return a.value.utf8.lexicographicallyPrecedes(b.value.utf8)
     }
 }
 
@@ -27,12 +45,12 @@ public struct SeriesLabels: Sendable, Hashable, Comparable, CustomStringConverti
     /// for a repeated name the last value wins.
     public init(_ pairs: [(String, String)]) {
         var sorted = pairs.filter { !$0.1.isEmpty }.map { SeriesLabel(name: $0.0, value: $0.1) }
-        sorted.sort { $0.name < $1.name }
+        sorted.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         // Stable sort keeps arrival order within a name; keep the last one.
         var unique: [SeriesLabel] = []
         unique.reserveCapacity(sorted.count)
         for label in sorted {
-            if let last = unique.last, last.name == label.name { unique[unique.count - 1] = label } else { unique.append(label) }
+            if let last = unique.last, last.name.utf8.elementsEqual(label.name.utf8) { unique[unique.count - 1] = label } else { unique.append(label) }
         }
         labels = unique
     }
@@ -55,9 +73,7 @@ public struct SeriesLabels: Sendable, Hashable, Comparable, CustomStringConverti
 
     public static func < (a: SeriesLabels, b: SeriesLabels) -> Bool {
         // Prometheus's labels.Compare: pairwise by name then value, shorter first.
-        for (x, y) in zip(a.labels, b.labels) where x != y {
-            return x.name != y.name ? x.name < y.name : x.value < y.value
-        }
+        for (x, y) in zip(a.labels, b.labels) where x != y { return x < y }
         return a.labels.count < b.labels.count
     }
 
