@@ -1,0 +1,219 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import KansokuModel
+import Synchronization
+
+/// Reads one log block file (`docs/log-block-format.md`).
+///
+/// Opening reads the trailer, footer, streams table and Bloom filter; the
+/// origins table and trace index are read on first use and kept; chunks are
+/// read with `pread`, checked and decompressed on every query. Damage of any
+/// kind surfaces as a ``LogBlockError`` naming the file and section.
+public final class LogBlockReader: Sendable {
+    public let path: String
+    public let metadata: LogBlockMetadata
+    /// The block's streams, sorted by labels; chunks refer to them by index.
+    public let streams: [LogStreamLabels]
+    /// Every chunk, grouped by stream and in time order within one.
+    public var chunks: [LogBlockChunkInfo] { footer.chunks }
+
+    private let fd: Int32
+    let footer: LogBlockFooter
+    private let bloom: LogBloomFilter
+    private let cache = Mutex(Cache())
+    private let chunkReadCount = Atomic<Int>(0)
+
+    private struct Cache: Sendable {
+        var origins: [LogBlockOrigin]?
+        var traceIndex: [TraceID: [Int]]?
+    }
+
+    /// Chunks decompressed since opening (for tests and metrics).
+    public var chunkReads: Int { chunkReadCount.load(ordering: .relaxed) }
+
+    public init(path: String) throws(LogBlockError) {
+        let fd: Int32
+        do { fd = try POSIXFile.open(path, flags: O_RDONLY) } catch { throw LogBlockError.from(error, path: path) }
+        do throws(LogBlockError) {
+            let footer = try Self.readFooter(fd: fd, path: path)
+            let streams = try Self.decodeStreams(Self.read(.streams, footer: footer, fd: fd, path: path), path: path)
+            guard streams.count == footer.metadata.streamCount else {
+                throw .malformed(path: path, section: LogBlockSection.streams.name,
+                                 detail: "\(streams.count) streams, footer says \(footer.metadata.streamCount)")
+            }
+            let bloom = try LogBloomFilter(decoding: Self.read(.bloom, footer: footer, fd: fd, path: path), path: path)
+            self.path = path
+            self.fd = fd
+            self.footer = footer
+            self.metadata = footer.metadata
+            self.streams = streams
+            self.bloom = bloom
+        } catch {
+            POSIXFile.close(fd)
+            throw error
+        }
+    }
+
+    deinit { POSIXFile.close(fd) }
+
+    /// False when some token hash (``LogTokenizer/queryHashes(_:)``) certainly occurs in no line of the block.
+    public func mayContainAll(tokenHashes: [UInt64]) -> Bool {
+        metadata.entryCount > 0 && tokenHashes.allSatisfy(bloom.mayContain)
+    }
+
+    /// Indices of the chunks holding an entry of `traceID` (empty when none).
+    public func chunks(of traceID: TraceID) throws(LogBlockError) -> [Int] {
+        try traceIndex()[traceID] ?? []
+    }
+
+    /// The entries of chunk `index`, in time order.
+    func rows(ofChunk index: Int) throws(LogBlockError) -> [LogBlockRow] {
+        let info = footer.chunks[index]
+        let section = "chunk \(index)"
+        let stored = try Self.readExactly(fd: fd, count: info.storedLength, at: info.offset, path: path, section: section)
+        let crc = CRC32C.checksum(stored)
+        guard crc == info.crc else { throw .checksumMismatch(path: path, section: section, expected: info.crc, actual: crc) }
+        chunkReadCount.add(1, ordering: .relaxed)
+        let raw: [UInt8]
+        do { raw = try TraceBlockZstd.decompress(stored, expectedSize: info.rawLength, path: path, section: section) } catch {
+            throw LogBlockError.from(error, path: path)
+        }
+        return try LogBlockEntryCodec.decode(raw, info: info, originCount: origins().count, path: path, section: section)
+    }
+
+    func origins() throws(LogBlockError) -> [LogBlockOrigin] {
+        if let origins = cache.withLock({ $0.origins }) { return origins }
+        let bytes = try Self.read(.origins, footer: footer, fd: fd, path: path)
+        var r = WALReader(bytes)
+        let origins: [LogBlockOrigin]
+        do throws(WALDecodingError) {
+            origins = try r.readArray(minimumElementSize: 8) { r throws(WALDecodingError) in
+                let resource = try Resource(from: &r)
+                let resourceSchemaURL = try r.readString()
+                let scope = try InstrumentationScope(from: &r)
+                return LogBlockOrigin(resource: resource, resourceSchemaURL: resourceSchemaURL, scope: scope, scopeSchemaURL: try r.readString())
+            }
+            guard r.isAtEnd else { throw r.failure(.trailingBytes(count: r.remaining)) }
+        } catch {
+            throw .malformed(path: path, section: LogBlockSection.origins.name, detail: error.description)
+        }
+        cache.withLock { $0.origins = origins }
+        return origins
+    }
+
+    private func traceIndex() throws(LogBlockError) -> [TraceID: [Int]] {
+        if let index = cache.withLock({ $0.traceIndex }) { return index }
+        let index = try LogBlockTraceIndex.decode(Self.read(.traceIndex, footer: footer, fd: fd, path: path),
+                                                  chunkCount: footer.chunks.count, path: path)
+        cache.withLock { $0.traceIndex = index }
+        return index
+    }
+
+    /// Every record of the block as batches (one per origin), in stream then time order.
+    public func batch() throws(LogBlockError) -> LogBatch {
+        let origins = try self.origins()
+        var perOrigin = [[LogRecord]](repeating: [], count: origins.count)
+        for index in footer.chunks.indices {
+            for row in try rows(ofChunk: index) { perOrigin[row.origin].append(row.record) }
+        }
+        var batch = LogBatch()
+        for (origin, records) in zip(origins, perOrigin) where !records.isEmpty {
+            batch.resources.append(ResourceItems(resource: origin.resource, schemaURL: origin.resourceSchemaURL, scopes: [
+                ScopedItems(scope: origin.scope, schemaURL: origin.scopeSchemaURL, items: records),
+            ]))
+        }
+        return batch.mergingEqualResources()
+    }
+
+    /// Stored and raw bytes: chunks, then each block-wide section.
+    public func sectionSizes() -> [(section: String, storedBytes: Int, rawBytes: Int)] {
+        var result: [(section: String, storedBytes: Int, rawBytes: Int)] = [
+            ("chunks", footer.chunks.reduce(0) { $0 + $1.storedLength }, footer.chunks.reduce(0) { $0 + $1.rawLength }),
+        ]
+        for (kind, entry) in zip(LogBlockSection.allCases, footer.sections) {
+            result.append((kind.name, entry.storedLength, entry.rawLength))
+        }
+        return result
+    }
+
+    // MARK: - File access
+
+    private static func decodeStreams(_ bytes: [UInt8], path: String) throws(LogBlockError) -> [LogStreamLabels] {
+        var r = WALReader(bytes)
+        do throws(WALDecodingError) {
+            let streams = try r.readArray(minimumElementSize: 1) { r throws(WALDecodingError) -> LogStreamLabels in
+                let pairs = try r.readArray(minimumElementSize: 2) { r throws(WALDecodingError) in (try r.readString(), try r.readString()) }
+                return LogStreamLabels(pairs)
+            }
+            guard r.isAtEnd else { throw r.failure(.trailingBytes(count: r.remaining)) }
+            return streams
+        } catch {
+            throw .malformed(path: path, section: LogBlockSection.streams.name, detail: error.description)
+        }
+    }
+
+    static func readExactly(fd: Int32, count: Int, at offset: UInt64, path: String, section: String) throws(LogBlockError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        do {
+            while done < count {
+                let n = try bytes.withUnsafeMutableBytes { buffer in
+                    try POSIXFile.pread(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]),
+                                        at: offset + UInt64(done), path: path)
+                }
+                if n == 0 { throw LogBlockError.truncated(path: path, section: section) }
+                done += n
+            }
+        } catch {
+            throw LogBlockError.from(error, path: path)
+        }
+        return bytes
+    }
+
+    static func readFooter(fd: Int32, path: String) throws(LogBlockError) -> LogBlockFooter {
+        let size: UInt64
+        do { size = try POSIXFile.size(fd, path: path) } catch { throw LogBlockError.from(error, path: path) }
+        guard size >= UInt64(LogBlockFormat.headerSize) else { throw .truncated(path: path, section: "header") }
+        let header = try readExactly(fd: fd, count: LogBlockFormat.headerSize, at: 0, path: path, section: "header")
+        guard uint32(header, 0) == LogBlockFormat.magic else { throw .badMagic(path: path) }
+        guard uint32(header, 4) == LogBlockFormat.version else {
+            throw .unsupportedVersion(path: path, found: uint32(header, 4), supported: LogBlockFormat.version)
+        }
+        guard size >= UInt64(LogBlockFormat.headerSize + LogBlockFormat.trailerSize) else { throw .truncated(path: path, section: "trailer") }
+        let trailerOffset = size - UInt64(LogBlockFormat.trailerSize)
+        let trailer = try readExactly(fd: fd, count: LogBlockFormat.trailerSize, at: trailerOffset, path: path, section: "trailer")
+        guard uint32(trailer, 12) == LogBlockFormat.magic else { throw .truncated(path: path, section: "trailer") }
+        guard uint32(trailer, 8) == LogBlockFormat.version else {
+            throw .unsupportedVersion(path: path, found: uint32(trailer, 8), supported: LogBlockFormat.version)
+        }
+        let footerLength = UInt64(uint32(trailer, 0))
+        guard footerLength <= trailerOffset - UInt64(LogBlockFormat.headerSize) else { throw .truncated(path: path, section: "footer") }
+        let footerOffset = trailerOffset - footerLength
+        let bytes = try readExactly(fd: fd, count: Int(footerLength), at: footerOffset, path: path, section: "footer")
+        let crc = CRC32C.checksum(bytes)
+        guard crc == uint32(trailer, 4) else {
+            throw .checksumMismatch(path: path, section: "footer", expected: uint32(trailer, 4), actual: crc)
+        }
+        return try LogBlockFooter(decoding: bytes, dataEnd: footerOffset, path: path)
+    }
+
+    static func read(_ kind: LogBlockSection, footer: LogBlockFooter, fd: Int32, path: String) throws(LogBlockError) -> [UInt8] {
+        let entry = footer.sections[kind.rawValue]
+        let stored = try readExactly(fd: fd, count: entry.storedLength, at: entry.offset, path: path, section: kind.name)
+        let crc = CRC32C.checksum(stored)
+        guard crc == entry.crc else { throw .checksumMismatch(path: path, section: kind.name, expected: entry.crc, actual: crc) }
+        guard entry.compressed else { return stored }
+        do { return try TraceBlockZstd.decompress(stored, expectedSize: entry.rawLength, path: path, section: kind.name) } catch {
+            throw LogBlockError.from(error, path: path)
+        }
+    }
+
+    private static func uint32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+        bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+    }
+}

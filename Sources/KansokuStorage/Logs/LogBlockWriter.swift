@@ -1,0 +1,398 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CZstd
+import KansokuModel
+
+/// The resource and scope a record arrived with, stored once per block so
+/// that blocks give back the batches they were made from.
+struct LogBlockOrigin: Sendable, Hashable {
+    var resource: Resource
+    var resourceSchemaURL: String
+    var scope: InstrumentationScope
+    var scopeSchemaURL: String
+}
+
+/// One decoded entry of a chunk.
+struct LogBlockRow: Sendable {
+    var origin: Int
+    /// The entry's timestamp: time, or observed time when time is unset.
+    var time: UInt64
+    var record: LogRecord
+}
+
+/// Collects log records and writes them as one immutable log block
+/// (`docs/log-block-format.md`): records are grouped into streams by their
+/// labels (``LogLabelMapping``), sorted by time within a stream and cut into
+/// zstd-compressed chunks of about `chunkTargetBytes` raw bytes.
+public struct LogBlockWriter: Sendable {
+    public struct Options: Sendable, Hashable {
+        /// Raw bytes per chunk before compression.
+        public var chunkTargetBytes: Int
+        public var compressionLevel: Int32
+        /// Target false-positive rate of the token Bloom filter.
+        public var bloomFalsePositiveRate: Double
+
+        public init(chunkTargetBytes: Int = 256 << 10, compressionLevel: Int32 = 3, bloomFalsePositiveRate: Double = 0.01) {
+            self.chunkTargetBytes = max(1, chunkTargetBytes)
+            self.compressionLevel = compressionLevel
+            self.bloomFalsePositiveRate = bloomFalsePositiveRate
+        }
+    }
+
+    private struct Input: Sendable {
+        var origin: Int
+        var time: UInt64
+        var sequence: Int
+        var record: LogRecord
+    }
+
+    public let options: Options
+    public let mapping: LogLabelMapping
+    private var origins: [LogBlockOrigin] = []
+    private var originIDs: [LogBlockOrigin: Int] = [:]
+    private var streamLabels: [LogStreamLabels] = []
+    private var streamIDs: [LogStreamLabels: Int] = [:]
+    private var rows: [[Input]] = []
+    private var sequence = 0
+
+    public init(options: Options = Options(), mapping: LogLabelMapping = LogLabelMapping()) {
+        self.options = options
+        self.mapping = mapping
+    }
+
+    /// Records appended so far.
+    public var entryCount: Int { sequence }
+
+    public mutating func append(_ batch: LogBatch) {
+        for resourceItems in batch.resources {
+            let labels = mapping.labels(for: resourceItems.resource)
+            let stream: Int
+            if let id = streamIDs[labels] {
+                stream = id
+            } else {
+                stream = streamLabels.count
+                streamIDs[labels] = stream
+                streamLabels.append(labels)
+                rows.append([])
+            }
+            for scoped in resourceItems.scopes where !scoped.items.isEmpty {
+                let origin = LogBlockOrigin(resource: resourceItems.resource, resourceSchemaURL: resourceItems.schemaURL,
+                                            scope: scoped.scope, scopeSchemaURL: scoped.schemaURL)
+                let originID: Int
+                if let id = originIDs[origin] {
+                    originID = id
+                } else {
+                    originID = origins.count
+                    originIDs[origin] = originID
+                    origins.append(origin)
+                }
+                for record in scoped.items {
+                    rows[stream].append(Input(origin: originID, time: LogBlockEntryCodec.timestamp(of: record),
+                                              sequence: sequence, record: record))
+                    sequence += 1
+                }
+            }
+        }
+    }
+
+    /// Writes the block atomically (temporary file, fsync, rename, directory fsync).
+    @discardableResult
+    public func write(to path: String) throws(LogBlockError) -> LogBlockMetadata {
+        let (bytes, metadata) = try encode()
+        let temporary = path + ".tmp"
+        do {
+            let fd = try POSIXFile.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
+            do {
+                try bytes.withUnsafeBytes { try POSIXFile.pwriteAll(fd, $0, at: 0, path: temporary) }
+                try POSIXFile.sync(fd, path: temporary)
+                POSIXFile.close(fd)
+            } catch {
+                POSIXFile.close(fd)
+                throw error
+            }
+            if rename(temporary, path) != 0 { throw WALError.io(operation: "rename", path: temporary, errno: errno) }
+            let slash = path.lastIndex(of: "/")
+            let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+            try POSIXFile.syncDirectory(directory)
+        } catch {
+            try? POSIXFile.unlinkIfPresent(temporary)
+            throw LogBlockError.from(error, path: path)
+        }
+        return metadata
+    }
+
+    /// The complete file contents.
+    public func encode() throws(LogBlockError) -> (bytes: [UInt8], metadata: LogBlockMetadata) {
+        guard let context = ZSTD_createCCtx() else { throw .compressionFailed(detail: "cannot create a zstd context") }
+        defer { ZSTD_freeCCtx(context) }
+        func compress(_ raw: [UInt8]) throws(LogBlockError) -> [UInt8] {
+            do { return try TraceBlockZstd.compress(raw, level: options.compressionLevel, context: context) } catch {
+                throw LogBlockError.from(error, path: "")
+            }
+        }
+        var file: [UInt8] = []
+        Self.appendUInt32(LogBlockFormat.magic, to: &file)
+        Self.appendUInt32(LogBlockFormat.version, to: &file)
+
+        let order = streamLabels.indices.sorted { streamLabels[$0] < streamLabels[$1] }
+        var chunks: [LogBlockChunkInfo] = []
+        var tokenHashes = Set<UInt64>()
+        var traceChunks: [TraceID: [Int]] = [:]
+        var blockMin = UInt64.max, blockMax: UInt64 = 0
+
+        for (newStream, oldStream) in order.enumerated() {
+            let entries = rows[oldStream].sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
+            var meta = WALWriter(reservingCapacity: options.chunkTargetBytes / 4)
+            var bodies = WALWriter(reservingCapacity: options.chunkTargetBytes)
+            var count = 0, first: UInt64 = 0, previous: UInt64 = 0
+            func flush() throws(LogBlockError) {
+                guard count > 0 else { return }
+                var raw = WALWriter(reservingCapacity: meta.bytes.count + bodies.bytes.count + 5)
+                raw.writeCount(meta.bytes.count)
+                var bytes = raw.bytes
+                bytes += meta.bytes
+                bytes += bodies.bytes
+                let stored = try compress(bytes)
+                chunks.append(LogBlockChunkInfo(stream: newStream, entryCount: count, minTimeUnixNano: first, maxTimeUnixNano: previous,
+                                                offset: UInt64(file.count), storedLength: stored.count, rawLength: bytes.count,
+                                                crc: CRC32C.checksum(stored)))
+                file += stored
+                blockMin = min(blockMin, first)
+                blockMax = max(blockMax, previous)
+                meta = WALWriter(reservingCapacity: options.chunkTargetBytes / 4)
+                bodies = WALWriter(reservingCapacity: options.chunkTargetBytes)
+                count = 0
+            }
+            for entry in entries {
+                if count == 0 { first = entry.time; previous = entry.time }
+                LogBlockEntryCodec.encode(entry.record, time: entry.time, previous: previous, origin: entry.origin,
+                                          meta: &meta, bodies: &bodies)
+                previous = entry.time
+                count += 1
+                let chunk = chunks.count
+                let line = LogLine.render(entry.record.body)
+                LogTokenizer.forEachTokenHash(line) { tokenHashes.insert($0) }
+                for id in LogBlockEntryCodec.traceIDs(of: entry.record, line: line) where traceChunks[id]?.last != chunk {
+                    traceChunks[id, default: []].append(chunk)
+                }
+                if meta.bytes.count + bodies.bytes.count >= options.chunkTargetBytes { try flush() }
+            }
+            try flush()
+        }
+
+        var sections: [LogBlockSectionEntry] = []
+        func appendSection(_ raw: [UInt8], compressible: Bool) throws(LogBlockError) {
+            var stored = raw
+            var compressed = false
+            if compressible && !raw.isEmpty {
+                let candidate = try compress(raw)
+                if candidate.count < raw.count { stored = candidate; compressed = true }
+            }
+            sections.append(LogBlockSectionEntry(offset: UInt64(file.count), storedLength: stored.count, rawLength: raw.count,
+                                                 compressed: compressed, crc: CRC32C.checksum(stored)))
+            file += stored
+        }
+        var w = WALWriter()
+        w.writeArray(order.map { streamLabels[$0] }) { labels, w in
+            w.writeCount(labels.count)
+            for (name, value) in zip(labels.names, labels.values) {
+                w.writeString(name)
+                w.writeString(value)
+            }
+        }
+        try appendSection(w.bytes, compressible: true)
+        w = WALWriter()
+        w.writeArray(origins) { origin, w in
+            origin.resource.encode(to: &w)
+            w.writeString(origin.resourceSchemaURL)
+            origin.scope.encode(to: &w)
+            w.writeString(origin.scopeSchemaURL)
+        }
+        try appendSection(w.bytes, compressible: true)
+        try appendSection(LogBlockTraceIndex.encode(traceChunks), compressible: true)
+        var bloom = LogBloomFilter(expectedCount: tokenHashes.count, falsePositiveRate: options.bloomFalsePositiveRate)
+        for hash in tokenHashes { bloom.insert(hash) }
+        try appendSection(bloom.encoded(), compressible: false)
+
+        let metadata = LogBlockMetadata(entryCount: sequence, streamCount: streamLabels.count, chunkCount: chunks.count,
+                                        minTimeUnixNano: sequence == 0 ? 0 : blockMin, maxTimeUnixNano: sequence == 0 ? 0 : blockMax)
+        let footer = LogBlockFooter(metadata: metadata, sections: sections, chunks: chunks).encoded()
+        file += footer
+        Self.appendUInt32(UInt32(footer.count), to: &file)
+        Self.appendUInt32(CRC32C.checksum(footer), to: &file)
+        Self.appendUInt32(LogBlockFormat.version, to: &file)
+        Self.appendUInt32(LogBlockFormat.magic, to: &file)
+        return (file, metadata)
+    }
+
+    private static func appendUInt32(_ value: UInt32, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+}
+
+/// Trace id → chunks that hold an entry of it.
+///
+/// ```text
+/// traceIndex := count:uvar (high:fixed64 low:fixed64 chunkCount:uvar chunkDelta:uvar*)*   ids ascending
+/// ```
+enum LogBlockTraceIndex {
+    static func encode(_ index: [TraceID: [Int]]) -> [UInt8] {
+        var w = WALWriter(reservingCapacity: index.count * 20)
+        w.writeCount(index.count)
+        for id in index.keys.sorted() {
+            w.writeFixed64(id.high)
+            w.writeFixed64(id.low)
+            let chunks = index[id]!
+            w.writeCount(chunks.count)
+            var previous = 0
+            for chunk in chunks {
+                w.writeCount(chunk - previous)
+                previous = chunk
+            }
+        }
+        return w.bytes
+    }
+
+    static func decode(_ bytes: [UInt8], chunkCount: Int, path: String) throws(LogBlockError) -> [TraceID: [Int]] {
+        var r = WALReader(bytes)
+        var result: [TraceID: [Int]] = [:]
+        do throws(WALDecodingError) {
+            let count = try r.readCount(minimumElementSize: 17)
+            var last: TraceID?
+            for _ in 0..<count {
+                let id = TraceID(high: try r.readFixed64(), low: try r.readFixed64())
+                if let last, !(last < id) { throw r.failure(.invalidTag(field: "trace id order", value: 0)) }
+                last = id
+                let n = try r.readCount(minimumElementSize: 1)
+                var chunks: [Int] = []
+                var chunk = 0
+                for i in 0..<n {
+                    let delta = try r.readInt()
+                    if i > 0 && delta == 0 { throw r.failure(.invalidTag(field: "chunk order", value: 0)) }
+                    chunk += delta
+                    guard chunk < chunkCount else {
+                        throw r.failure(.valueOutOfRange(value: UInt64(chunk), maximum: UInt64(max(0, chunkCount - 1))))
+                    }
+                    chunks.append(chunk)
+                }
+                result[id] = chunks
+            }
+            guard r.isAtEnd else { throw r.failure(.trailingBytes(count: r.remaining)) }
+        } catch {
+            throw .malformed(path: path, section: LogBlockSection.traceIndex.name, detail: error.description)
+        }
+        return result
+    }
+}
+
+/// Encoding of entries inside a chunk:
+///
+/// ```text
+/// chunk := metaLength:uvar meta body*
+/// meta  := (timeDelta:uvar origin:uvar flags:u8 [observedDelta:svar] severityNumber:svar
+///           severityText:str attrs dropped:uvar recordFlags:uvar [traceID:16] [spanID:8] eventName:str)*
+/// body  := value (the record body, WAL value encoding)
+/// flags := 1 time unset (timestamp is the observed time) | 2 observed unset | 4 observed = time
+///          | 8 trace id present | 16 span id present
+/// ```
+enum LogBlockEntryCodec {
+    /// The timestamp an entry is sorted and queried by.
+    static func timestamp(of record: LogRecord) -> UInt64 {
+        record.timeUnixNano != 0 ? record.timeUnixNano : record.observedTimeUnixNano
+    }
+
+    /// Trace ids an entry is indexed under: its trace id, a 32-hex structured
+    /// metadata value named like a trace id, and 32-hex tokens of its line.
+    static func traceIDs(of record: LogRecord, line: String) -> Set<TraceID> {
+        var ids = Set<TraceID>()
+        if !record.traceID.isZero { ids.insert(record.traceID) }
+        for attribute in record.attributes {
+            switch attribute.key {
+            case "trace_id", "traceid", "traceId", "traceID", "trace.id", "trace_id_hex":
+                if let text = attribute.value.stringValue, let id = TraceID(hex: text), !id.isZero { ids.insert(id) }
+            default: break
+            }
+        }
+        LogTokenizer.forEachHexTraceID(line) { ids.insert($0) }
+        return ids
+    }
+
+    static func encode(_ record: LogRecord, time: UInt64, previous: UInt64, origin: Int,
+                       meta: inout WALWriter, bodies: inout WALWriter) {
+        meta.writeVarUInt(time - previous)
+        meta.writeCount(origin)
+        var flags: UInt8 = 0
+        if record.timeUnixNano == 0 { flags |= 1 }
+        else if record.observedTimeUnixNano == 0 { flags |= 2 }
+        else if record.observedTimeUnixNano == record.timeUnixNano { flags |= 4 }
+        if !record.traceID.isZero { flags |= 8 }
+        if !record.spanID.isZero { flags |= 16 }
+        meta.writeByte(flags)
+        if flags & 7 == 0 { meta.writeVarInt(Int64(bitPattern: record.observedTimeUnixNano &- record.timeUnixNano)) }
+        meta.writeVarInt(record.severityNumber)
+        meta.writeString(record.severityText)
+        meta.writeAttributes(record.attributes)
+        meta.writeVarUInt(record.droppedAttributesCount)
+        meta.writeVarUInt(record.flags)
+        if flags & 8 != 0 { record.traceID.encode(to: &meta) }
+        if flags & 16 != 0 { record.spanID.encode(to: &meta) }
+        meta.writeString(record.eventName)
+        record.body.encode(to: &bodies, depth: 0)
+    }
+
+    static func decode(_ raw: [UInt8], info: LogBlockChunkInfo, originCount: Int, path: String, section: String) throws(LogBlockError) -> [LogBlockRow] {
+        var header = WALReader(raw)
+        var rows: [LogBlockRow] = []
+        rows.reserveCapacity(info.entryCount)
+        do throws(WALDecodingError) {
+            let metaLength = try header.readInt()
+            guard metaLength <= header.remaining else { throw header.failure(.truncated(needed: metaLength, available: header.remaining)) }
+            let start = header.offset
+            var meta = WALReader(Array(raw[start..<(start + metaLength)]))
+            var bodies = WALReader(Array(raw[(start + metaLength)...]))
+            var time = info.minTimeUnixNano
+            for i in 0..<info.entryCount {
+                let delta = try meta.readVarUInt()
+                guard delta <= info.maxTimeUnixNano - time, i > 0 || delta == 0 else {
+                    throw meta.failure(.valueOutOfRange(value: delta, maximum: info.maxTimeUnixNano - time))
+                }
+                time += delta
+                let origin = try meta.readInt()
+                guard origin < originCount else { throw meta.failure(.valueOutOfRange(value: UInt64(origin), maximum: UInt64(originCount))) }
+                let flags = try meta.readByte()
+                guard flags < 32, (flags & 7).nonzeroBitCount <= 1 else { throw meta.failure(.invalidTag(field: "entry flags", value: UInt64(flags))) }
+                var record = LogRecord()
+                if flags & 1 != 0 {
+                    record.timeUnixNano = 0
+                    record.observedTimeUnixNano = time
+                } else {
+                    record.timeUnixNano = time
+                    if flags & 2 != 0 { record.observedTimeUnixNano = 0 }
+                    else if flags & 4 != 0 { record.observedTimeUnixNano = time }
+                    else { record.observedTimeUnixNano = time &+ UInt64(bitPattern: try meta.readVarInt()) }
+                }
+                record.severityNumber = try meta.readVarInt32()
+                record.severityText = try meta.readString()
+                record.attributes = try meta.readAttributes()
+                record.droppedAttributesCount = try meta.readVarUInt32()
+                record.flags = try meta.readVarUInt32()
+                if flags & 8 != 0 { record.traceID = try TraceID(from: &meta) }
+                if flags & 16 != 0 { record.spanID = try SpanID(from: &meta) }
+                record.eventName = try meta.readString()
+                record.body = try AttributeValue(from: &bodies, depth: 0)
+                rows.append(LogBlockRow(origin: origin, time: time, record: record))
+            }
+            guard time == info.maxTimeUnixNano else { throw meta.failure(.valueOutOfRange(value: time, maximum: info.maxTimeUnixNano)) }
+            guard meta.isAtEnd else { throw meta.failure(.trailingBytes(count: meta.remaining)) }
+            guard bodies.isAtEnd else { throw bodies.failure(.trailingBytes(count: bodies.remaining)) }
+        } catch {
+            throw .malformed(path: path, section: section, detail: error.description)
+        }
+        return rows
+    }
+}

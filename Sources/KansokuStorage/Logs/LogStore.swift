@@ -1,0 +1,327 @@
+import Foundation
+import KansokuModel
+import Logging
+import Metrics
+import Synchronization
+
+/// How long and how much log data to keep; whole blocks are deleted, by age
+/// when even their latest entry is older than the cut-off, by size oldest first.
+public struct LogRetention: Sendable, Hashable {
+    public var maxAge: Duration?
+    public var maxBytes: Int64?
+
+    public init(maxAge: Duration? = nil, maxBytes: Int64? = nil) {
+        self.maxAge = maxAge
+        self.maxBytes = maxBytes
+    }
+
+    func cutoff(nowNanos: UInt64) -> UInt64? {
+        TraceRetention(maxAge: maxAge).cutoff(nowNanos: nowNanos)
+    }
+}
+
+/// One log entry as a query sees it.
+public struct LogStoreEntry: Sendable {
+    public var timestampNanos: Int64
+    public var line: String
+    public var structuredMetadata: [(String, String)]
+
+    public init(timestampNanos: Int64, line: String, structuredMetadata: [(String, String)]) {
+        self.timestampNanos = timestampNanos
+        self.line = line
+        self.structuredMetadata = structuredMetadata
+    }
+}
+
+/// One stream's matching entries, ascending by time.
+public struct LogStoreStream: Sendable {
+    /// Sorted by name.
+    public var labels: [(String, String)]
+    public var entries: [LogStoreEntry]
+}
+
+/// The embedded engine's log store. Batches are made durable in the logs
+/// write-ahead log; ``compact()`` turns each closed WAL segment into one
+/// immutable log block (`<blocks>/00000007.klb`) and deletes the segment, then
+/// applies retention. Reads combine blocks with the segments not compacted
+/// yet. Same crash-safety argument as ``TraceStore``: a block on disk marks
+/// its segment as persisted.
+public final class LogStore: SignalStore, Compacting {
+    public typealias Item = LogRecord
+
+    public let log: WriteAheadLog
+    public let blocksDirectory: String
+    public let retention: LogRetention
+    public let mapping: LogLabelMapping
+    private let writerOptions: LogBlockWriter.Options
+    private let logger: Logger
+    private let blocks: Mutex<[UInt64: LogBlockReader]>
+    private let segmentsLock = ReadWriteLock()
+    private let blockGauge = Gauge(label: "kansoku_log_blocks")
+
+    public init(log: WriteAheadLog, blocksDirectory: String, mapping: LogLabelMapping = LogLabelMapping(),
+                writerOptions: LogBlockWriter.Options = .init(), retention: LogRetention = LogRetention(), logger: Logger) throws {
+        self.log = log
+        self.blocksDirectory = blocksDirectory
+        self.mapping = mapping
+        self.writerOptions = writerOptions
+        self.retention = retention
+        self.logger = logger
+        let files = FileManager.default
+        try files.createDirectory(atPath: blocksDirectory, withIntermediateDirectories: true)
+        var opened = [UInt64: LogBlockReader]()
+        for name in try files.contentsOfDirectory(atPath: blocksDirectory).sorted() {
+            let path = "\(blocksDirectory)/\(name)"
+            if name.hasSuffix(".tmp") {
+                try files.removeItem(atPath: path)
+                continue
+            }
+            guard name.hasSuffix(".\(LogBlockFormat.fileExtension)"),
+                  let segment = UInt64(name.dropLast(LogBlockFormat.fileExtension.count + 1)) else { continue }
+            do {
+                opened[segment] = try LogBlockReader(path: path)
+            } catch {
+                logger.error("cannot open log block; leaving it in place", metadata: ["path": "\(path)", "error": "\(error)"])
+            }
+        }
+        blocks = Mutex(opened)
+        blockGauge.record(opened.count)
+    }
+
+    /// The open blocks by segment number (for tests and diagnostics).
+    public var blockReaders: [UInt64: LogBlockReader] { blocks.withLock { $0 } }
+
+    public func append(_ batch: LogBatch) async throws {
+        _ = try await log.append(batch.walPayload())
+    }
+
+    /// Blocks (one batch each, oldest first), then the WAL tail batch by batch.
+    public func forEachBatch(_ visit: (LogBatch) throws -> Bool) throws {
+        try segmentsLock.withReadLock { () throws in
+            let snapshot = blocks.withLock { $0 }
+            for segment in snapshot.keys.sorted() {
+                guard let batch = try snapshot[segment]?.batch(), !batch.isEmpty else { continue }
+                guard try visit(batch) else { return }
+            }
+            try forEachLogBatch(skipping: Set(snapshot.keys), visit)
+        }
+    }
+
+    // MARK: - Queries
+
+    /// Streams whose labels satisfy `predicate`, with their entries in
+    /// `[start, end)` (nanoseconds), ascending by time; streams sorted by labels.
+    ///
+    /// Blocks are skipped by time range; when `tokens` are given, by the token
+    /// Bloom filter (every token of every string must possibly occur); when
+    /// `traceID` is given, by the trace index (and only the indexed chunks are
+    /// read). Entries are filtered exactly by time and trace id, but not by
+    /// tokens: callers filter lines exactly. The WAL tail is always scanned.
+    public func streams(matching predicate: (LogStreamLabels) -> Bool, start: Int64, end: Int64,
+                        mustContain tokens: [String] = [], traceID: TraceID? = nil) throws -> [LogStoreStream] {
+        guard start < end else { return [] }
+        let lo = UInt64(max(0, start)), hi = UInt64(max(0, end))  // [lo, hi)
+        let hashes = LogTokenizer.queryHashes(tokens)
+        var found: [LogStreamLabels: [LogStoreEntry]] = [:]
+        var verdicts: [LogStreamLabels: Bool] = [:]
+        func matches(_ labels: LogStreamLabels) -> Bool {
+            if let v = verdicts[labels] { return v }
+            let v = predicate(labels)
+            verdicts[labels] = v
+            return v
+        }
+        func keep(_ record: LogRecord, time: UInt64, line: String) -> Bool {
+            guard time >= lo && time < hi else { return false }
+            if let traceID { return LogBlockEntryCodec.traceIDs(of: record, line: line).contains(traceID) }
+            return true
+        }
+        func entry(_ record: LogRecord, time: UInt64, line: String, resource: Resource) -> LogStoreEntry {
+            LogStoreEntry(timestampNanos: Int64(clamping: time), line: line,
+                          structuredMetadata: mapping.structuredMetadata(of: record, resource: resource))
+        }
+        try segmentsLock.withReadLock { () throws in
+            let snapshot = blocks.withLock { $0 }
+            for segment in snapshot.keys.sorted() {
+                let block = snapshot[segment]!
+                let meta = block.metadata
+                guard meta.entryCount > 0, meta.maxTimeUnixNano >= lo, meta.minTimeUnixNano < hi else { continue }
+                if !hashes.isEmpty && !block.mayContainAll(tokenHashes: hashes) { continue }
+                let candidates: [Int]
+                if let traceID {
+                    candidates = try block.chunks(of: traceID)
+                } else {
+                    candidates = Array(block.chunks.indices)
+                }
+                guard !candidates.isEmpty else { continue }
+                let streamOK = block.streams.map { matches($0) }
+                var origins: [LogBlockOrigin]?
+                for index in candidates {
+                    let info = block.chunks[index]
+                    guard streamOK[info.stream], info.maxTimeUnixNano >= lo, info.minTimeUnixNano < hi else { continue }
+                    let rows = try block.rows(ofChunk: index)
+                    if origins == nil { origins = try block.origins() }
+                    var entries: [LogStoreEntry] = []
+                    for row in rows {
+                        let line = LogLine.render(row.record.body)
+                        if keep(row.record, time: row.time, line: line) {
+                            entries.append(entry(row.record, time: row.time, line: line, resource: origins![row.origin].resource))
+                        }
+                    }
+                    if !entries.isEmpty { found[block.streams[info.stream], default: []] += entries }
+                }
+            }
+            try forEachLogBatch(skipping: Set(snapshot.keys)) { batch in
+                for resourceItems in batch.resources {
+                    let labels = mapping.labels(for: resourceItems.resource)
+                    guard matches(labels) else { continue }
+                    for scoped in resourceItems.scopes {
+                        for record in scoped.items {
+                            let time = LogBlockEntryCodec.timestamp(of: record)
+                            guard time >= lo && time < hi else { continue }
+                            let line = LogLine.render(record.body)
+                            if keep(record, time: time, line: line) {
+                                found[labels, default: []].append(entry(record, time: time, line: line, resource: resourceItems.resource))
+                            }
+                        }
+                    }
+                }
+                return true
+            }
+        }
+        return found.keys.sorted().map { labels in
+            // Stable by arrival for equal timestamps.
+            let entries = found[labels]!.enumerated().sorted {
+                ($0.element.timestampNanos, $0.offset) < ($1.element.timestampNanos, $1.offset)
+            }.map(\.element)
+            return LogStoreStream(labels: labels.pairs, entries: entries)
+        }
+    }
+
+    /// Label names of streams with an entry in `[start, end)`, sorted.
+    public func labelNames(start: Int64, end: Int64) throws -> [String] {
+        Set(try streamLabels(start: start, end: end).flatMap(\.names)).sorted()
+    }
+
+    /// Values of label `name` over streams with an entry in `[start, end)`, sorted.
+    public func labelValues(name: String, start: Int64, end: Int64) throws -> [String] {
+        Set(try streamLabels(start: start, end: end).compactMap { $0[name] }).sorted()
+    }
+
+    /// Streams with an entry in `[start, end)`: blocks answer from chunk time ranges, without decompressing.
+    public func streamLabels(start: Int64, end: Int64) throws -> Set<LogStreamLabels> {
+        guard start < end else { return [] }
+        let lo = UInt64(max(0, start)), hi = UInt64(max(0, end))
+        var result = Set<LogStreamLabels>()
+        try segmentsLock.withReadLock { () throws in
+            let snapshot = blocks.withLock { $0 }
+            for block in snapshot.values where block.metadata.entryCount > 0
+                && block.metadata.maxTimeUnixNano >= lo && block.metadata.minTimeUnixNano < hi {
+                for chunk in block.chunks where chunk.maxTimeUnixNano >= lo && chunk.minTimeUnixNano < hi {
+                    result.insert(block.streams[chunk.stream])
+                }
+            }
+            try forEachLogBatch(skipping: Set(snapshot.keys)) { batch in
+                for resourceItems in batch.resources {
+                    let hit = resourceItems.scopes.contains { scoped in
+                        scoped.items.contains { record in
+                            let t = LogBlockEntryCodec.timestamp(of: record)
+                            return t >= lo && t < hi
+                        }
+                    }
+                    if hit { result.insert(mapping.labels(for: resourceItems.resource)) }
+                }
+                return true
+            }
+        }
+        return result
+    }
+
+    // MARK: - Compaction and retention
+
+    public func compact() throws -> Int {
+        let written = try compactSegments()
+        let now = UInt64(max(0, Date().timeIntervalSince1970) * 1_000_000_000)
+        try applyRetention(nowNanos: now)
+        return written
+    }
+
+    @discardableResult
+    func applyRetention(nowNanos: UInt64) throws -> Int {
+        let snapshot = blocks.withLock { $0 }
+        var doomed = Set<UInt64>()
+        if let cutoff = retention.cutoff(nowNanos: nowNanos) {
+            for (segment, reader) in snapshot where reader.metadata.entryCount == 0 || reader.metadata.maxTimeUnixNano < cutoff {
+                doomed.insert(segment)
+            }
+        }
+        if let maxBytes = retention.maxBytes {
+            var total = try snapshot.filter { !doomed.contains($0.key) }.reduce(Int64(0)) { $0 + (try Self.fileSize($1.value.path)) }
+            for (segment, reader) in snapshot.sorted(by: { $0.key < $1.key }) where total > maxBytes && !doomed.contains(segment) {
+                total -= try Self.fileSize(reader.path)
+                doomed.insert(segment)
+            }
+        }
+        guard !doomed.isEmpty else { return 0 }
+        try segmentsLock.withWriteLock { () throws in
+            for segment in doomed.sorted() {
+                guard let reader = blocks.withLock({ $0.removeValue(forKey: segment) }) else { continue }
+                try FileManager.default.removeItem(atPath: reader.path)
+            }
+        }
+        blockGauge.record(blocks.withLock { $0.count })
+        logger.info("log retention deleted blocks", metadata: ["blocks": "\(doomed.count)"])
+        return doomed.count
+    }
+
+    private static func fileSize(_ path: String) throws -> Int64 {
+        (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    private func compactSegments() throws -> Int {
+        var written = 0
+        for segment in log.closedSegments {
+            if blocks.withLock({ $0[segment] }) == nil {
+                let reader = try writeBlock(of: segment)
+                try segmentsLock.withWriteLock { () throws in
+                    blocks.withLock { $0[segment] = reader }
+                    try log.removeSegments(before: WALPosition(segment: segment + 1, offset: 0))
+                }
+                written += 1
+                logger.debug("compacted a logs WAL segment", metadata: [
+                    "segment": "\(segment)", "entries": "\(reader.metadata.entryCount)", "path": "\(reader.path)",
+                ])
+            } else {
+                try segmentsLock.withWriteLock { () throws in
+                    try log.removeSegments(before: WALPosition(segment: segment + 1, offset: 0))
+                }
+            }
+        }
+        blockGauge.record(blocks.withLock { $0.count })
+        return written
+    }
+
+    private func writeBlock(of segment: UInt64) throws -> LogBlockReader {
+        var writer = LogBlockWriter(options: writerOptions, mapping: mapping)
+        var iterator = try log.records().makeIterator()
+        while let record = try iterator.nextRecord() {
+            if record.position.segment < segment { continue }
+            if record.position.segment > segment { break }
+            writer.append(try LogBatch(walPayload: record.payload))
+        }
+        let path = "\(blocksDirectory)/\(String(format: "%08llu", segment)).\(LogBlockFormat.fileExtension)"
+        _ = try writer.write(to: path)
+        return try LogBlockReader(path: path)
+    }
+
+    private func forEachLogBatch(skipping compacted: Set<UInt64>, _ visit: (LogBatch) throws -> Bool) throws {
+        var iterator = try log.records().makeIterator()
+        while let record = try iterator.nextRecord() {
+            if compacted.contains(record.position.segment) { continue }
+            guard try visit(try LogBatch(walPayload: record.payload)) else { return }
+        }
+    }
+
+    public func close() async {
+        await log.close()
+    }
+}

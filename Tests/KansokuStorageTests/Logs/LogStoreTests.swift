@@ -1,0 +1,234 @@
+import Foundation
+import KansokuModel
+import Logging
+import Testing
+@testable import KansokuStorage
+
+@Suite("Log store: WAL segments compacted into log blocks")
+struct LogStoreTests {
+    static let segmentSize = 8 * 1024
+
+    static func open(_ dir: String, retention: LogRetention = LogRetention(), chunkBytes: Int = 256 << 10) throws -> LogStore {
+        let log = try WriteAheadLog(directory: "\(dir)/wal", signal: "logs",
+                                    options: WALOptions(segmentSizeBytes: segmentSize), logger: Logger(label: "test"))
+        return try LogStore(log: log, blocksDirectory: "\(dir)/logs/blocks", writerOptions: .init(chunkTargetBytes: chunkBytes),
+                            retention: retention, logger: Logger(label: "test"))
+    }
+
+    /// 60 batches over 3 apps and one OTLP service; batch 17 holds the only "needle", traces 1…5 are referenced sparsely.
+    static func batches() -> [LogBatch] {
+        (0..<60).map { b -> LogBatch in
+            let t = LogTestKit.base + UInt64(b) * 1_000_000
+            var lines = (0..<10).map { i -> (UInt64, String) in
+                (t + UInt64(i), "level=info msg=\"request \(b)-\(i) served\" path=/api/items/\(i) status=200 bytes=\(b * 10 + i)")
+            }
+            if b == 17 { lines[3].1 += " needle" }
+            if b % 12 == 5 { lines[0].1 += " trace_id=\(LogTestKit.traceID(UInt64(b / 12 + 1)).hex)" }
+            var batch = LogTestKit.lokiBatch(app: "app\(b % 3)", lines: lines)
+            let record = LogRecord(timeUnixNano: t + 50, severityNumber: 17, severityText: "ERROR", body: .string("failed batch \(b)"),
+                                   traceID: b % 20 == 3 ? LogTestKit.traceID(9) : .zero)
+            batch.resources += LogTestKit.otlpBatch(service: "cart", records: [record]).resources
+            return batch
+        }
+    }
+
+    static func allLines(_ store: LogStore, tokens: [String] = [], traceID: TraceID? = nil) throws -> [String] {
+        try store.streams(matching: { _ in true }, start: 0, end: .max, mustContain: tokens, traceID: traceID)
+            .flatMap { s in s.entries.map { "\(s.labels.map { "\($0)=\($1)" }.joined(separator: ",")) \($0.timestampNanos) \($0.line)" } }
+    }
+
+    @Test("compaction of small WAL segments: blocks replace segments; queries, batches and labels unchanged; survives reopen")
+    func compactAndReopen() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let input = Self.batches()
+            var before: [String] = []
+            do {
+                let store = try Self.open(dir)
+                for batch in input { try await store.append(batch) }
+                let closed = store.log.closedSegments.count
+                #expect(closed >= 3, "fixture spans several segments")
+                before = try Self.allLines(store)
+                #expect(before.count == 660)
+                #expect(try store.compact() == closed)
+                #expect(store.log.closedSegments.isEmpty)
+                #expect(try store.compact() == 0)
+                #expect(try Self.allLines(store) == before, "blocks + WAL tail read exactly like the WAL alone")
+                var batches: [LogBatch] = []
+                try store.forEachBatch { batches.append($0); return true }
+                #expect(LogTestKit.items(batches) == LogTestKit.items(input))
+                #expect(try store.labelNames(start: 0, end: .max) == ["app", "env", "k8s_pod_name", "service_name"])
+                #expect(try store.labelValues(name: "app", start: 0, end: .max) == ["app0", "app1", "app2"])
+                let t17 = Int64(LogTestKit.base + 17 * 1_000_000)
+                // Blocks answer from chunk time ranges (coarse, like Loki's chunk index); the stream is there, others may be.
+                #expect(try store.labelValues(name: "app", start: t17, end: t17 + 10).contains("app2"))
+                #expect(try store.labelValues(name: "app", start: 1, end: 1000).isEmpty)
+                // Time range and predicate.
+                let part = try store.streams(matching: { $0["app"] == "app1" }, start: t17, end: t17 + 3_000_000)
+                #expect(part.count == 1 && part[0].entries.count == 10 && part[0].labels.first! == ("app", "app1"))
+                #expect(part[0].entries.map(\.timestampNanos) == part[0].entries.map(\.timestampNanos).sorted())
+                await store.close()
+            }
+            let reopened = try Self.open(dir)
+            #expect(reopened.blockReaders.count >= 3)
+            #expect(try Self.allLines(reopened) == before)
+            await reopened.close()
+        }
+    }
+
+    @Test("a block whose Bloom filter lacks a token is never decompressed")
+    func bloomSkipping() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let store = try Self.open(dir)
+            for batch in Self.batches() { try await store.append(batch) }
+            try store.compact()
+            let blocks = store.blockReaders
+            let hits = try Self.allLines(store, tokens: ["NEEDLE"]).filter { $0.contains("needle") }
+            #expect(hits.count == 1)
+            let read = blocks.values.filter { $0.chunkReads > 0 }
+            #expect(read.count <= 1, "only the block holding the token (or a rare false positive) is read")
+            // The WAL tail still answers, and a token found nowhere reads no block.
+            let reads = blocks.values.map(\.chunkReads).reduce(0, +)
+            _ = try Self.allLines(store, tokens: ["absent-token-xyzzy"])
+            #expect(blocks.values.map(\.chunkReads).reduce(0, +) <= reads + 1)
+        }
+    }
+
+    @Test("trace id lookup reads only indexed chunks and finds ids in trace_id, metadata and line text")
+    func traceLookup() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let store = try Self.open(dir, chunkBytes: 512)
+            for batch in Self.batches() { try await store.append(batch) }
+            let expectedBefore = try Self.allLines(store, traceID: LogTestKit.traceID(9))
+            #expect(expectedBefore.count == 3)
+            try store.compact()
+            let blocks = store.blockReaders
+            let totalChunks = blocks.values.map(\.metadata.chunkCount).reduce(0, +)
+            #expect(try Self.allLines(store, traceID: LogTestKit.traceID(9)) == expectedBefore)
+            let reads = blocks.values.map(\.chunkReads).reduce(0, +)
+            #expect(reads <= 3 && reads < totalChunks, "\(reads) of \(totalChunks) chunks read")
+            let inLine = try Self.allLines(store, traceID: LogTestKit.traceID(2))
+            #expect(inLine.count == 1 && inLine[0].contains(LogTestKit.traceID(2).hex))
+            #expect(try Self.allLines(store, traceID: LogTestKit.traceID(77)).isEmpty)
+
+            // Structured metadata trace ids are indexed too.
+            var writer = LogBlockWriter()
+            writer.append(LogTestKit.lokiBatch(app: "x", lines: [(1, "no id here")],
+                                               metadata: [Attribute(key: "trace_id", value: .string(LogTestKit.traceID(5).hex))]))
+            try writer.write(to: "\(dir)/m.klb")
+            #expect(try LogBlockReader(path: "\(dir)/m.klb").chunks(of: LogTestKit.traceID(5)) == [0])
+        }
+    }
+
+    @Test("retention deletes blocks by age and by size, oldest first")
+    func retention() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let unbounded = try Self.open(dir)
+            for batch in Self.batches() { try await unbounded.append(batch) }
+            try unbounded.compact()
+            // A second store over the same blocks: compaction's own retention pass would use the wall clock.
+            let store = try LogStore(log: unbounded.log, blocksDirectory: "\(dir)/logs/blocks",
+                                     retention: LogRetention(maxAge: .seconds(3600)), logger: Logger(label: "test"))
+            let count = store.blockReaders.count
+            let lastBlockMax = store.blockReaders.values.map(\.metadata.maxTimeUnixNano).max()!
+            #expect(try store.applyRetention(nowNanos: LogTestKit.base + 1_000_000_000) == 0)
+            let oldest = store.blockReaders.keys.min()!
+            let oldestMax = store.blockReaders[oldest]!.metadata.maxTimeUnixNano
+            #expect(try store.applyRetention(nowNanos: oldestMax + 3_600_000_000_000 + 1) >= 1)
+            #expect(store.blockReaders[oldest] == nil)
+            #expect(count >= 3)
+            try store.applyRetention(nowNanos: lastBlockMax + 3_600_000_000_001)
+            #expect(store.blockReaders.isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/logs/blocks").isEmpty)
+
+            let sized = try Self.open("\(dir)/b", retention: LogRetention(maxBytes: 1))
+            for batch in Self.batches() { try await sized.append(batch) }
+            let segments = sized.log.closedSegments.count
+            #expect(try sized.compact() == segments)
+            #expect(sized.blockReaders.isEmpty, "every block exceeds one byte")
+            let unlimited = try Self.open("\(dir)/c", retention: LogRetention(maxBytes: 1 << 40))
+            for batch in Self.batches() { try await unlimited.append(batch) }
+            try unlimited.compact()
+            let sizes = try unlimited.blockReaders.sorted { $0.key < $1.key }.map {
+                (try FileManager.default.attributesOfItem(atPath: $0.value.path)[.size] as! NSNumber).int64Value
+            }
+            let keepLastTwo = sizes.suffix(2).reduce(0, +)
+            let limited = try LogStore(log: unlimited.log, blocksDirectory: "\(dir)/c/logs/blocks",
+                                       retention: LogRetention(maxBytes: keepLastTwo), logger: Logger(label: "test"))
+            #expect(try limited.applyRetention(nowNanos: 0) == sizes.count - 2)
+            #expect(limited.blockReaders.keys.sorted() == Array(unlimited.blockReaders.keys.sorted().suffix(2)))
+        }
+    }
+
+    // MARK: - Measurement (prints, does not assert)
+
+    @Test("measure: bytes per line for nginx and JSON logs; rare-token search")
+    func measure() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            var rng = SplitMix(state: 42)
+            let n = 100_000
+            for kind in ["nginx", "json"] {
+                var writer = LogBlockWriter()
+                var raw = 0
+                var batch = LogBatch()
+                var records: [LogRecord] = []
+                for i in 0..<n {
+                    let t = LogTestKit.base + UInt64(i) * 1_000_000
+                    if kind == "nginx" {
+                        let line = LogTestKit.nginxLine(i, rng: &rng)
+                        raw += line.utf8.count
+                        records.append(LogRecord(timeUnixNano: t, body: .string(line)))
+                    } else {
+                        let (line, _) = LogTestKit.jsonLine(i, rng: &rng)
+                        raw += line.utf8.count
+                        records.append(LogRecord(timeUnixNano: t, body: .string(line)))
+                    }
+                }
+                for pod in 0..<4 {
+                    let part = records.enumerated().filter { $0.offset % 4 == pod }.map(\.element)
+                    let labels = [Attribute(key: "app", value: .string(kind)), Attribute(key: "pod", value: .string("\(kind)-\(pod)"))]
+                    batch.resources.append(ResourceItems(resource: Resource(attributes: labels), scopes: [ScopedItems(scope: InstrumentationScope(), items: part)]))
+                }
+                writer.append(batch)
+                let clock = ContinuousClock()
+                let start = clock.now
+                let meta = try writer.write(to: "\(dir)/\(kind).klb")
+                let elapsed = clock.now - start
+                let size = (try FileManager.default.attributesOfItem(atPath: "\(dir)/\(kind).klb")[.size] as! NSNumber).intValue
+                let reader = try LogBlockReader(path: "\(dir)/\(kind).klb")
+                print("LOGBLOCK \(kind): \(n) lines, raw \(raw / n) B/line avg, on disk \(size) B = \(String(format: "%.1f", Double(size) / Double(n))) B/line"
+                      + " (ratio \(String(format: "%.1f", Double(raw) / Double(size)))×), \(meta.chunkCount) chunks, write \(elapsed)")
+                print("LOGBLOCK \(kind) sections: \(reader.sectionSizes().map { "\($0.section)=\($0.storedBytes)/\($0.rawBytes)" }.joined(separator: " "))")
+            }
+
+            // Rare-token search over 1M lines in 10 blocks (only when asked: it takes a while in debug builds).
+            guard ProcessInfo.processInfo.environment["KANSOKU_LOG_BENCH"] != nil else { return }
+            let blocksDir = "\(dir)/bench/logs/blocks"
+            try FileManager.default.createDirectory(atPath: blocksDir, withIntermediateDirectories: true)
+            for b in 0..<10 {
+                var writer = LogBlockWriter()
+                var records: [LogRecord] = []
+                for i in 0..<100_000 {
+                    var line = LogTestKit.nginxLine(b * 100_000 + i, rng: &rng)
+                    if b == 6 && i == 4242 { line += " rarewidget" }
+                    records.append(LogRecord(timeUnixNano: LogTestKit.base + UInt64(b * 100_000 + i) * 1_000_000, body: .string(line)))
+                }
+                writer.append(LogBatch(resources: [ResourceItems(resource: Resource(attributes: [Attribute(key: "app", value: .string("nginx"))]),
+                                                                 scopes: [ScopedItems(scope: InstrumentationScope(), items: records)])]))
+                try writer.write(to: "\(blocksDir)/\(String(format: "%08d", b + 1)).klb")
+            }
+            let log = try WriteAheadLog(directory: "\(dir)/bench/wal", signal: "logs", logger: Logger(label: "bench"))
+            let store = try LogStore(log: log, blocksDirectory: blocksDir, logger: Logger(label: "bench"))
+            let clock = ContinuousClock()
+            var start = clock.now
+            let found = try store.streams(matching: { _ in true }, start: 0, end: .max, mustContain: ["rarewidget"])
+                .flatMap(\.entries).filter { $0.line.contains("rarewidget") }
+            let indexed = clock.now - start
+            start = clock.now
+            let scanned = try store.streams(matching: { _ in true }, start: 0, end: .max)
+                .flatMap(\.entries).filter { $0.line.contains("rarewidget") }
+            let full = clock.now - start
+            print("LOGBLOCK search 1M lines: rare token with Bloom \(indexed) (\(found.count) hit), full scan \(full) (\(scanned.count) hit)")
+            await store.close()
+        }
+    }
+}
