@@ -30,6 +30,7 @@ public struct ServerApplication: Sendable {
             dataDirectory: config.dataDirectory,
             walOptions: WALOptions(segmentSizeBytes: config.walSegmentBytes),
             traceRetention: config.traceRetention,
+            logRetention: config.logRetention,
             metricLimits: config.metricLimits,
             metricOptions: config.metricStoreOptions,
             logger: logger)

@@ -30,6 +30,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var metricsMaxLabelsPerSeries = 0
     /// Series one write request may carry at most; 0 means no limit.
     public var metricsMaxSeriesPerRequest = 0
+    /// Log blocks whose newest entry is older than this many hours are deleted; 0 keeps them forever.
+    public var logsRetentionHours = 336
+    /// Bytes of log blocks kept at most, oldest deleted first; 0 means no limit.
+    public var logsRetentionBytes: Int64 = 0
     /// Minutes of data per block cut from the metrics head.
     public var metricsBlockDurationMinutes = 120
     /// Metric blocks whose newest sample is older than this many hours are deleted; 0 keeps them forever.
@@ -50,6 +54,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var metricLimits: MetricLimits {
         MetricLimits(outOfOrderWindow: Int64(metricsOutOfOrderWindowSeconds) * 1000, maxLabelsPerSeries: metricsMaxLabelsPerSeries,
                      maxSeries: metricsMaxSeries, maxSeriesPerRequest: metricsMaxSeriesPerRequest)
+    }
+
+    /// Log retention as the store takes it (0 settings mean "no limit").
+    public var logRetention: LogRetention {
+        LogRetention(maxAge: logsRetentionHours > 0 ? .seconds(logsRetentionHours * 3600) : nil,
+                     maxBytes: logsRetentionBytes > 0 ? logsRetentionBytes : nil)
     }
 
     /// Metric block layout and retention as the store takes them.
@@ -109,6 +119,14 @@ struct ConfigurationKey: Sendable {
         .init(yamlPath: "retention.traces_max_bytes", environmentVariable: "KANSOKU_TRACES_RETENTION_BYTES",
               flag: "--traces-retention-bytes") { c, v throws(ConfigurationError) in
             c.tracesRetentionBytes = Int64(try nonNegativeInt(v, key: "retention.traces_max_bytes"))
+        },
+        .init(yamlPath: "retention.logs_max_age_hours", environmentVariable: "KANSOKU_LOGS_RETENTION_HOURS",
+              flag: "--logs-retention-hours") { c, v throws(ConfigurationError) in
+            c.logsRetentionHours = try nonNegativeInt(v, key: "retention.logs_max_age_hours")
+        },
+        .init(yamlPath: "retention.logs_max_bytes", environmentVariable: "KANSOKU_LOGS_RETENTION_BYTES",
+              flag: "--logs-retention-bytes") { c, v throws(ConfigurationError) in
+            c.logsRetentionBytes = Int64(try nonNegativeInt(v, key: "retention.logs_max_bytes"))
         },
         .init(yamlPath: "metrics.out_of_order_window_seconds", environmentVariable: "KANSOKU_METRICS_OUT_OF_ORDER_WINDOW_SECONDS",
               flag: "--metrics-out-of-order-window-seconds") { c, v throws(ConfigurationError) in

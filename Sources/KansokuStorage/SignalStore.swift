@@ -52,6 +52,22 @@ extension TraceSignalStore {
     }
 }
 
+/// A log store that answers stream queries (LogQL's selector and its
+/// pre-filters) without reading everything.
+public protocol LogSignalStore: SignalStore where Item == LogRecord {
+    /// Streams whose labels satisfy `predicate`, with their entries in
+    /// `[start, end)` (ns), ascending. May skip stored data that cannot hold
+    /// every token of `mustContain` or `traceID`; callers filter lines exactly.
+    func streams(matching predicate: (LogStreamLabels) -> Bool, start: Int64, end: Int64,
+                 mustContain tokens: [String], traceID: TraceID?) throws -> [LogStoreStream]
+
+    /// Stream label names with data in `[start, end)`, sorted.
+    func labelNames(start: Int64, end: Int64) throws -> [String]
+
+    /// Values of stream label `name` with data in `[start, end)`, sorted.
+    func labelValues(name: String, start: Int64, end: Int64) throws -> [String]
+}
+
 /// Work a store does in the background to move data to its long-term form.
 public protocol Compacting: Sendable {
     /// Does whatever is due; returns how many units (blocks) it wrote. Blocking.
@@ -61,10 +77,10 @@ public protocol Compacting: Sendable {
 /// The stores of all three signals, as the server wires them.
 public struct TelemetryStorage: Sendable {
     public let traces: any TraceSignalStore
-    public let logs: any SignalStore<LogRecord>
+    public let logs: any LogSignalStore
     public let metrics: any MetricSeriesStore
 
-    public init(traces: any TraceSignalStore, logs: any SignalStore<LogRecord>, metrics: any MetricSeriesStore) {
+    public init(traces: any TraceSignalStore, logs: any LogSignalStore, metrics: any MetricSeriesStore) {
         self.traces = traces
         self.logs = logs
         self.metrics = metrics

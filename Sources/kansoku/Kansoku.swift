@@ -42,6 +42,10 @@ extension Kansoku {
         var tracesRetentionHours: String?
         @Option(help: "Keep at most this many bytes of trace blocks, oldest deleted first; 0 = no limit (env KANSOKU_TRACES_RETENTION_BYTES; default 0).")
         var tracesRetentionBytes: String?
+        @Option(help: "Delete log blocks whose entries are all older than this many hours; 0 keeps them (env KANSOKU_LOGS_RETENTION_HOURS; default 336).")
+        var logsRetentionHours: String?
+        @Option(help: "Keep at most this many bytes of log blocks, oldest deleted first; 0 = no limit (env KANSOKU_LOGS_RETENTION_BYTES; default 0).")
+        var logsRetentionBytes: String?
         @Option(help: "Accept metric samples up to this many seconds older than a series' newest (env KANSOKU_METRICS_OUT_OF_ORDER_WINDOW_SECONDS; default 0).")
         var metricsOutOfOrderWindowSeconds: String?
         @Option(help: "Most metric series held; 0 = no limit (env KANSOKU_METRICS_MAX_SERIES; default 0).")
@@ -73,6 +77,7 @@ extension Kansoku {
                 "--max-request-bytes": maxRequestBytes, "--max-inflight-bytes": maxInflightBytes,
                 "--wal-segment-bytes": walSegmentBytes, "--compaction-interval-seconds": compactionIntervalSeconds,
                 "--traces-retention-hours": tracesRetentionHours, "--traces-retention-bytes": tracesRetentionBytes,
+                "--logs-retention-hours": logsRetentionHours, "--logs-retention-bytes": logsRetentionBytes,
                 "--metrics-out-of-order-window-seconds": metricsOutOfOrderWindowSeconds,
                 "--metrics-max-series": metricsMaxSeries, "--metrics-max-labels-per-series": metricsMaxLabelsPerSeries,
                 "--metrics-max-series-per-request": metricsMaxSeriesPerRequest,

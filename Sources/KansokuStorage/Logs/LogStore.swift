@@ -46,7 +46,7 @@ public struct LogStoreStream: Sendable {
 /// applies retention. Reads combine blocks with the segments not compacted
 /// yet. Same crash-safety argument as ``TraceStore``: a block on disk marks
 /// its segment as persisted.
-public final class LogStore: SignalStore, Compacting {
+public final class LogStore: LogSignalStore, Compacting {
     public typealias Item = LogRecord
 
     public let log: WriteAheadLog
