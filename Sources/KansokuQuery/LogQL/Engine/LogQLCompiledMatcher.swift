@@ -1,0 +1,42 @@
+/// A label matcher with its regular expression compiled once.
+///
+/// Regexes are fully anchored like Prometheus/Loki matchers and use Swift's
+/// regex engine, which accepts the RE2 syntax used in practice (including
+/// `(?i)` and `(?P<name>...)`).
+struct LogQLCompiledMatcher: @unchecked Sendable {
+    let name: String
+    let type: LogQLMatchType
+    let value: String
+    private let regex: Regex<AnyRegexOutput>?
+
+    init(_ matcher: LogQLMatcher) throws(LogQLEvaluationError) {
+        name = matcher.name
+        type = matcher.type
+        value = matcher.value
+        switch matcher.type {
+        case .equal, .notEqual: regex = nil
+        case .regexMatch, .regexNoMatch: regex = try LogQLRegexCache.compile(matcher.value)
+        }
+    }
+
+    /// Whether `candidate` (the empty string for a missing label) matches.
+    func matches(_ candidate: String) -> Bool {
+        switch type {
+        case .equal: return candidate == value
+        case .notEqual: return candidate != value
+        case .regexMatch: return regex.map { candidate.wholeMatch(of: $0) != nil } ?? false
+        case .regexNoMatch: return regex.map { candidate.wholeMatch(of: $0) == nil } ?? true
+        }
+    }
+}
+
+/// Regex compilation with Loki-worded errors.
+enum LogQLRegexCache {
+    static func compile(_ pattern: String) throws(LogQLEvaluationError) -> Regex<AnyRegexOutput> {
+        do {
+            return try Regex(pattern)
+        } catch {
+            throw LogQLEvaluationError.invalidRegex(pattern)
+        }
+    }
+}

@@ -1,0 +1,158 @@
+/// A minimal JSON document model for the `json` and `unpack` parsers
+/// (no Foundation dependency). Numbers keep their source text so labels
+/// show them exactly as written, like Loki.
+indirect enum LogQLJSONValue: Equatable {
+    case object([(String, LogQLJSONValue)])
+    case array([LogQLJSONValue])
+    case string(String)
+    case number(String)
+    case bool(Bool)
+    case null
+
+    static func == (lhs: Self, rhs: Self) -> Bool { lhs.raw == rhs.raw }
+
+    /// Parses a whole document; `nil` if it is not valid JSON.
+    static func parse(_ text: String) -> LogQLJSONValue? {
+        var reader = Reader(bytes: Array(text.utf8))
+        guard let value = reader.value() else { return nil }
+        reader.skip()
+        return reader.index == reader.bytes.count ? value : nil
+    }
+
+    /// The value as a label: strings unquoted, other scalars as written,
+    /// objects and arrays as compact JSON.
+    var labelValue: String {
+        if case .string(let s) = self { return s }
+        if case .null = self { return "" }
+        return raw
+    }
+
+    /// Compact JSON text.
+    var raw: String {
+        switch self {
+        case .object(let members):
+            return "{" + members.map { LogQLJSONValue.quote($0.0) + ":" + $0.1.raw }.joined(separator: ",") + "}"
+        case .array(let items): return "[" + items.map(\.raw).joined(separator: ",") + "]"
+        case .string(let s): return LogQLJSONValue.quote(s)
+        case .number(let n): return n
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
+        }
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        var index = 0
+
+        mutating func skip() {
+            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        }
+
+        mutating func literal(_ word: String) -> Bool {
+            let w = Array(word.utf8)
+            guard index + w.count <= bytes.count, Array(bytes[index..<index + w.count]) == w else { return false }
+            index += w.count
+            return true
+        }
+
+        mutating func value() -> LogQLJSONValue? {
+            skip()
+            guard index < bytes.count else { return nil }
+            switch bytes[index] {
+            case UInt8(ascii: "{"):
+                index += 1
+                var members: [(String, LogQLJSONValue)] = []
+                skip()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                while true {
+                    skip()
+                    guard let key = string() else { return nil }
+                    skip()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+                    index += 1
+                    guard let v = value() else { return nil }
+                    members.append((key, v))
+                    skip()
+                    guard index < bytes.count else { return nil }
+                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                    return nil
+                }
+            case UInt8(ascii: "["):
+                index += 1
+                var items: [LogQLJSONValue] = []
+                skip()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+                while true {
+                    guard let v = value() else { return nil }
+                    items.append(v)
+                    skip()
+                    guard index < bytes.count else { return nil }
+                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+                    return nil
+                }
+            case UInt8(ascii: "\""): return string().map { .string($0) }
+            case UInt8(ascii: "t"): return literal("true") ? .bool(true) : nil
+            case UInt8(ascii: "f"): return literal("false") ? .bool(false) : nil
+            case UInt8(ascii: "n"): return literal("null") ? .null : nil
+            default:
+                let start = index
+                while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
+                guard index > start else { return nil }
+                let text = String(decoding: bytes[start..<index], as: UTF8.self)
+                return Double(text) == nil ? nil : .number(text)
+            }
+        }
+
+        mutating func string() -> String? {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+            index += 1
+            var out: [UInt8] = []
+            while index < bytes.count {
+                let b = bytes[index]
+                index += 1
+                if b == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
+                guard b == UInt8(ascii: "\\") else { out.append(b); continue }
+                guard index < bytes.count else { return nil }
+                let e = bytes[index]
+                index += 1
+                switch e {
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "u"):
+                    guard index + 4 <= bytes.count,
+                          var code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+                    else { return nil }
+                    index += 4
+                    if (0xD800..<0xDC00).contains(code), index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                       let low = UInt32(String(decoding: bytes[index + 2..<index + 6], as: UTF8.self), radix: 16) {
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        index += 6
+                    }
+                    out.append(contentsOf: Array(String(Unicode.Scalar(code).map(Character.init) ?? "\u{FFFD}").utf8))
+                default: out.append(e)
+                }
+            }
+            return nil
+        }
+    }
+}

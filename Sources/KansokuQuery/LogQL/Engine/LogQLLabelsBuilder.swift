@@ -1,0 +1,74 @@
+/// The mutable label set of one line while it moves through a pipeline.
+///
+/// Follows Loki's `LabelsBuilder`: stream labels are the base, structured
+/// metadata and parser output are layered on top, a parsed label whose name
+/// collides with a stream label is stored as `<name>_extracted`, and errors
+/// are carried in `__error__` / `__error_details__`.
+struct LogQLLabelsBuilder {
+    /// Loki's label holding a pipeline error type.
+    static let errorLabel = "__error__"
+    /// Loki's label holding the error message.
+    static let errorDetailsLabel = "__error_details__"
+
+    /// The stream labels the line came from.
+    let stream: LogQLLabels
+    /// Every current label (stream, metadata, parsed); empty values allowed.
+    private(set) var values: [String: String]
+
+    init(stream: LogQLLabels, metadata: [LogQLLabel]) {
+        self.stream = stream
+        values = stream.dictionary
+        for pair in metadata { values[pair.name] = pair.value }
+    }
+
+    /// The value of `name` if present.
+    func get(_ name: String) -> String? { values[name] }
+
+    /// Sets a label as a parser would, renaming on collision with a stream label.
+    mutating func setParsed(_ name: String, _ value: String) {
+        let key = stream[name] != nil ? name + "_extracted" : name
+        values[key] = value
+    }
+
+    /// Sets a label verbatim (label_format, rename).
+    mutating func set(_ name: String, _ value: String) { values[name] = value }
+
+    /// Removes a label.
+    mutating func delete(_ name: String) { values[name] = nil }
+
+    /// Whether an error is recorded.
+    var hasError: Bool { !(values[Self.errorLabel] ?? "").isEmpty }
+
+    /// Records an error (the first one wins, like Loki).
+    mutating func setError(_ type: String, details: String) {
+        guard !hasError else { return }
+        values[Self.errorLabel] = type
+        values[Self.errorDetailsLabel] = details
+    }
+
+    /// Keeps only labels for which `keep` is true (error labels always survive).
+    mutating func filter(_ keep: (String, String) -> Bool) {
+        values = values.filter { keep($0.key, $0.value) || $0.key == Self.errorLabel || $0.key == Self.errorDetailsLabel }
+    }
+
+    /// The final label set; empty values are dropped as in Prometheus label sets.
+    var labels: LogQLLabels {
+        LogQLLabels(values.filter { !$0.value.isEmpty })
+    }
+}
+
+/// Loki's `sanitizeLabelKey`: trims spaces, maps every character outside
+/// `[a-zA-Z0-9_]` to `_`, and (for a name's first segment) prefixes a
+/// leading digit with `_`.
+func logqlSanitizeLabelName(_ key: String, isPrefix: Bool = true) -> String {
+    let trimmed = key.trimmingWhitespace()
+    guard !trimmed.isEmpty else { return trimmed }
+    var out = ""
+    if isPrefix, let first = trimmed.unicodeScalars.first, ("0"..."9").contains(first) { out = "_" }
+    for scalar in trimmed.unicodeScalars {
+        let ok = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            || scalar == "_"
+        out.unicodeScalars.append(ok ? scalar : "_")
+    }
+    return out
+}

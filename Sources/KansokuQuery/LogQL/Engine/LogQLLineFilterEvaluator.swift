@@ -1,0 +1,39 @@
+/// A compiled line filter (`|=`, `!=`, `|~`, `!~`, `|>`, `!>`, with `or`).
+///
+/// Positive filters keep a line when any alternative matches; negative
+/// filters keep it only when no alternative matches (Loki's `or` rule).
+/// `|~` searches (unanchored) like RE2's `MatchString`.
+struct LogQLLineFilterEvaluator: @unchecked Sendable {
+    private enum Matcher {
+        case contains(String)
+        case regex(Regex<AnyRegexOutput>)
+        case pattern(LogQLPattern)
+    }
+    private let negated: Bool
+    private let matchers: [Matcher]
+
+    init(_ filter: LogQLLineFilter) throws(LogQLEvaluationError) {
+        negated = [.notContains, .regexNoMatch, .patternNoMatch].contains(filter.op)
+        var matchers: [Matcher] = []
+        for value in filter.values {
+            guard case .string(let text) = value else { throw .unsupported("ip() line filter") }
+            switch filter.op {
+            case .contains, .notContains: matchers.append(.contains(text))
+            case .regexMatch, .regexNoMatch: matchers.append(.regex(try LogQLRegexCache.compile(text)))
+            case .patternMatch, .patternNoMatch: matchers.append(.pattern(try LogQLPattern(text, requireNamed: false)))
+            }
+        }
+        self.matchers = matchers
+    }
+
+    func keeps(_ line: String) -> Bool {
+        let any = matchers.contains { matcher in
+            switch matcher {
+            case .contains(let text): return text.isEmpty || line.contains(text)
+            case .regex(let regex): return line.firstMatch(of: regex) != nil
+            case .pattern(let pattern): return pattern.matchesWholeLine(line)
+            }
+        }
+        return negated ? !any : any
+    }
+}

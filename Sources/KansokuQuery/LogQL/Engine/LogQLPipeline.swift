@@ -1,0 +1,147 @@
+/// A compiled log pipeline (`LogQLLogQuery.pipeline`) that turns one entry
+/// into a processed line plus its final labels, or drops it.
+struct LogQLPipeline: @unchecked Sendable {
+    static let templateError = "TemplateFormatErr"
+
+    private enum Stage {
+        case lineFilter(LogQLLineFilterEvaluator)
+        case json([LogQLLabelExtraction])
+        case logfmt(LogQLLogfmtFlags, [LogQLLabelExtraction])
+        case regexp(LogQLRegexpParser)
+        case pattern(LogQLPattern)
+        case unpack
+        case labelFilter(LogQLLabelFilterEvaluator)
+        case lineFormat(LogQLTemplate)
+        case labelFormat([(target: String, rename: String?, template: LogQLTemplate?)])
+        case drop([LogQLNamedMatcher], [LogQLCompiledMatcher?])
+        case keep([LogQLNamedMatcher], [LogQLCompiledMatcher?])
+        case decolorize
+    }
+
+    private let stages: [Stage]
+
+    /// Compiles `stages`; fails on invalid regexes, patterns and templates.
+    init(_ stages: [LogQLPipelineStage]) throws(LogQLEvaluationError) {
+        var compiled: [Stage] = []
+        for stage in stages {
+            switch stage {
+            case .lineFilter(let f): compiled.append(.lineFilter(try LogQLLineFilterEvaluator(f)))
+            case .parser(.json(let e)): compiled.append(.json(e))
+            case .parser(.logfmt(let flags, let e)): compiled.append(.logfmt(flags, e))
+            case .parser(.regexp(let r)): compiled.append(.regexp(try LogQLRegexpParser(r)))
+            case .parser(.pattern(let p)): compiled.append(.pattern(try LogQLPattern(p, requireNamed: true)))
+            case .parser(.unpack): compiled.append(.unpack)
+            case .labelFilter(let f): compiled.append(.labelFilter(try LogQLLabelFilterEvaluator(f)))
+            case .lineFormat(let t): compiled.append(.lineFormat(try LogQLTemplate(t)))
+            case .labelFormat(let formats):
+                var items: [(target: String, rename: String?, template: LogQLTemplate?)] = []
+                for f in formats {
+                    switch f.value {
+                    case .rename(let src): items.append((f.target, src, nil))
+                    case .template(let t): items.append((f.target, nil, try LogQLTemplate(t)))
+                    }
+                }
+                compiled.append(.labelFormat(items))
+            case .drop(let names): compiled.append(.drop(names, try Self.compile(names)))
+            case .keep(let names): compiled.append(.keep(names, try Self.compile(names)))
+            case .decolorize: compiled.append(.decolorize)
+            }
+        }
+        self.stages = compiled
+    }
+
+    private static func compile(_ names: [LogQLNamedMatcher]) throws(LogQLEvaluationError) -> [LogQLCompiledMatcher?] {
+        var out: [LogQLCompiledMatcher?] = []
+        for n in names {
+            if case .matcher(let m) = n { out.append(try LogQLCompiledMatcher(m)) } else { out.append(nil) }
+        }
+        return out
+    }
+
+    /// Runs the stages; `nil` when the line is filtered out.
+    func process(_ entry: LogQLEntry, stream: LogQLLabels) -> (line: String, labels: LogQLLabelsBuilder)? {
+        var line = entry.line
+        var labels = LogQLLabelsBuilder(stream: stream, metadata: entry.structuredMetadata)
+        for stage in stages {
+            switch stage {
+            case .lineFilter(let f): if !f.keeps(line) { return nil }
+            case .json(let e):
+                if e.isEmpty { LogQLLineParsers.json(line, &labels) } else { LogQLLineParsers.json(line, e, &labels) }
+            case .logfmt(let flags, let e): LogQLLineParsers.logfmt(line, flags: flags, extractions: e, &labels)
+            case .regexp(let parser): parser.apply(line, &labels)
+            case .pattern(let pattern): for (k, v) in pattern.captures(line) { labels.setParsed(k, v) }
+            case .unpack: LogQLLineParsers.unpack(&line, &labels)
+            case .labelFilter(let f): if !f.keeps(&labels) { return nil }
+            case .lineFormat(let template):
+                do {
+                    line = try template.render(labels: labels.values, line: line, timestamp: entry.timestamp)
+                } catch {
+                    labels.setError(Self.templateError, details: error.description)
+                }
+            case .labelFormat(let items):
+                var data: [String: String]?
+                for item in items {
+                    if let src = item.rename {
+                        if let v = labels.get(src) { labels.delete(src); labels.set(item.target, v) }
+                    } else if let template = item.template {
+                        // Loki snapshots the labels once per stage, at the first template.
+                        let snapshot = data ?? labels.values
+                        data = snapshot
+                        do {
+                            labels.set(item.target, try template.render(labels: snapshot, line: line, timestamp: entry.timestamp))
+                        } catch {
+                            labels.setError(Self.templateError, details: error.description)
+                        }
+                    }
+                }
+            case .drop(let names, let matchers):
+                labels.filter { name, value in !Self.selects(names, matchers, name, value) }
+                // `filter` keeps error labels; drop may remove them explicitly.
+                for (n, m) in zip(names, matchers) where Self.isErrorLabel(n) {
+                    let name = m?.name ?? Self.name(n)
+                    if m?.matches(labels.get(name) ?? "") ?? true { labels.delete(name) }
+                }
+            case .keep(let names, let matchers):
+                labels.filter { name, value in Self.selects(names, matchers, name, value) }
+            case .decolorize: line = Self.decolorize(line)
+            }
+        }
+        return (line, labels)
+    }
+
+    private static func name(_ n: LogQLNamedMatcher) -> String {
+        switch n {
+        case .name(let s): return s
+        case .matcher(let m): return m.name
+        }
+    }
+
+    private static func isErrorLabel(_ n: LogQLNamedMatcher) -> Bool {
+        [LogQLLabelsBuilder.errorLabel, LogQLLabelsBuilder.errorDetailsLabel].contains(name(n))
+    }
+
+    private static func selects(_ names: [LogQLNamedMatcher], _ matchers: [LogQLCompiledMatcher?],
+                                _ label: String, _ value: String) -> Bool {
+        zip(names, matchers).contains { n, m in
+            if let m { return m.name == label && m.matches(value) }
+            return name(n) == label
+        }
+    }
+
+    /// Removes ANSI SGR sequences (`ESC [ ... m`).
+    static func decolorize(_ line: String) -> String {
+        var out = String.UnicodeScalarView()
+        let scalars = Array(line.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            if scalars[i] == "\u{1B}", i + 1 < scalars.count, scalars[i + 1] == "[" {
+                var j = i + 2
+                while j < scalars.count, ("0"..."9").contains(scalars[j]) || scalars[j] == ";" { j += 1 }
+                if j < scalars.count, scalars[j] == "m" { i = j + 1; continue }
+            }
+            out.append(scalars[i])
+            i += 1
+        }
+        return String(out)
+    }
+}

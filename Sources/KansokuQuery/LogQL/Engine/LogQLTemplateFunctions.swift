@@ -1,0 +1,121 @@
+/// The function table of `LogQLTemplate` (a subset of Loki's, which is
+/// Go's `strings` plus Sprig helpers).
+enum LogQLTemplateFunctions {
+    static func call(_ name: String, _ args: [String], line: String,
+                     timestamp: Int64) throws(LogQLEvaluationError) -> String {
+        func arity(_ n: Int) throws(LogQLEvaluationError) {
+            guard args.count == n else {
+                throw .invalidTemplate("wrong number of args for \(name): want \(n) got \(args.count)")
+            }
+        }
+        switch name {
+        case "__line__": try arity(0); return line
+        case "__timestamp__": try arity(0); return LogQLTime.rfc3339(timestamp)
+        case "ToUpper", "upper", "toUpper": try arity(1); return args[0].uppercased()
+        case "ToLower", "lower", "toLower": try arity(1); return args[0].lowercased()
+        case "title":
+            try arity(1)
+            var out = ""
+            var startOfWord = true
+            for c in args[0] {
+                out += startOfWord ? c.uppercased() : String(c)
+                startOfWord = c.isWhitespace
+            }
+            return out
+        case "TrimSpace", "trimSpace", "trim": try arity(1); return args[0].trimmingWhitespace()
+        case "trimAll":
+            try arity(2)
+            let set = Set(args[0])
+            return String(String(args[1].drop { set.contains($0) }).reversed().drop { set.contains($0) }.reversed())
+        case "trimPrefix", "TrimPrefix":
+            try arity(2)
+            let (prefix, s) = name == "trimPrefix" ? (args[0], args[1]) : (args[1], args[0])
+            return s.hasPrefix(prefix) ? String(s.dropFirst(prefix.count)) : s
+        case "trimSuffix", "TrimSuffix":
+            try arity(2)
+            let (suffix, s) = name == "trimSuffix" ? (args[0], args[1]) : (args[1], args[0])
+            return s.hasSuffix(suffix) ? String(s.dropLast(suffix.count)) : s
+        case "replace": try arity(3); return replace(args[2], args[0], args[1], count: -1)
+        case "Replace": try arity(4); return replace(args[0], args[1], args[2], count: Int(args[3]) ?? -1)
+        case "substr":
+            try arity(3)
+            let chars = Array(args[2])
+            let start = max(0, Int(args[0]) ?? 0)
+            var end = Int(args[1]) ?? chars.count
+            if end < 0 || end > chars.count { end = chars.count }
+            return start >= end ? "" : String(chars[start..<end])
+        case "trunc":
+            try arity(2)
+            let n = Int(args[0]) ?? 0
+            return n >= 0 ? String(args[1].prefix(n)) : String(args[1].suffix(-n))
+        case "contains": try arity(2); return String(args[1].contains(args[0]))
+        case "hasPrefix": try arity(2); return String(args[1].hasPrefix(args[0]))
+        case "hasSuffix": try arity(2); return String(args[1].hasSuffix(args[0]))
+        case "default": try arity(2); return args[1].isEmpty ? args[0] : args[1]
+        case "len": try arity(1); return String(args[0].utf8.count)
+        case "printf": return try printf(args)
+        case "regexReplaceAll", "regexReplaceAllLiteral":
+            try arity(3)
+            let regex = try LogQLRegexCache.compile(args[0])
+            return args[1].replacing(regex) { match in
+                name == "regexReplaceAllLiteral" ? args[2] : expand(args[2], match)
+            }
+        default:
+            throw .invalidTemplate("function \"\(name)\" not defined")
+        }
+    }
+
+    private static func replace(_ s: String, _ old: String, _ new: String, count: Int) -> String {
+        guard !old.isEmpty, count != 0 else { return s }
+        var out = ""
+        var rest = Substring(s)
+        var done = 0
+        while count < 0 || done < count, let range = rest.firstRange(of: old) {
+            out += rest[..<range.lowerBound] + new
+            rest = rest[range.upperBound...]
+            done += 1
+        }
+        return out + rest
+    }
+
+    /// `$1`/`${name}` references of a regex replacement.
+    static func expand(_ template: String, _ match: Regex<AnyRegexOutput>.Match) -> String {
+        var out = ""
+        var chars = Array(template)[...]
+        while let c = chars.popFirst() {
+            guard c == "$", let next = chars.first else { out.append(c); continue }
+            var ref = ""
+            if next == "{" {
+                chars = chars.dropFirst()
+                while let d = chars.popFirst(), d != "}" { ref.append(d) }
+            } else {
+                while let d = chars.first, d.isLetter || d.isNumber || d == "_" { ref.append(d); chars = chars.dropFirst() }
+            }
+            if let index = Int(ref), index < match.output.count {
+                out += match.output[index].substring.map(String.init) ?? ""
+            } else if let element = match.output[ref] {
+                out += element.substring.map(String.init) ?? ""
+            }
+        }
+        return out
+    }
+
+    private static func printf(_ args: [String]) throws(LogQLEvaluationError) -> String {
+        guard let format = args.first else { throw .invalidTemplate("wrong number of args for printf") }
+        var values = args.dropFirst()[...]
+        var out = ""
+        var chars = Array(format)[...]
+        while let c = chars.popFirst() {
+            guard c == "%", let verb = chars.popFirst() else { out.append(c); continue }
+            if verb == "%" { out.append("%"); continue }
+            guard let value = values.popFirst() else { out += "%!\(verb)(MISSING)"; continue }
+            switch verb {
+            case "s", "v": out += value
+            case "q": out += LogQLStringLiteral.quote(value)
+            case "d": out += Int(value).map(String.init) ?? "%!d(string=\(value))"
+            default: throw .invalidTemplate("printf verb %\(verb) not supported")
+            }
+        }
+        return out
+    }
+}
