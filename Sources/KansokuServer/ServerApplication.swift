@@ -85,6 +85,7 @@ public struct ServerApplication: Sendable {
         // Zipkin serves ingest and queries on one port; so does Kansoku's API port.
         ZipkinHTTPReceiver(context: ingest).addRoutes(to: apiRouter)
         LokiPushReceiver(context: ingest).addRoutes(to: apiRouter)
+        LokiQueryRoutes(logs: storage.logs).addRoutes(to: apiRouter)
         RemoteWriteReceiver(context: ingest).addRoutes(to: apiRouter)
         ElasticsearchHTTPReceiver(context: ingest).addRoutes(to: apiRouter)
         let api = Application(

@@ -3,13 +3,13 @@
 /// Regexes are fully anchored like Prometheus/Loki matchers and use Swift's
 /// regex engine, which accepts the RE2 syntax used in practice (including
 /// `(?i)` and `(?P<name>...)`).
-struct LogQLCompiledMatcher: @unchecked Sendable {
-    let name: String
-    let type: LogQLMatchType
-    let value: String
+public struct LogQLCompiledMatcher: @unchecked Sendable {
+    public let name: String
+    public let type: LogQLMatchType
+    public let value: String
     private let regex: Regex<AnyRegexOutput>?
 
-    init(_ matcher: LogQLMatcher) throws(LogQLEvaluationError) {
+    public init(_ matcher: LogQLMatcher) throws(LogQLEvaluationError) {
         name = matcher.name
         type = matcher.type
         value = matcher.value
@@ -20,7 +20,7 @@ struct LogQLCompiledMatcher: @unchecked Sendable {
     }
 
     /// Whether `candidate` (the empty string for a missing label) matches.
-    func matches(_ candidate: String) -> Bool {
+    public func matches(_ candidate: String) -> Bool {
         switch type {
         case .equal: return candidate == value
         case .notEqual: return candidate != value

@@ -1,0 +1,23 @@
+import KansokuModel
+import KansokuQuery
+import KansokuStorage
+
+/// Lets the LogQL engine read a ``LogSignalStore``: the selector's matchers
+/// become the store's stream predicate, and entries become LogQL entries
+/// with their structured metadata.
+struct StoreLogQLSource: LogQLSource {
+    let store: any LogSignalStore
+
+    func select(_ selector: LogQLStreamSelector, start: Int64, end: Int64) throws -> [LogQLStream] {
+        let matchers = try selector.matchers.map { matcher throws(LogQLEvaluationError) in try LogQLCompiledMatcher(matcher) }
+        let streams = try store.streams(matching: { labels in matchers.allSatisfy { $0.matches(labels[$0.name] ?? "") } },
+                                        start: start, end: end, mustContain: [], traceID: nil)
+        return streams.map { stream in
+            LogQLStream(labels: LogQLLabels(stream.labels.map { LogQLLabel($0.0, $0.1) }),
+                        entries: stream.entries.map { entry in
+                            LogQLEntry(timestamp: entry.timestampNanos, line: entry.line,
+                                       structuredMetadata: entry.structuredMetadata.map { LogQLLabel($0.0, $0.1) })
+                        })
+        }
+    }
+}
