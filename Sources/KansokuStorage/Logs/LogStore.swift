@@ -247,20 +247,11 @@ public final class LogStore: LogSignalStore, Compacting {
 
     @discardableResult
     func applyRetention(nowNanos: UInt64) throws -> Int {
-        let snapshot = blocks.withLock { $0 }
-        var doomed = Set<UInt64>()
-        if let cutoff = retention.cutoff(nowNanos: nowNanos) {
-            for (segment, reader) in snapshot where reader.metadata.entryCount == 0 || reader.metadata.maxTimeUnixNano < cutoff {
-                doomed.insert(segment)
-            }
+        let snapshot = blocks.withLock { $0 }.map { segment, reader in
+            SegmentBlockRetention.Block(segment: segment, newest: reader.metadata.maxTimeUnixNano,
+                                        isEmpty: reader.metadata.entryCount == 0, path: reader.path)
         }
-        if let maxBytes = retention.maxBytes {
-            var total = try snapshot.filter { !doomed.contains($0.key) }.reduce(Int64(0)) { $0 + (try Self.fileSize($1.value.path)) }
-            for (segment, reader) in snapshot.sorted(by: { $0.key < $1.key }) where total > maxBytes && !doomed.contains(segment) {
-                total -= try Self.fileSize(reader.path)
-                doomed.insert(segment)
-            }
-        }
+        let doomed = try SegmentBlockRetention.victims(snapshot, cutoff: retention.cutoff(nowNanos: nowNanos), maxBytes: retention.maxBytes)
         guard !doomed.isEmpty else { return 0 }
         try segmentsLock.withWriteLock { () throws in
             for segment in doomed.sorted() {
@@ -271,10 +262,6 @@ public final class LogStore: LogSignalStore, Compacting {
         blockGauge.record(blocks.withLock { $0.count })
         logger.info("log retention deleted blocks", metadata: ["blocks": "\(doomed.count)"])
         return doomed.count
-    }
-
-    private static func fileSize(_ path: String) throws -> Int64 {
-        (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
     }
 
     private func compactSegments() throws -> Int {

@@ -121,21 +121,11 @@ public final class TraceStore: TraceSignalStore, Compacting {
     /// Deletes the blocks retention no longer keeps; returns how many.
     @discardableResult
     func applyRetention(nowNanos: UInt64) throws -> Int {
-        let snapshot = blocks.withLock { $0 }
-        var doomed = Set<UInt64>()
-        if let cutoff = retention.cutoff(nowNanos: nowNanos) {
-            for (segment, reader) in snapshot where reader.metadata.spanCount == 0 || reader.metadata.maxEndTimeUnixNano < cutoff {
-                doomed.insert(segment)
-            }
+        let snapshot = blocks.withLock { $0 }.map { segment, reader in
+            SegmentBlockRetention.Block(segment: segment, newest: reader.metadata.maxEndTimeUnixNano,
+                                        isEmpty: reader.metadata.spanCount == 0, path: reader.path)
         }
-        if let maxBytes = retention.maxBytes {
-            var total = try snapshot.filter { !doomed.contains($0.key) }.reduce(Int64(0)) { $0 + (try Self.fileSize($1.value.path)) }
-            // Segment numbers grow with time, so the lowest is the oldest block.
-            for (segment, reader) in snapshot.sorted(by: { $0.key < $1.key }) where total > maxBytes && !doomed.contains(segment) {
-                total -= try Self.fileSize(reader.path)
-                doomed.insert(segment)
-            }
-        }
+        let doomed = try SegmentBlockRetention.victims(snapshot, cutoff: retention.cutoff(nowNanos: nowNanos), maxBytes: retention.maxBytes)
         guard !doomed.isEmpty else { return 0 }
         try segmentsLock.withWriteLock { () throws in
             for segment in doomed.sorted() {
@@ -147,10 +137,6 @@ public final class TraceStore: TraceSignalStore, Compacting {
         blockGauge.record(blocks.withLock { $0.count })
         logger.info("trace retention deleted blocks", metadata: ["blocks": "\(doomed.count)"])
         return doomed.count
-    }
-
-    private static func fileSize(_ path: String) throws -> Int64 {
-        (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
     }
 
     private func compactSegments() throws -> Int {
