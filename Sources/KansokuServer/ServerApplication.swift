@@ -76,6 +76,7 @@ public struct ServerApplication: Sendable {
         OperationsRoutes(readiness: readiness, registry: registry).addRoutes(to: apiRouter)
         DebugRoutes(storage: storage).addRoutes(to: apiRouter)
         TraceRoutes(traces: storage.traces).addRoutes(to: apiRouter)
+        TraceLogsRoutes(logs: storage.logs).addRoutes(to: apiRouter)
         JaegerRoutes(traces: storage.traces).addRoutes(to: apiRouter)
         ServiceMapRoutes(traces: storage.traces).addRoutes(to: apiRouter)
         TempoRoutes(traces: storage.traces, version: KansokuVersion.current).addRoutes(to: apiRouter)

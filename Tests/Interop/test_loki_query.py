@@ -107,3 +107,17 @@ def test_answers_survive_compaction_into_blocks(loaded):
     assert list((server.data_dir / "logs" / "blocks").glob("*.klb")), "no log block was written"
     after = query_range(server, f'{{app="web", env="{run}"}} |= "/page/2"', base, base + 400_000_000_000, limit=1000)
     assert after == before and len(after["result"][0]["values"]) == 100
+
+
+def test_trace_to_logs_lookup(loaded):
+    """Kansoku's trace→logs jump: lines naming the trace id (runs after the compaction test: read from the blocks' trace index)."""
+    server, run, base = loaded
+    trace = f"{123:032x}"
+    r = server.session.get(f"{server.api_url}/api/kansoku/v1/traces/{trace}/logs",
+                           params={"start": str(base), "end": str(base + 400_000_000_000)}, timeout=30)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    lines = [line for s in body["streams"] for _, line, _ in s["values"]]
+    assert body["traceId"] == trace and len(lines) == 1 and json.loads(lines[0])["msg"] == "request 123", body
+    r = server.session.get(f"{server.api_url}/api/kansoku/v1/traces/not-hex/logs", timeout=30)
+    assert r.status_code == 400, r.text
