@@ -46,7 +46,7 @@ public struct LogStoreStream: Sendable {
 /// applies retention. Reads combine blocks with the segments not compacted
 /// yet. Same crash-safety argument as ``TraceStore``: a block on disk marks
 /// its segment as persisted.
-public final class LogStore: LogSignalStore, Compacting {
+public final class LogStore: LogSignalStore, Compacting, SegmentBlockStore {
     public typealias Item = LogRecord
 
     public let log: WriteAheadLog
@@ -56,7 +56,7 @@ public final class LogStore: LogSignalStore, Compacting {
     private let writerOptions: LogBlockWriter.Options
     private let logger: Logger
     private let blocks: Mutex<[UInt64: LogBlockReader]>
-    private let segmentsLock = ReadWriteLock()
+    let segmentsLock = ReadWriteLock()
     private let blockGauge = Gauge(label: "kansoku_log_blocks")
 
     public init(log: WriteAheadLog, blocksDirectory: String, mapping: LogLabelMapping = LogLabelMapping(),
@@ -253,41 +253,28 @@ public final class LogStore: LogSignalStore, Compacting {
         }
         let doomed = try SegmentBlockRetention.victims(snapshot, cutoff: retention.cutoff(nowNanos: nowNanos), maxBytes: retention.maxBytes)
         guard !doomed.isEmpty else { return 0 }
-        try segmentsLock.withWriteLock { () throws in
-            for segment in doomed.sorted() {
-                guard let reader = blocks.withLock({ $0.removeValue(forKey: segment) }) else { continue }
-                try FileManager.default.removeItem(atPath: reader.path)
-            }
-        }
+        try deleteBlocks(doomed)
         blockGauge.record(blocks.withLock { $0.count })
         logger.info("log retention deleted blocks", metadata: ["blocks": "\(doomed.count)"])
         return doomed.count
     }
 
     private func compactSegments() throws -> Int {
-        var written = 0
-        for segment in log.closedSegments {
-            if blocks.withLock({ $0[segment] }) == nil {
-                let reader = try writeBlock(of: segment)
-                try segmentsLock.withWriteLock { () throws in
-                    blocks.withLock { $0[segment] = reader }
-                    try log.removeSegments(before: WALPosition(segment: segment + 1, offset: 0))
-                }
-                written += 1
-                logger.debug("compacted a logs WAL segment", metadata: [
-                    "segment": "\(segment)", "entries": "\(reader.metadata.entryCount)", "path": "\(reader.path)",
-                ])
-            } else {
-                try segmentsLock.withWriteLock { () throws in
-                    try log.removeSegments(before: WALPosition(segment: segment + 1, offset: 0))
-                }
-            }
+        let written = try compactClosedSegments()
+        for (segment, reader) in written {
+            logger.debug("compacted a logs WAL segment", metadata: [
+                "segment": "\(segment)", "entries": "\(reader.metadata.entryCount)", "path": "\(reader.path)",
+            ])
         }
         blockGauge.record(blocks.withLock { $0.count })
-        return written
+        return written.count
     }
 
-    private func writeBlock(of segment: UInt64) throws -> LogBlockReader {
+    func withBlocks<T>(_ body: (inout [UInt64: LogBlockReader]) -> T) -> T { blocks.withLock { body(&$0) } }
+
+    func path(of reader: LogBlockReader) -> String { reader.path }
+
+    func writeBlock(of segment: UInt64) throws -> LogBlockReader {
         var writer = LogBlockWriter(options: writerOptions, mapping: mapping)
         var iterator = try log.records().makeIterator()
         while let record = try iterator.nextRecord() {

@@ -12,7 +12,7 @@ import Synchronization
 /// Compaction works on whole segments, so no checkpoint file is needed: a
 /// block on disk marks its segment as persisted, even when a crash came
 /// between writing the block and deleting the segment.
-public final class TraceStore: TraceSignalStore, Compacting {
+public final class TraceStore: TraceSignalStore, Compacting, SegmentBlockStore {
     public let log: WriteAheadLog
     public let blocksDirectory: String
     private let writerOptions: TraceBlockWriter.Options
@@ -23,7 +23,7 @@ public final class TraceStore: TraceSignalStore, Compacting {
     /// Reads hold it shared while they walk blocks and segments; compaction
     /// holds it exclusively only to list a new block and delete its segment,
     /// so a read never sees a segment vanish or a span twice.
-    private let segmentsLock = ReadWriteLock()
+    let segmentsLock = ReadWriteLock()
     private let blockGauge = Gauge(label: "kansoku_trace_blocks")
 
     /// Opens the blocks in `blocksDirectory` (creating it if needed). A block
@@ -127,43 +127,29 @@ public final class TraceStore: TraceSignalStore, Compacting {
         }
         let doomed = try SegmentBlockRetention.victims(snapshot, cutoff: retention.cutoff(nowNanos: nowNanos), maxBytes: retention.maxBytes)
         guard !doomed.isEmpty else { return 0 }
-        try segmentsLock.withWriteLock { () throws in
-            for segment in doomed.sorted() {
-                guard let reader = blocks.withLock({ $0.removeValue(forKey: segment) }) else { continue }
-                // Open readers keep their descriptor, so unlinking under the write lock is safe.
-                try FileManager.default.removeItem(atPath: reader.path)
-            }
-        }
+        try deleteBlocks(doomed)
         blockGauge.record(blocks.withLock { $0.count })
         logger.info("trace retention deleted blocks", metadata: ["blocks": "\(doomed.count)"])
         return doomed.count
     }
 
     private func compactSegments() throws -> Int {
-        var written = 0
-        for segment in log.closedSegments {
-            if blocks.withLock({ $0[segment] }) == nil {
-                let reader = try writeBlock(of: segment)
-                try segmentsLock.withWriteLock { () throws in
-                    blocks.withLock { $0[segment] = reader }
-                    try log.removeSegments(before: WALPosition(segment: segment + 1, offset: 0))
-                }
-                written += 1
-                logger.debug("compacted a traces WAL segment", metadata: [
-                    "segment": "\(segment)", "spans": "\(reader.metadata.spanCount)", "path": "\(reader.path)",
-                ])
-            } else {
-                try segmentsLock.withWriteLock { () throws in
-                    try log.removeSegments(before: WALPosition(segment: segment + 1, offset: 0))
-                }
-            }
+        let written = try compactClosedSegments()
+        for (segment, reader) in written {
+            logger.debug("compacted a traces WAL segment", metadata: [
+                "segment": "\(segment)", "spans": "\(reader.metadata.spanCount)", "path": "\(reader.path)",
+            ])
         }
         blockGauge.record(blocks.withLock { $0.count })
-        return written
+        return written.count
     }
 
+    func withBlocks<T>(_ body: (inout [UInt64: TraceBlockReader]) -> T) -> T { blocks.withLock { body(&$0) } }
+
+    func path(of reader: TraceBlockReader) -> String { reader.path }
+
     /// The block of one closed segment, written atomically and opened.
-    private func writeBlock(of segment: UInt64) throws -> TraceBlockReader {
+    func writeBlock(of segment: UInt64) throws -> TraceBlockReader {
         var writer = TraceBlockWriter(options: writerOptions)
         var iterator = try log.records().makeIterator()
         while let record = try iterator.nextRecord() {

@@ -80,7 +80,7 @@ struct LogStoreTests {
         try await WALTestKit.withTemporaryDirectory { dir in
             let store = try Self.open(dir)
             for batch in Self.batches() { try await store.append(batch) }
-            try store.compact()
+            _ = try store.compact()
             let blocks = store.blockReaders
             let hits = try Self.allLines(store, tokens: ["NEEDLE"]).filter { $0.contains("needle") }
             #expect(hits.count == 1)
@@ -100,7 +100,7 @@ struct LogStoreTests {
             for batch in Self.batches() { try await store.append(batch) }
             let expectedBefore = try Self.allLines(store, traceID: LogTestKit.traceID(9))
             #expect(expectedBefore.count == 3)
-            try store.compact()
+            _ = try store.compact()
             let blocks = store.blockReaders
             let totalChunks = blocks.values.map(\.metadata.chunkCount).reduce(0, +)
             #expect(try Self.allLines(store, traceID: LogTestKit.traceID(9)) == expectedBefore)
@@ -124,7 +124,7 @@ struct LogStoreTests {
         try await WALTestKit.withTemporaryDirectory { dir in
             let unbounded = try Self.open(dir)
             for batch in Self.batches() { try await unbounded.append(batch) }
-            try unbounded.compact()
+            _ = try unbounded.compact()
             // A second store over the same blocks: compaction's own retention pass would use the wall clock.
             let store = try LogStore(log: unbounded.log, blocksDirectory: "\(dir)/logs/blocks",
                                      retention: LogRetention(maxAge: .seconds(3600)), logger: Logger(label: "test"))
@@ -147,7 +147,7 @@ struct LogStoreTests {
             #expect(sized.blockReaders.isEmpty, "every block exceeds one byte")
             let unlimited = try Self.open("\(dir)/c", retention: LogRetention(maxBytes: 1 << 40))
             for batch in Self.batches() { try await unlimited.append(batch) }
-            try unlimited.compact()
+            _ = try unlimited.compact()
             let sizes = try unlimited.blockReaders.sorted { $0.key < $1.key }.map {
                 (try FileManager.default.attributesOfItem(atPath: $0.value.path)[.size] as! NSNumber).int64Value
             }
