@@ -7,6 +7,6 @@ struct ScrapeService: Service {
 
     func run() async throws {
         // Graceful shutdown cancels the scrape loops; as in Prometheus, no staleness markers are written then.
-        try? await cancelWhenGracefulShutdown { await manager.run() }
+        await cancelWhenGracefulShutdown { await manager.run() }
     }
 }

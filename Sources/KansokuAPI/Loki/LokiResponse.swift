@@ -1,3 +1,5 @@
+import KansokuModel
+
 import KansokuQuery
 
 /// Loki's JSON bodies: `{"status":"success","data":{"resultType":…,"result":…,"stats":{}}}`
@@ -86,7 +88,7 @@ enum LokiResponse {
     private static func point(_ nanos: Int64, _ value: Double, into json: inout JSONWriter) {
         json.beginArray()
         PrometheusTimestamp.append(nanos / 1_000_000, to: &json)
-        json.string(PrometheusFloatFormat.string(value))
+        json.string(GoFloatFormat.fixed(value))
         json.endArray()
     }
 

@@ -37,7 +37,7 @@ enum PrometheusResponse {
         switch value {
         case .scalar(let v):
             json.key("resultType"); json.string("scalar")
-            json.key("result"); point(time, PrometheusFloatFormat.string(v), into: &json)
+            json.key("result"); point(time, GoFloatFormat.fixed(v), into: &json)
         case .string(let s):
             json.key("resultType"); json.string("string")
             json.key("result"); point(time, s, into: &json)
@@ -47,7 +47,7 @@ enum PrometheusResponse {
             for sample in samples {
                 json.beginObject()
                 json.key("metric"); labels(sample.labels, into: &json)
-                json.key("value"); point(sample.timestamp, PrometheusFloatFormat.string(sample.value), into: &json)
+                json.key("value"); point(sample.timestamp, GoFloatFormat.fixed(sample.value), into: &json)
                 json.endObject()
             }
             json.endArray()
@@ -65,7 +65,7 @@ enum PrometheusResponse {
             json.beginObject()
             json.key("metric"); labels(s.labels, into: &json)
             json.key("values"); json.beginArray()
-            for sample in s.samples { point(sample.timestamp, PrometheusFloatFormat.string(sample.value), into: &json) }
+            for sample in s.samples { point(sample.timestamp, GoFloatFormat.fixed(sample.value), into: &json) }
             json.endArray()
             json.endObject()
         }
@@ -124,7 +124,7 @@ enum PrometheusResponse {
             for exemplar in series.exemplars {
                 json.beginObject()
                 json.key("labels"); labels(exemplar.labels, into: &json)
-                json.key("value"); json.string(PrometheusFloatFormat.string(exemplar.value))
+                json.key("value"); json.string(GoFloatFormat.fixed(exemplar.value))
                 json.key("timestamp"); PrometheusTimestamp.append(exemplar.timestamp, to: &json)
                 json.endObject()
             }

@@ -1,3 +1,5 @@
+import KansokuModel
+
 /// Parsing and Go-compatible formatting of PromQL float literals.
 public enum PromQLNumber {
     /// Parses a number token the way Prometheus does: first as a Go integer
@@ -28,13 +30,7 @@ public enum PromQLNumber {
     /// Formats `value` like Go's `strconv.FormatFloat(v, 'f', -1, 64)`, which
     /// is how Prometheus prints number literals: shortest round-trip digits,
     /// never an exponent (`1e6` prints as `1000000`), `+Inf`, `-Inf`, `NaN`.
-    public static func format(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
-        if value == 0 { return value.sign == .minus ? "-0" : "0" }
-        let (digits, point) = shortestDigits(value.magnitude)
-        return (value < 0 ? "-" : "") + positional(digits, point)
-    }
+    public static func format(_ value: Double) -> String { GoFloatFormat.fixed(value) }
 
     /// Formats `value` like Go's `%v` (`strconv.FormatFloat(v, 'g', -1, 64)`),
     /// used upstream for `fill(...)` values: exponent form when the decimal

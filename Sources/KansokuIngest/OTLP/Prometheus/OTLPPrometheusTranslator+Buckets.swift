@@ -24,7 +24,7 @@ extension OTLPPrometheusTranslator {
         // OTLP has one more count than bounds; a malformed point is read as far as both go.
         for i in 0..<min(bounds.count, bucketCounts.count) {
             cumulative &+= bucketCounts[i]
-            let le = SeriesLabel(name: "le", value: PrometheusFloatText.fixed(bounds[i]))
+            let le = SeriesLabel(name: "le", value: GoFloatFormat.fixed(bounds[i]))
             let position = collector.append(PrometheusLabelList.series(base, name: bucketName, extra: le), sample(Double(cumulative)))
             buckets.append((bounds[i], position))
         }
@@ -51,7 +51,7 @@ extension OTLPPrometheusTranslator {
         collector.append(PrometheusLabelList.series(base, name: family + "_sum"), sample(point.header, point.sum))
         collector.append(PrometheusLabelList.series(base, name: family + "_count"), sample(point.header, Double(point.count)))
         for quantile in point.quantiles {
-            let label = SeriesLabel(name: "quantile", value: PrometheusFloatText.fixed(quantile.quantile))
+            let label = SeriesLabel(name: "quantile", value: GoFloatFormat.fixed(quantile.quantile))
             collector.append(PrometheusLabelList.series(base, name: family, extra: label), sample(point.header, quantile.value))
         }
     }

@@ -1,20 +1,9 @@
+import KansokuModel
+
 /// Float-to-text conversions that must match what Prometheus's (Go) OTLP
 /// translator writes, because the text becomes part of a series identity
 /// (`le="0.005"`, `quantile="0.99"`) or a label value.
 enum PrometheusFloatText {
-    /// Go's `strconv.FormatFloat(v, 'f', -1, 64)`: the shortest digits that
-    /// round-trip, never in exponent form (`0.005`, `1`, `1e-9` → `0.000000001`),
-    /// infinities as `+Inf`/`-Inf`.
-    static func fixed(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
-        if value == 0 { return value.sign == .minus ? "-0" : "0" }
-        // Whole numbers (most bucket bounds) skip the digit parsing below.
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        let d = decimal(value)
-        return (d.negative ? "-" : "") + fixedDigits(d.digits, point: d.point)
-    }
-
     /// A float as JSON (and ES6, and Go's `encoding/json`) writes it: fixed
     /// notation unless the magnitude is below 1e-6 or at least 1e21, then
     /// `1e-7`/`1.5e+21`; NaN and infinities as `NaN`, `Infinity`, `-Infinity`
@@ -25,7 +14,7 @@ enum PrometheusFloatText {
         let magnitude = abs(value)
         if magnitude == 0 || (magnitude >= 1e-6 && magnitude < 1e21) {
             if value == 0 { return "0" }
-            return fixed(value)
+            return GoFloatFormat.fixed(value)
         }
         let d = decimal(value)
         var text = d.negative ? "-" : ""
@@ -76,24 +65,5 @@ enum PrometheusFloatText {
         while let last = digits.last, last == UInt8(ascii: "0") { digits.removeLast() }
         if digits.isEmpty { point = 0 }
         return (negative, digits, point)
-    }
-
-    private static func fixedDigits(_ digits: [UInt8], point: Int) -> String {
-        if digits.isEmpty { return "0" }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count + abs(point) + 2)
-        if point <= 0 {
-            out += Array("0.".utf8)
-            out += repeatElement(UInt8(ascii: "0"), count: -point)
-            out += digits
-        } else if point >= digits.count {
-            out += digits
-            out += repeatElement(UInt8(ascii: "0"), count: point - digits.count)
-        } else {
-            out += digits[..<point]
-            out.append(UInt8(ascii: "."))
-            out += digits[point...]
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -103,7 +103,7 @@ import KansokuModel
         (0.0, "0"), (123456.789, "123456.789"), (0.99, "0.99"), (1.5e20, "150000000000000000000"),
     ])
     func floatAsGoFormatsIt(_ value: Double, _ expected: String) {
-        #expect(PrometheusFloatText.fixed(value) == expected)
+        #expect(GoFloatFormat.fixed(value) == expected)
     }
 
     @Test func attributeValuesAsText() {

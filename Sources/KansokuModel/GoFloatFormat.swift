@@ -1,10 +1,14 @@
-/// Sample values as Prometheus writes them in API responses: Go's
-/// `strconv.FormatFloat(v, 'f', -1, 64)` — the shortest digits that read back
-/// to the same double, never in exponent form — and `NaN`, `+Inf`, `-Inf`.
-enum PrometheusFloatFormat {
-    static func string(_ value: Double) -> String {
+/// Go's `strconv.FormatFloat(v, 'f', -1, 64)`: the shortest digits that read
+/// back to the same double, never in exponent form, and `NaN`, `+Inf`,
+/// `-Inf`. How Prometheus and Loki print sample values and number literals,
+/// and how the OTLP translator writes `le` and `quantile`, so one
+/// implementation serves ingest, query and API.
+public enum GoFloatFormat {
+    public static func fixed(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        // Whole numbers (counters, bucket bounds) need no digit handling.
+        if value == value.rounded(), value.magnitude < 1e15, value != 0 || value.sign == .plus { return String(Int64(value)) }
         // Swift prints the shortest round-tripping digits; only the layout differs from Go's.
         // Work on bytes: this runs for every value of every response.
         let shortest = Array(value.description.utf8)
