@@ -77,15 +77,10 @@ struct PrometheusParameters: Sendable {
     }
 
     static func storeMatchers(_ matchers: [PromQLLabelMatcher]) throws(PrometheusAPIError) -> [SeriesMatcher] {
-        var converted: [SeriesMatcher] = []
-        for matcher in matchers {
-            do throws(SeriesMatcherError) {
-                converted.append(try SeriesMatcher(name: matcher.name, op: SeriesMatcher.Operator(rawValue: matcher.op.rawValue)!,
-                                                   value: matcher.value))
-            } catch {
-                throw PrometheusAPIError(.badData, error.description)
-            }
+        do throws(SeriesMatcherError) {
+            return try SeriesMatcher.converting(matchers)
+        } catch {
+            throw PrometheusAPIError(.badData, error.description)
         }
-        return converted
     }
 }

@@ -19,12 +19,11 @@ struct StorePromQLSource: PromQLSeriesSource {
 
     func select(matchers: [PromQLLabelMatcher], start: Int64, end: Int64) throws -> [PromQLSeries] {
         guard ContinuousClock.now < deadline else { throw PromQLEvaluationError(.timeout, "query timed out in expression evaluation") }
-        let converted = try matchers.map { matcher in
-            do throws(SeriesMatcherError) {
-                return try SeriesMatcher(name: matcher.name, op: SeriesMatcher.Operator(rawValue: matcher.op.rawValue)!, value: matcher.value)
-            } catch {
-                throw PromQLEvaluationError(.execution, error.description)
-            }
+        let converted: [SeriesMatcher]
+        do throws(SeriesMatcherError) {
+            converted = try SeriesMatcher.converting(matchers)
+        } catch {
+            throw PromQLEvaluationError(.execution, error.description)
         }
         let series = try store.select(converted, start: start, end: end)
         let total = loaded.add(series.reduce(0) { $0 + $1.samples.count })
