@@ -159,10 +159,12 @@ struct LogStoreTests {
         }
     }
 
-    // MARK: - Measurement (prints, does not assert)
+    // MARK: - Compactness
 
-    @Test("measure: bytes per line for nginx and JSON logs; rare-token search")
-    func measure() async throws {
+    /// From a fixed seed, so sizes are deterministic. Measured: nginx 20.9 and
+    /// JSON (unique trace ids, which do not compress) 72.2 bytes per line.
+    @Test("blocks keep nginx lines under 30 bytes and traced JSON lines under 90 bytes each")
+    func bytesPerLine() async throws {
         try await WALTestKit.withTemporaryDirectory { dir in
             var rng = SplitMix(state: 42)
             let n = 100_000
@@ -189,46 +191,14 @@ struct LogStoreTests {
                     batch.resources.append(ResourceItems(resource: Resource(attributes: labels), scopes: [ScopedItems(scope: InstrumentationScope(), items: part)]))
                 }
                 writer.append(batch)
-                let clock = ContinuousClock()
-                let start = clock.now
                 let meta = try writer.write(to: "\(dir)/\(kind).klb")
-                let elapsed = clock.now - start
                 let size = (try FileManager.default.attributesOfItem(atPath: "\(dir)/\(kind).klb")[.size] as! NSNumber).intValue
                 let reader = try LogBlockReader(path: "\(dir)/\(kind).klb")
-                print("LOGBLOCK \(kind): \(n) lines, raw \(raw / n) B/line avg, on disk \(size) B = \(String(format: "%.1f", Double(size) / Double(n))) B/line"
-                      + " (ratio \(String(format: "%.1f", Double(raw) / Double(size)))×), \(meta.chunkCount) chunks, write \(elapsed)")
-                print("LOGBLOCK \(kind) sections: \(reader.sectionSizes().map { "\($0.section)=\($0.storedBytes)/\($0.rawBytes)" }.joined(separator: " "))")
+                let perLine = Double(size) / Double(n)
+                #expect(perLine < (kind == "nginx" ? 30 : 90), "\(kind): \(perLine) bytes per line (raw \(raw / n))")
+                #expect(try reader.batch().itemCount == n && meta.entryCount == n)
             }
-
-            // Rare-token search over 1M lines in 10 blocks (only when asked: it takes a while in debug builds).
-            guard ProcessInfo.processInfo.environment["KANSOKU_LOG_BENCH"] != nil else { return }
-            let blocksDir = "\(dir)/bench/logs/blocks"
-            try FileManager.default.createDirectory(atPath: blocksDir, withIntermediateDirectories: true)
-            for b in 0..<10 {
-                var writer = LogBlockWriter()
-                var records: [LogRecord] = []
-                for i in 0..<100_000 {
-                    var line = LogTestKit.nginxLine(b * 100_000 + i, rng: &rng)
-                    if b == 6 && i == 4242 { line += " rarewidget" }
-                    records.append(LogRecord(timeUnixNano: LogTestKit.base + UInt64(b * 100_000 + i) * 1_000_000, body: .string(line)))
-                }
-                writer.append(LogBatch(resources: [ResourceItems(resource: Resource(attributes: [Attribute(key: "app", value: .string("nginx"))]),
-                                                                 scopes: [ScopedItems(scope: InstrumentationScope(), items: records)])]))
-                try writer.write(to: "\(blocksDir)/\(String(format: "%08d", b + 1)).klb")
-            }
-            let log = try WriteAheadLog(directory: "\(dir)/bench/wal", signal: "logs", logger: Logger(label: "bench"))
-            let store = try LogStore(log: log, blocksDirectory: blocksDir, logger: Logger(label: "bench"))
-            let clock = ContinuousClock()
-            var start = clock.now
-            let found = try store.streams(matching: { _ in true }, start: 0, end: .max, mustContain: ["rarewidget"])
-                .flatMap(\.entries).filter { $0.line.contains("rarewidget") }
-            let indexed = clock.now - start
-            start = clock.now
-            let scanned = try store.streams(matching: { _ in true }, start: 0, end: .max)
-                .flatMap(\.entries).filter { $0.line.contains("rarewidget") }
-            let full = clock.now - start
-            print("LOGBLOCK search 1M lines: rare token with Bloom \(indexed) (\(found.count) hit), full scan \(full) (\(scanned.count) hit)")
-            await store.close()
         }
     }
 }
+
