@@ -74,10 +74,11 @@ public struct LokiQueryRoutes: Sendable {
                 }
                 return try query.selector.matchers.map { matcher throws(LogQLEvaluationError) in try LogQLCompiledMatcher(matcher) }
             }
-            let found = try logs.streams(matching: { labels in
+            // Label sets only: no line is read for the series endpoint.
+            let found = try logs.streamLabels(start: start, end: end).filter { labels in
                 selectors.isEmpty || selectors.contains { $0.allSatisfy { $0.matches(labels[$0.name] ?? "") } }
-            }, start: start, end: end, mustContain: [], traceID: nil)
-            return LokiResponse.series(found.map(\.labels))
+            }
+            return LokiResponse.series(found.sorted().map(\.pairs))
         }
     }
 

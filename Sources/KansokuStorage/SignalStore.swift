@@ -61,11 +61,21 @@ public protocol LogSignalStore: SignalStore where Item == LogRecord {
     func streams(matching predicate: (LogStreamLabels) -> Bool, start: Int64, end: Int64,
                  mustContain tokens: [String], traceID: TraceID?) throws -> [LogStoreStream]
 
+    /// Label sets of the streams with data in `[start, end)`, without reading
+    /// their lines (it may include a stream whose data only nears the range).
+    func streamLabels(start: Int64, end: Int64) throws -> Set<LogStreamLabels>
+}
+
+extension LogSignalStore {
     /// Stream label names with data in `[start, end)`, sorted.
-    func labelNames(start: Int64, end: Int64) throws -> [String]
+    public func labelNames(start: Int64, end: Int64) throws -> [String] {
+        Set(try streamLabels(start: start, end: end).flatMap(\.names)).sorted()
+    }
 
     /// Values of stream label `name` with data in `[start, end)`, sorted.
-    func labelValues(name: String, start: Int64, end: Int64) throws -> [String]
+    public func labelValues(name: String, start: Int64, end: Int64) throws -> [String] {
+        Set(try streamLabels(start: start, end: end).compactMap { $0[name] }).sorted()
+    }
 }
 
 /// Work a store does in the background to move data to its long-term form.

@@ -197,16 +197,6 @@ public final class LogStore: LogSignalStore, Compacting, SegmentBlockStore {
         }
     }
 
-    /// Label names of streams with an entry in `[start, end)`, sorted.
-    public func labelNames(start: Int64, end: Int64) throws -> [String] {
-        Set(try streamLabels(start: start, end: end).flatMap(\.names)).sorted()
-    }
-
-    /// Values of label `name` over streams with an entry in `[start, end)`, sorted.
-    public func labelValues(name: String, start: Int64, end: Int64) throws -> [String] {
-        Set(try streamLabels(start: start, end: end).compactMap { $0[name] }).sorted()
-    }
-
     /// Streams with an entry in `[start, end)`: blocks answer from chunk time ranges, without decompressing.
     public func streamLabels(start: Int64, end: Int64) throws -> Set<LogStreamLabels> {
         guard start < end else { return [] }
