@@ -98,11 +98,24 @@ let package = Package(
             ]
         ),
 
+        // MARK: UI — the web UI's HTML, CSS and JavaScript (Sources/KansokuUI/Assets), embedded at build time.
+        .executableTarget(name: "kansoku-embed-assets"),
+        .plugin(name: "EmbedUIAssets", capability: .buildTool(), dependencies: ["kansoku-embed-assets"]),
+        .target(
+            name: "KansokuUI",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["Assets"],
+            plugins: ["EmbedUIAssets"]
+        ),
+
         // MARK: Server — configuration and wiring of every piece.
         .target(
             name: "KansokuServer",
             dependencies: [
-                "KansokuModel", "KansokuIngest", "KansokuStorage", "KansokuAPI",
+                "KansokuModel", "KansokuIngest", "KansokuStorage", "KansokuAPI", "KansokuUI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -139,6 +152,11 @@ let package = Package(
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .testTarget(name: "KansokuServerTests", dependencies: ["KansokuServer", "KansokuStorage"]),
+        .testTarget(
+            name: "KansokuUITests",
+            dependencies: ["KansokuUI", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,7 @@ import KansokuAPI
 import KansokuIngest
 import KansokuModel
 import KansokuStorage
+import KansokuUI
 import Logging
 import Prometheus
 import ServiceLifecycle
@@ -89,6 +90,7 @@ public struct ServerApplication: Sendable {
         LokiQueryRoutes(logs: storage.logs).addRoutes(to: apiRouter)
         RemoteWriteReceiver(context: ingest).addRoutes(to: apiRouter)
         ElasticsearchHTTPReceiver(context: ingest).addRoutes(to: apiRouter)
+        UIRoutes().addRoutes(to: apiRouter)
         let api = Application(
             router: apiRouter,
             configuration: .init(address: .hostname(config.httpAddress.host, port: config.httpAddress.port),

@@ -435,3 +435,13 @@ def wait_until(predicate, timeout: float, interval: float = 0.05, what: str = "c
         time.sleep(interval)
     if not predicate():
         raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless chromium for the web UI tests (see browser_support.py), one per test module."""
+    from browser_support import start_browser
+
+    driver = start_browser()
+    yield driver
+    driver.quit()
