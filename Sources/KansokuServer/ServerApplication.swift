@@ -90,7 +90,7 @@ public struct ServerApplication: Sendable {
         LokiQueryRoutes(logs: storage.logs).addRoutes(to: apiRouter)
         RemoteWriteReceiver(context: ingest).addRoutes(to: apiRouter)
         ElasticsearchHTTPReceiver(context: ingest).addRoutes(to: apiRouter)
-        UIRoutes().addRoutes(to: apiRouter)
+        UIRoutes(source: config.uiAssetsDirectory.map { .directory($0) } ?? .embedded(.embedded)).addRoutes(to: apiRouter)
         let api = Application(
             router: apiRouter,
             configuration: .init(address: .hostname(config.httpAddress.host, port: config.httpAddress.port),

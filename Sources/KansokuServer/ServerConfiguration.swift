@@ -42,6 +42,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var metricsRetentionBytes: Int64 = 0
     /// A Prometheus-format file with `scrape_configs` (a `prometheus.yml` works); nil scrapes nothing.
     public var scrapeConfigFile: String?
+    /// For UI development: serve the web UI from this folder instead of the copy built into the binary.
+    public var uiAssetsDirectory: String?
     /// Seconds a PromQL query may run.
     public var queryTimeoutSeconds = 120
     /// Samples one PromQL query may load; 0 means no limit.
@@ -159,6 +161,10 @@ struct ConfigurationKey: Sendable {
         .init(yamlPath: "scrape.config_file", environmentVariable: "KANSOKU_SCRAPE_CONFIG_FILE",
               flag: "--scrape-config-file") { c, v throws(ConfigurationError) in
             c.scrapeConfigFile = v.isEmpty ? nil : v
+        },
+        .init(yamlPath: "ui.assets_dir", environmentVariable: "KANSOKU_UI_ASSETS_DIR",
+              flag: "--ui-assets-dir") { c, v throws(ConfigurationError) in
+            c.uiAssetsDirectory = v.isEmpty ? nil : v
         },
         .init(yamlPath: "query.timeout_seconds", environmentVariable: "KANSOKU_QUERY_TIMEOUT_SECONDS",
               flag: "--query-timeout-seconds") { c, v throws(ConfigurationError) in

@@ -6,10 +6,10 @@ import NIOCore
 /// `index.html`, because views keep their state in the URL (`/ui/traces?service=…`)
 /// and a shared link must open the same view.
 public struct UIRoutes: Sendable {
-    public let catalog: UIAssetCatalog
+    public let source: UIAssetSource
 
-    public init(catalog: UIAssetCatalog = .embedded) {
-        self.catalog = catalog
+    public init(source: UIAssetSource = .embedded(.embedded)) {
+        self.source = source
     }
 
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
@@ -18,11 +18,11 @@ public struct UIRoutes: Sendable {
         }
         // Hummingbird matches `/ui` and `/ui/` alike.
         router.get("/ui") { request, _ in
-            serve("index.html", request: request)
+            await serve("index.html", request: request)
         }
         router.get("/ui/**") { request, context in
             let rest = context.parameters.getCatchAll().joined(separator: "/")
-            return serve(Self.assetPath(forUIPath: rest), request: request)
+            return await serve(Self.assetPath(forUIPath: rest), request: request)
         }
     }
 
@@ -33,8 +33,8 @@ public struct UIRoutes: Sendable {
         return last.contains(".") ? rest : "index.html"
     }
 
-    func serve(_ path: String, request: Request) -> Response {
-        guard let asset = catalog[path] else {
+    func serve(_ path: String, request: Request) async -> Response {
+        guard let asset = await source.asset(at: path) else {
             return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: "no UI file at \(request.uri.path)\n")))
         }

@@ -62,6 +62,8 @@ extension Kansoku {
         var metricsRetentionBytes: String?
         @Option(help: "Prometheus-format file with scrape_configs, e.g. a prometheus.yml (env KANSOKU_SCRAPE_CONFIG_FILE; default: no scraping).")
         var scrapeConfigFile: String?
+        @Option(help: "For UI development: serve the web UI from this folder (e.g. Sources/KansokuUI/Assets) instead of the built-in copy (env KANSOKU_UI_ASSETS_DIR).")
+        var uiAssetsDir: String?
         @Option(help: "Seconds a PromQL query may run (env KANSOKU_QUERY_TIMEOUT_SECONDS; default 120).")
         var queryTimeoutSeconds: String?
         @Option(help: "Samples one PromQL query may load; 0 = no limit (env KANSOKU_QUERY_MAX_SAMPLES; default 50000000).")
@@ -83,7 +85,7 @@ extension Kansoku {
                 "--metrics-max-series-per-request": metricsMaxSeriesPerRequest,
                 "--metrics-block-duration-minutes": metricsBlockDurationMinutes,
                 "--metrics-retention-hours": metricsRetentionHours, "--metrics-retention-bytes": metricsRetentionBytes,
-                "--scrape-config-file": scrapeConfigFile,
+                "--scrape-config-file": scrapeConfigFile, "--ui-assets-dir": uiAssetsDir,
                 "--query-timeout-seconds": queryTimeoutSeconds, "--query-max-samples": queryMaxSamples,
                 "--log-level": logLevel,
             ]

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdTesting
 import KansokuUI
@@ -54,6 +55,28 @@ import Testing
             try await client.execute(uri: "/ui/assets/js/nope.js", method: .get) { response in
                 #expect(response.status == .notFound)
                 #expect(String(buffer: response.body).contains("/ui/assets/js/nope.js"))
+            }
+        }
+    }
+
+    @Test func aDirectorySourceServesEditsWithoutRebuildingAndStaysInsideTheFolder() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kansoku-ui-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("js"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data("<main id=\"view\"></main>\n".utf8).write(to: root.appendingPathComponent("index.html"))
+        try Data("export const v = 1;\n".utf8).write(to: root.appendingPathComponent("js/app.js"))
+        let router = Router()
+        UIRoutes(source: .directory(root.path)).addRoutes(to: router)
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/ui/logs", method: .get) { response in
+                #expect(String(buffer: response.body) == "<main id=\"view\"></main>\n")
+            }
+            try Data("export const v = 2;\n".utf8).write(to: root.appendingPathComponent("js/app.js"))
+            try await client.execute(uri: "/ui/assets/js/app.js", method: .get) { response in
+                #expect(String(buffer: response.body) == "export const v = 2;\n")
+            }
+            try await client.execute(uri: "/ui/assets/../index.html", method: .get) { response in
+                #expect(response.status == .notFound)
             }
         }
     }
