@@ -170,6 +170,10 @@ class KansokuServer:
             "--otlp-http-address", f"127.0.0.1:{self.otlp_http_port}",
             *self.extra_args,
         ]
+        # While working on the UI, KANSOKU_TEST_UI_ASSETS_DIR=Sources/KansokuUI/Assets runs the
+        # browser tests against the edited files without rebuilding; CI never sets it.
+        if os.environ.get("KANSOKU_TEST_UI_ASSETS_DIR"):
+            cmd += ["--ui-assets-dir", os.environ["KANSOKU_TEST_UI_ASSETS_DIR"]]
         env = {k: v for k, v in os.environ.items() if not k.startswith("KANSOKU_")}
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._log_file = open(self.log_path, "wb")
