@@ -127,3 +127,30 @@ export const jaeger = {
     return (await getJSON("/api/dependencies", { endTs, lookback }, options)).data || [];
   },
 };
+
+/** Grafana Tempo's search API (under /tempo); `start`/`end` in Unix seconds. */
+export const tempo = {
+  async search(params, options) {
+    return (await getJSON("/tempo/api/search", params, options)).traces || [];
+  },
+};
+
+/** Kansoku's own trace, trace-logs, service-map and RED endpoints. */
+export const kansoku = {
+  /** Every span of a trace in the debug item shape (docs/CONTRACTS.md). */
+  async traceSpans(id, options) {
+    return (await getJSON(`/api/kansoku/v1/traces/${encodeURIComponent(id)}`, {}, options)).items || [];
+  },
+  /** Log lines of a trace as Loki streams; `start`/`end` in Unix nanoseconds (strings). */
+  async traceLogs(id, params, options) {
+    return (await getJSON(`/api/kansoku/v1/traces/${encodeURIComponent(id)}/logs`, params, options)).streams || [];
+  },
+  /** `{nodes, edges}` of spans started in [start, end] (Unix seconds). */
+  async serviceMap(start, end, options) {
+    return getJSON("/api/kansoku/v1/servicemap", { start, end }, options);
+  },
+  /** `{series}` of per-operation rate, errors and duration; `service` optional. */
+  async red(params, options) {
+    return getJSON("/api/kansoku/v1/red", params, options);
+  },
+};

@@ -70,11 +70,12 @@ async function render() {
   }
 }
 
-/** Merges `updates` into the URL's query; `null`/`undefined`/"" removes a key. */
+/** Merges `updates` into the URL's query; `null`/`undefined`/"" removes a key; an array repeats it (`var-x=a&var-x=b`). */
 export function setParams(updates, { push = false } = {}) {
   const params = new URLSearchParams(location.search);
   for (const [key, value] of Object.entries(updates)) {
     if (value === null || value === undefined || value === "") params.delete(key);
+    else if (Array.isArray(value)) { params.delete(key); for (const one of value) params.append(key, String(one)); }
     else params.set(key, String(value));
   }
   const query = params.toString();
