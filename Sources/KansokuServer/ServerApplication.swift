@@ -1,5 +1,6 @@
 import GRPCNIOTransportHTTP2
 import Hummingbird
+import HummingbirdWebSocket
 import KansokuAPI
 import KansokuIngest
 import KansokuModel
@@ -39,7 +40,8 @@ public struct ServerApplication: Sendable {
             logger.warning("write-ahead log repaired on open", metadata: ["signal": "\(signal.rawValue)", "report": "\(report)"])
         }
         let storage = opened.storage
-        let sink = StorageSink(storage: storage)
+        let logTail = LogTailHub(mapping: (storage.logs as? LogStore)?.mapping ?? LogLabelMapping())
+        let sink = StorageSink(storage: storage, logTail: logTail)
         let budget = InflightBudget(limitBytes: config.maxInflightBytes)
         let ingest = IngestContext(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)
         let readiness = Readiness(components: ["otlp-grpc", "otlp-http", "http"])
@@ -88,11 +90,17 @@ public struct ServerApplication: Sendable {
         ZipkinHTTPReceiver(context: ingest).addRoutes(to: apiRouter)
         LokiPushReceiver(context: ingest).addRoutes(to: apiRouter)
         LokiQueryRoutes(logs: storage.logs).addRoutes(to: apiRouter)
+        let lokiTail = LokiTailRoutes(logs: storage.logs, hub: logTail)
+        lokiTail.addRoutes(to: apiRouter)
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        lokiTail.addWebSocketRoutes(to: webSocketRouter)
         RemoteWriteReceiver(context: ingest).addRoutes(to: apiRouter)
         ElasticsearchHTTPReceiver(context: ingest).addRoutes(to: apiRouter)
+        DashboardRoutes(store: DashboardStore(dataDirectory: config.dataDirectory, logger: logger)).addRoutes(to: apiRouter)
         UIRoutes(source: config.uiAssetsDirectory.map { .directory($0) } ?? .embedded(.embedded)).addRoutes(to: apiRouter)
         let api = Application(
             router: apiRouter,
+            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
             configuration: .init(address: .hostname(config.httpAddress.host, port: config.httpAddress.port),
                                  serverName: "kansoku"),
             onServerRunning: { _ in readiness.markReady("http") },
