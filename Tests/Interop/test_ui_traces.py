@@ -246,8 +246,8 @@ def test_clicking_a_span_shows_its_details(browser, kansoku, traces):
 def test_logs_panel_lists_the_traces_lines(browser, kansoku, traces):
     trace = traces[0]
     open_trace(browser, kansoku, trace.trace_id)
-    WebDriverWait(browser, WAIT_S).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".trace-logs .log-line")) == len(trace.logs))
-    lines = browser.find_elements(By.CSS_SELECTOR, ".trace-logs .log-line")
+    WebDriverWait(browser, WAIT_S).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".trace-logs .trace-log-line")) == len(trace.logs))
+    lines = browser.find_elements(By.CSS_SELECTOR, ".trace-logs .trace-log-line")
     shown = [(l.get_attribute("data-level"), l.find_element(By.CSS_SELECTOR, ".ll-text").text, l.get_attribute("data-span-id")) for l in lines]
     expected = [("warn" if level == "warning" else level, message, trace.span(key).span_id) for level, message, key in trace.logs]
     assert shown == expected

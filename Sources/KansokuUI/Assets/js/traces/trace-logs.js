@@ -54,7 +54,7 @@ export function traceLogsPanel(model, { signal, onSelectSpan }) {
         return;
       }
       rows = lines.map((line) => logRow(line, model, onSelectSpan));
-      replaceChildren(body, h("div", { class: "log-lines", role: "list" }, rows));
+      replaceChildren(body, h("div", { class: "trace-log-lines", role: "list" }, rows));
     })
     .catch((error) => { if (error.name !== "AbortError") replaceChildren(body, errorBox(error, "Loading the trace's logs failed")); });
 
@@ -84,7 +84,7 @@ function logRow(entry, model, onSelectSpan) {
   const ms = Number(entry.nanos / 1_000_000n);
   const service = entry.labels.service_name || "";
   return h("div", {
-    class: `log-line level-${level}${span ? " has-span" : ""}`, role: "listitem",
+    class: `trace-log-line level-${level}${span ? " has-span" : ""}`, role: "listitem",
     dataset: { spanId, level }, tabindex: span ? "0" : null,
     title: span ? `Select span ${span.service}: ${span.name}` : null,
     onclick: span ? () => onSelectSpan(span.id) : null,
