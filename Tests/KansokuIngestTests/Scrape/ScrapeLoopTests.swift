@@ -152,8 +152,13 @@ struct ScrapeLoopTests {
             #expect(loops.count == 1)
 
             try "[]".write(to: file, atomically: true, encoding: .utf8)
-            try await waitUntil { sink.all.contains { RecordingSink.value($0, "thing").map { $0.bitPattern == Sample.staleMarkerBits } ?? false } }
-            let last = try #require(sink.all.last)
+            // A scrape that times out on a loaded machine also marks `thing` stale, but writes a live `up 0`
+            // beside it; the end-of-run batch is the one where every series, `up` included, is stale.
+            let endOfRun: @Sendable (SampleBatch) -> Bool = { batch in
+                RecordingSink.value(batch, "up").map { $0.bitPattern == Sample.staleMarkerBits } ?? false
+            }
+            try await waitUntil { sink.all.contains(where: endOfRun) }
+            let last = try #require(sink.all.last(where: endOfRun))
             #expect(last.series.map { $0.labels.name! }.sorted() == (ScrapeReport.seriesNames + ["thing"]).sorted())
             #expect(last.series.allSatisfy { $0.samples.allSatisfy(\.isStaleMarker) })
             #expect(manager.activeLoops.isEmpty)
