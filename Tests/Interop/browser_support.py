@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -56,6 +57,13 @@ def wait_for_settled(driver: webdriver.Chrome, timeout: float = WAIT_S) -> None:
     WebDriverWait(driver, timeout).until(expected_conditions.presence_of_element_located(
         (By.CSS_SELECTOR, "#view > .page, #view > .state.error")))
     WebDriverWait(driver, timeout).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#view .state.loading"))
+
+
+def until(driver: webdriver.Chrome, predicate, message: str = "", timeout: float = WAIT_S):
+    """Polls `predicate(driver)` until it is truthy. A view re-renders while it loads, so an element found
+    a moment ago may be replaced before it is read: such a poll is retried, not failed."""
+    return WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
+                         ).until(predicate, message)
 
 
 def wait_for(driver: webdriver.Chrome, css: str, timeout: float = WAIT_S):

@@ -22,9 +22,9 @@ from opentelemetry.sdk.resources import Resource
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from browser_support import WAIT_S, console_errors, open_view, screenshot, wait_for, wait_for_settled
+from browser_support import console_errors, open_view, screenshot, until, wait_for, wait_for_settled
 from sdk_support import FLUSH_TIMEOUT_MS, RecordingMetricExporter, assert_all_succeeded, metric_exporter
 
 FIXTURE = Path(__file__).parent / "fixtures" / "grafana_dashboard.json"
@@ -84,13 +84,13 @@ def url_params(driver) -> dict[str, list[str]]:
 def chart_series(driver, panel_title: str, count: int):
     """The chart of the panel titled `panel_title`, once it draws `count` series."""
     css = f'.dash-panel[data-panel-id="{panel_id(driver, panel_title)}"] .timechart[data-series-count="{count}"]'
-    WebDriverWait(driver, WAIT_S).until(lambda d: d.find_elements(By.CSS_SELECTOR, css),
+    until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, css),
                                         f"panel {panel_title!r} never drew {count} series")
     return driver.find_element(By.CSS_SELECTOR, css)
 
 
 def panel_id(driver, title: str) -> str:
-    WebDriverWait(driver, WAIT_S).until(lambda d: title in panel_titles(d), f"no panel titled {title!r}")
+    until(driver, lambda d: title in panel_titles(d), f"no panel titled {title!r}")
     for panel in driver.find_elements(By.CSS_SELECTOR, ".dash-panel"):
         if panel.find_element(By.CSS_SELECTOR, ".dash-panel-title").text == title:
             return panel.get_attribute("data-panel-id")
@@ -110,7 +110,7 @@ def panel_titles(driver) -> list[str]:
 
 
 def stat_shows(driver, value: float, text: str) -> None:
-    WebDriverWait(driver, WAIT_S).until(
+    until(driver, 
         lambda d: [text] == [t for v, t in zip(texts(d, ".dash-stat", "data-value"), texts(d, ".dash-stat-value"))
                              if float(v) == value],
         f"no stat panel showing {text}")
@@ -136,7 +136,7 @@ def drawer(driver):
 def set_theme(driver, theme: str) -> None:
     if driver.execute_script("return document.documentElement.dataset.theme") != theme:
         driver.find_element(By.ID, "theme-toggle").click()
-    WebDriverWait(driver, WAIT_S).until(lambda d: d.execute_script("return document.documentElement.dataset.theme") == theme)
+    until(driver, lambda d: d.execute_script("return document.documentElement.dataset.theme") == theme)
 
 
 def assert_no_console_errors(driver, allowed: tuple[str, ...] = ()) -> None:
@@ -170,7 +170,7 @@ def created_uid(browser, kansoku, window):
     browser.find_element(By.CSS_SELECTOR, ".dash-drawer input[name=query-0]").send_keys("label_values(dash_requests_total, job)")
     button(browser, "Apply", drawer(browser)).click()
     picker = Select(wait_for(browser, 'select[name="var-job"]'))
-    WebDriverWait(browser, WAIT_S).until(lambda d: [o.text for o in Select(d.find_element(By.CSS_SELECTOR, 'select[name="var-job"]')).options] == sorted(SERVICES))
+    until(browser, lambda d: [o.text for o in Select(d.find_element(By.CSS_SELECTOR, 'select[name="var-job"]')).options] == sorted(SERVICES))
     assert picker.first_selected_option.text == "dash-api"
 
     button(browser, "+ Add panel").click()
@@ -193,7 +193,7 @@ def created_uid(browser, kansoku, window):
     screenshot(browser, "dashboards-editing")
 
     browser.find_element(By.CSS_SELECTOR, "button[name=save]").click()
-    WebDriverWait(browser, WAIT_S).until(lambda d: "/ui/dashboards/new" not in d.current_url, "the dashboard was not saved")
+    until(browser, lambda d: "/ui/dashboards/new" not in d.current_url, "the dashboard was not saved")
     wait_for_settled(browser)
     uid = urlparse(browser.current_url).path.rsplit("/", 1)[1]
     assert_no_console_errors(browser)
@@ -248,7 +248,7 @@ def test_stale_version_save_shows_the_conflict(browser, kansoku, window, created
     assert stored(kansoku, created_uid)["title"] == "Their title", "the stale save must not overwrite"
     screenshot(browser, "dashboards-conflict")
     button(browser, "Load their version (drop my changes)").click()
-    WebDriverWait(browser, WAIT_S).until(lambda d: d.find_element(By.CSS_SELECTOR, "input.dash-title-input").get_attribute("value") == "Their title")
+    until(browser, lambda d: d.find_element(By.CSS_SELECTOR, "input.dash-title-input").get_attribute("value") == "Their title")
     # Chromium logs the refused save itself as a failed request; nothing else may be logged.
     assert_no_console_errors(browser, allowed=("status of 409 (Conflict)",))
 
@@ -265,10 +265,10 @@ def test_grafana_import(browser, kansoku, window):
     assert len(previewed) == 5 and any("Queue depth" in t and "graph" in t for t in previewed), previewed
     screenshot(browser, "dashboards-import")
     browser.find_element(By.CSS_SELECTOR, "button[name=create-import]").click()
-    WebDriverWait(browser, WAIT_S).until(lambda d: urlparse(d.current_url).path == "/ui/dashboards/dash-grafana")
+    until(browser, lambda d: urlparse(d.current_url).path == "/ui/dashboards/dash-grafana")
     wait_for_settled(browser)
     expected_titles = ["Hottest temperature", "Requests by route", "Queue depth", "Requests per route", "Latency heatmap"]
-    WebDriverWait(browser, WAIT_S).until(lambda d: panel_titles(d) == expected_titles, f"panels {panel_titles(browser)}")
+    until(browser, lambda d: panel_titles(d) == expected_titles, f"panels {panel_titles(browser)}")
 
     open_view(browser, kansoku.api_url, f"/ui/dashboards/dash-grafana?{urlencode(window)}")
     every_route = sum(len(s["routes"]) for s in SERVICES.values())
@@ -292,7 +292,7 @@ def test_layout_drag_and_json_model(browser, kansoku, window):
     column = browser.find_element(By.CSS_SELECTOR, ".dash-grid").size["width"] / 24
     handle = stat.find_element(By.CSS_SELECTOR, ".dash-resize-handle")
     ActionChains(browser).click_and_hold(handle).move_by_offset(int(2 * column), 0).release().perform()
-    WebDriverWait(browser, WAIT_S).until(lambda d: "dirty" in d.find_element(By.CSS_SELECTOR, ".page").get_attribute("class"))
+    until(browser, lambda d: "dirty" in d.find_element(By.CSS_SELECTOR, ".page").get_attribute("class"))
 
     button(browser, "JSON model").click()
     box = wait_for(browser, "textarea[name=model]")
@@ -304,13 +304,13 @@ def test_layout_drag_and_json_model(browser, kansoku, window):
     model["panels"][0]["type"] = "heatmap"
     browser.execute_script("arguments[0].value = arguments[1]", box, json.dumps(model))
     button(browser, "Apply", drawer(browser)).click()
-    WebDriverWait(browser, WAIT_S).until(lambda d: "panels[0].type" in d.find_element(By.CSS_SELECTOR, ".dash-json-errors").text)
+    until(browser, lambda d: "panels[0].type" in d.find_element(By.CSS_SELECTOR, ".dash-json-errors").text)
     screenshot(browser, "dashboards-json-model")
     model["panels"][0]["type"] = "stat"
     model["title"] = "Dash services (imported)"
     browser.execute_script("arguments[0].value = arguments[1]", box, json.dumps(model))
     button(browser, "Apply", drawer(browser)).click()
-    WebDriverWait(browser, WAIT_S).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".dash-drawer"))
+    until(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, ".dash-drawer"))
     assert browser.find_element(By.CSS_SELECTOR, "input.dash-title-input").get_attribute("value") == "Dash services (imported)"
 
     browser.find_element(By.CSS_SELECTOR, "button[name=save]").click()
@@ -329,6 +329,6 @@ def test_list_and_delete(browser, kansoku, created_uid):
     row = browser.find_element(By.CSS_SELECTOR, f'.dash-table-list tr[data-uid="{created_uid}"]')
     row.find_element(By.CSS_SELECTOR, "button[name=delete]").click()
     row.find_element(By.CSS_SELECTOR, "button[name=confirm-delete]").click()
-    WebDriverWait(browser, WAIT_S).until(lambda d: texts(d, ".dash-table-list tbody tr", "data-uid") == ["dash-grafana"])
+    until(browser, lambda d: texts(d, ".dash-table-list tbody tr", "data-uid") == ["dash-grafana"])
     assert kansoku.session.get(f"{kansoku.api_url}{API}/{created_uid}", timeout=30).status_code == 404
     assert_no_console_errors(browser)

@@ -24,9 +24,8 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry._logs import SeverityNumber
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
-from browser_support import WAIT_S, console_errors, open_view, screenshot, wait_for, wait_for_settled
+from browser_support import console_errors, open_view, screenshot, until, wait_for, wait_for_settled
 from conftest import hex_trace_id, new_session
 from sdk_support import log_exporter, span_exporter
 
@@ -89,7 +88,7 @@ def rows(driver):
 
 
 def wait_rows(driver, count: int):
-    WebDriverWait(driver, WAIT_S).until(lambda d: len(rows(d)) == count,
+    until(driver, lambda d: len(rows(d)) == count,
                                         f"expected {count} log rows, saw {len(rows(driver))}")
     return rows(driver)
 
@@ -130,7 +129,7 @@ def test_volume_histogram_has_a_series_per_level(browser, shop):
     open_view(browser, server.api_url, logs_path(f'{{service_name="{SERVICE}"}}'))
     wait_rows(browser, BACKGROUND + 3)
     chart = wait_for(browser, ".logs-volume .timechart")
-    WebDriverWait(browser, WAIT_S).until(lambda d: chart.get_attribute("data-series-count") == "3")
+    until(browser, lambda d: chart.get_attribute("data-series-count") == "3")
     legend = [item.text for item in browser.find_elements(By.CSS_SELECTOR, ".logs-volume .legend-item")]
     assert legend == ["error", "warn", "info"]
     total = browser.find_element(By.CSS_SELECTOR, ".logs-volume-total").text
@@ -152,12 +151,12 @@ def test_drag_on_histogram_zooms(browser, shop):
     server = shop["server"]
     open_view(browser, server.api_url, logs_path(f'{{service_name="{SERVICE}"}}', **{"from": "now-1h", "to": "now"}))
     plot = wait_for(browser, ".logs-volume .timechart-plot")
-    WebDriverWait(browser, WAIT_S).until(lambda d: plot.find_element(By.XPATH, "..").get_attribute("data-series-count") == "3")
+    until(browser, lambda d: plot.find_element(By.XPATH, "..").get_attribute("data-series-count") == "3")
     width = plot.size["width"]
     from selenium.webdriver import ActionChains
     ActionChains(browser).move_to_element_with_offset(plot, int(width * 0.1) - width // 2, 0).click_and_hold() \
         .move_by_offset(int(width * 0.4), 0).release().perform()
-    WebDriverWait(browser, WAIT_S).until(lambda d: "from=" in d.current_url and "from=now" not in d.current_url)
+    until(browser, lambda d: "from=" in d.current_url and "from=now" not in d.current_url)
     params = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
     start, end = int(params["from"][0]), int(params["to"][0])
     assert 0 < end - start < 3600_000, (start, end)
@@ -172,11 +171,11 @@ def test_trace_link_opens_the_trace(browser, shop):
     link = row.find_element(By.CSS_SELECTOR, "a.logs-trace-link")
     assert urllib.parse.urlparse(link.get_attribute("href")).path == f"/ui/traces/{trace_id}"
     link.click()
-    WebDriverWait(browser, WAIT_S).until(lambda d: urllib.parse.urlparse(d.current_url).path == f"/ui/traces/{trace_id}")
+    until(browser, lambda d: urllib.parse.urlparse(d.current_url).path == f"/ui/traces/{trace_id}")
     # The traces view is another module; when it is there, it must show this trace's spans.
     if new_session().get(f"{server.api_url}/ui/assets/js/pages/traces.js", timeout=10).status_code == 200:
         wait_for_settled(browser)
-        WebDriverWait(browser, WAIT_S).until(lambda d: "charge-card" in d.find_element(By.ID, "view").text)
+        until(browser, lambda d: "charge-card" in d.find_element(By.ID, "view").text)
         assert not console_errors(browser)
 
 
@@ -201,10 +200,10 @@ def test_label_completion_after_brace(browser, shop):
     assert any(SERVICE in text for text in picks), picks
     editor = browser.find_element(By.CSS_SELECTOR, ".logql-input")
     editor.send_keys("{serv")
-    WebDriverWait(browser, WAIT_S).until(
+    until(browser, 
         lambda d: [li.text.split("\n")[-1] for li in d.find_elements(By.CSS_SELECTOR, ".logql-editor .completions li")] == ["service_name"])
     editor.send_keys(Keys.ENTER)
-    WebDriverWait(browser, WAIT_S).until(lambda d: SERVICE in d.find_element(By.CSS_SELECTOR, ".logql-editor .completions").text)
+    until(browser, lambda d: SERVICE in d.find_element(By.CSS_SELECTOR, ".logql-editor .completions").text)
     editor.send_keys(Keys.ENTER)
     assert editor.get_attribute("value") == f'{{service_name="{SERVICE}"}}'
     editor.send_keys(Keys.ENTER)
@@ -217,7 +216,7 @@ def test_live_tail_shows_a_new_line(browser, shop):
     server, telemetry = shop["server"], shop["telemetry"]
     marker = f"live-{uuid.uuid4().hex[:8]}"
     open_view(browser, server.api_url, logs_path(f'{{service_name="{SERVICE}"}} |= "live-"', live="1"))
-    WebDriverWait(browser, WAIT_S).until(
+    until(browser, 
         lambda d: d.find_element(By.CSS_SELECTOR, ".live-status").get_attribute("data-status") == "live")
     assert not rows(browser), "no line matched before the tail started"
     telemetry.emit("warn", f"cache refill {marker} started")
@@ -229,7 +228,7 @@ def test_live_tail_shows_a_new_line(browser, shop):
     # Paused, a new line is held rather than shown; resuming shows it on top.
     browser.find_element(By.CSS_SELECTOR, ".live-pause").click()
     telemetry.emit("error", f"cache refill {marker} failed")
-    WebDriverWait(browser, WAIT_S).until(lambda d: "1 new line held" in d.find_element(By.CSS_SELECTOR, ".live-held").text)
+    until(browser, lambda d: "1 new line held" in d.find_element(By.CSS_SELECTOR, ".live-held").text)
     assert len(rows(browser)) == 1
     browser.find_element(By.CSS_SELECTOR, ".live-pause").click()
     found = wait_rows(browser, 2)

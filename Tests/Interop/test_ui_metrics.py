@@ -19,9 +19,8 @@ from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
-from browser_support import WAIT_S, console_errors, open_view, screenshot, wait_for, wait_for_settled
+from browser_support import console_errors, open_view, screenshot, until, wait_for, wait_for_settled
 from remote_write_support import post, series
 from sdk_support import FLUSH_TIMEOUT_MS, RecordingMetricExporter, assert_all_succeeded, make_resource, metric_exporter
 
@@ -56,7 +55,14 @@ def checkout(kansoku):
 
 
 @pytest.fixture(scope="module")
-def perf_window(kansoku):
+def perf_server(module_server_factory):
+    """A server of its own for the 100 × 1,000 history: on the shared one, the SDK's samples at "now" would
+    already fill the head, and hours-old samples behind them are out of bounds, as in Prometheus."""
+    return module_server_factory(name="test_ui_metrics-perf")
+
+
+@pytest.fixture(scope="module")
+def perf_window(perf_server):
     """100 gauges × 1,000 samples 15 s apart, ending now, through remote_write: the window (ms) they cover."""
     end = int(time.time()) // 15 * 15 * 1000
     start = end - (PERF_POINTS - 1) * PERF_STEP_MS
@@ -65,7 +71,7 @@ def perf_window(kansoku):
             series({"__name__": "ui_perf_gauge", "job": "ui-perf", "shard": f"s{k:03d}"},
                    [(start + i * PERF_STEP_MS, 100 + k + 40 * math.sin(i / 40 + k)) for i in range(PERF_POINTS)])
             for k in range(first, first + 20))
-        r = post(kansoku.session, f"{kansoku.api_url}/api/v1/write", body)
+        r = post(perf_server.session, f"{perf_server.api_url}/api/v1/write", body)
         assert r.status_code == 204, r.text
     return start, end
 
@@ -76,7 +82,7 @@ def metrics_path(**params) -> str:
 
 def chart_with(driver, series_count: int):
     """The chart once it has drawn `series_count` series."""
-    WebDriverWait(driver, WAIT_S).until(
+    until(driver, 
         lambda d: d.find_elements(By.CSS_SELECTOR, f'.timechart[data-series-count="{series_count}"]'),
         f"no chart with {series_count} series")
     return driver.find_element(By.CSS_SELECTOR, ".timechart")
@@ -116,7 +122,7 @@ def assert_no_console_errors(driver, allowed: tuple[str, ...] = ()) -> None:
 def set_theme(driver, theme: str) -> None:
     if driver.execute_script("return document.documentElement.dataset.theme") != theme:
         driver.find_element(By.ID, "theme-toggle").click()
-    WebDriverWait(driver, WAIT_S).until(lambda d: d.execute_script("return document.documentElement.dataset.theme") == theme)
+    until(driver, lambda d: d.execute_script("return document.documentElement.dataset.theme") == theme)
 
 
 def test_graph_draws_one_line_per_series_with_legend_and_hover(kansoku, browser, checkout):
@@ -158,7 +164,7 @@ def run_query(driver, text: str) -> None:
     """Types `text` into the editor, runs it with Ctrl+Enter and waits for the result."""
     replace_query(driver, text)
     editor(driver).send_keys(Keys.CONTROL, Keys.ENTER)
-    WebDriverWait(driver, WAIT_S).until(lambda d: url_params(d).get("query") == [text])
+    until(driver, lambda d: url_params(d).get("query") == [text])
     wait_for_settled(driver)
 
 
@@ -166,7 +172,7 @@ def test_table_tab_lists_each_series_with_its_value(kansoku, browser, checkout):
     open_view(browser, kansoku.api_url, metrics_path(query=checkout["query"]))
     chart_with(browser, 3)
     browser.find_element(By.CSS_SELECTOR, '.tabs button[data-tab="table"]').click()
-    WebDriverWait(browser, WAIT_S).until(lambda d: url_params(d).get("tab") == ["table"])
+    until(browser, lambda d: url_params(d).get("tab") == ["table"])
     wait_for(browser, ".metrics-result table.data")
     rows = browser.find_elements(By.CSS_SELECTOR, ".metrics-result table.data tbody tr")
     shown = {}
@@ -207,7 +213,7 @@ def test_autocomplete_offers_metric_labels_and_values(kansoku, browser, checkout
     box.send_keys("{")
     assert "route" in completion_texts(browser)
     box.send_keys("rou", Keys.TAB)  # takes `route`, adds `=""` and offers its values
-    WebDriverWait(browser, WAIT_S).until(lambda d: completion_texts(d) == sorted(ROUTE_TOTALS))
+    until(browser, lambda d: completion_texts(d) == sorted(ROUTE_TOTALS))
     box.send_keys(Keys.ARROW_DOWN, Keys.ENTER, "}")
     assert box.get_attribute("value") == f'{METRIC}{{route="/b"}}'
 
@@ -215,7 +221,7 @@ def test_autocomplete_offers_metric_labels_and_values(kansoku, browser, checkout
     texts = completion_texts(browser)
     assert "rate" in texts, texts
     box.send_keys(Keys.ESCAPE)
-    WebDriverWait(browser, WAIT_S).until(lambda d: not d.find_element(By.CSS_SELECTOR, ".completions").is_displayed())
+    until(browser, lambda d: not d.find_element(By.CSS_SELECTOR, ".completions").is_displayed())
     assert_no_console_errors(browser)
 
 
@@ -260,7 +266,7 @@ def test_url_keeps_query_and_range_and_drag_zooms(kansoku, browser, checkout):
     right = plot.size["width"] // 2 - 20
     ActionChains(browser).move_to_element_with_offset(plot, right - plot.size["width"] // 5, 0).click_and_hold() \
         .move_by_offset(40, 0).move_to_element_with_offset(plot, right, 0).release().perform()
-    WebDriverWait(browser, WAIT_S).until(lambda d: url_params(d)["from"] != [window["from"]])
+    until(browser, lambda d: url_params(d)["from"] != [window["from"]])
     params = url_params(browser)
     start, end = int(params["from"][0]), int(params["to"][0])
     assert checkout["exported"] < start < end < int(window["to"]) and end - start < 300_000, params
@@ -269,7 +275,7 @@ def test_url_keeps_query_and_range_and_drag_zooms(kansoku, browser, checkout):
     chart_with(browser, 3)
     # Back returns to the range before the zoom.
     browser.back()
-    WebDriverWait(browser, WAIT_S).until(lambda d: url_params(d).get("from") == [window["from"]])
+    until(browser, lambda d: url_params(d).get("from") == [window["from"]])
     wait_for_settled(browser)
     chart_with(browser, 3)
     assert_no_console_errors(browser)
@@ -278,15 +284,15 @@ def test_url_keeps_query_and_range_and_drag_zooms(kansoku, browser, checkout):
 def render_timing(driver) -> tuple[float, float, float, str]:
     """Of the chart on the page: TimeChart.setData ms, parsed response → chart drawn ms, parsed response → frame painted ms, query ms."""
     stats = driver.find_element(By.CSS_SELECTOR, ".metrics-stats")
-    WebDriverWait(driver, WAIT_S).until(lambda d: stats.get_attribute("data-paint-ms"))
+    until(driver, lambda d: stats.get_attribute("data-paint-ms"))
     chart_ms = float(driver.find_element(By.CSS_SELECTOR, ".timechart").get_attribute("data-render-ms"))
     return chart_ms, float(stats.get_attribute("data-render-ms")), float(stats.get_attribute("data-paint-ms")), stats.get_attribute("data-query-ms")
 
 
-def test_hundred_series_of_thousand_points_render_time(kansoku, browser, perf_window):
+def test_hundred_series_of_thousand_points_render_time(perf_server, browser, perf_window):
     start, end = perf_window
     path = metrics_path(query='ui_perf_gauge{job="ui-perf"}', step="15s", **{"from": str(start), "to": str(end)})
-    open_view(browser, kansoku.api_url, path)
+    open_view(browser, perf_server.api_url, path)
     chart_with(browser, PERF_SERIES)
     stats = browser.find_element(By.CSS_SELECTOR, ".metrics-stats")
     assert int(stats.get_attribute("data-points")) == PERF_SERIES * PERF_POINTS, stats.text
@@ -297,7 +303,7 @@ def test_hundred_series_of_thousand_points_render_time(kansoku, browser, perf_wi
     timings = [render_timing(browser)]
     for _ in range(2):
         browser.find_element(By.CSS_SELECTOR, '.time-range button[aria-label="Refresh"]').click()
-        WebDriverWait(browser, WAIT_S).until(lambda d: d.find_element(By.CSS_SELECTOR, ".metrics-stats").get_attribute("data-render-ms"))
+        until(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".metrics-stats").get_attribute("data-render-ms"))
         chart_with(browser, PERF_SERIES)
         timings.append(render_timing(browser))
     print("\n100 series x 1,000 points, per render (ms): TimeChart.setData / parsed response to chart drawn / to frame painted / query: "

@@ -15,9 +15,8 @@ import urllib.parse
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from browser_support import WAIT_S, console_errors, open_view, screenshot, wait_for
+from browser_support import WAIT_S, console_errors, open_view, screenshot, until, wait_for
 from conftest import new_session, wait_until
 from trace_scenario import LAYOUT, SERVICES, emit_checkout_traces
 
@@ -91,7 +90,7 @@ def test_clicking_a_call_lists_its_traces(browser, kansoku, traces):
     assert "Calls\n3" in tiles and "33.3%" in tiles
     browser.find_element(By.ID, "theme-toggle").click()
     try:
-        WebDriverWait(browser, WAIT_S).until(lambda d: d.execute_script("return document.documentElement.dataset.theme") == "light")
+        until(browser, lambda d: d.execute_script("return document.documentElement.dataset.theme") == "light")
         screenshot(browser, "servicemap-call-light")
     finally:
         browser.find_element(By.ID, "theme-toggle").click()

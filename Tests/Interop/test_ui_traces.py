@@ -18,9 +18,9 @@ import urllib.parse
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from browser_support import WAIT_S, console_errors, open_view, screenshot, wait_for, wait_for_settled
+from browser_support import WAIT_S, console_errors, open_view, screenshot, until, wait_for
 from conftest import new_session, wait_until
 from trace_scenario import LAYOUT, emit_checkout_traces
 
@@ -85,7 +85,7 @@ def expected_order(trace) -> list[str]:
 def test_search_by_service_lists_traces_with_span_counts_and_errors(browser, kansoku, traces):
     open_view(browser, kansoku.api_url, "/ui/traces")
     select = Select(wait_for(browser, 'select[name="service"]'))
-    WebDriverWait(browser, WAIT_S).until(lambda d: "frontend" in [o.text for o in select.options])
+    until(browser, lambda d: "frontend" in [o.text for o in select.options])
     select.select_by_visible_text("frontend")
     browser.find_element(By.CSS_SELECTOR, ".find-traces").click()
     wait_for(browser, ".trace-result")
@@ -164,7 +164,7 @@ def test_waterfall_rows_follow_the_span_tree(browser, kansoku, traces):
     screenshot(browser, "trace-waterfall-dark")
     browser.find_element(By.ID, "theme-toggle").click()
     try:
-        WebDriverWait(browser, WAIT_S).until(lambda d: d.execute_script("return document.documentElement.dataset.theme") == "light")
+        until(browser, lambda d: d.execute_script("return document.documentElement.dataset.theme") == "light")
         screenshot(browser, "trace-waterfall-light")
     finally:
         browser.find_element(By.ID, "theme-toggle").click()
@@ -176,7 +176,7 @@ def test_collapsing_a_span_hides_its_descendants(browser, kansoku, traces):
     checkout = trace.span("co_server")
     descendants = {s.span_id for s in trace.spans if s.key in ("validate", "charge", "pay_server", "select", "fraud", "audit")}
     row_of(browser, checkout.span_id).find_element(By.CSS_SELECTOR, ".wf-toggle").click()
-    WebDriverWait(browser, WAIT_S).until(lambda d: len(rows(d)) == len(LAYOUT) - len(descendants))
+    until(browser, lambda d: len(rows(d)) == len(LAYOUT) - len(descendants))
     visible = {r.get_attribute("data-span-id") for r in rows(browser)}
     assert visible == {s.span_id for s in trace.spans} - descendants
     assert row_of(browser, checkout.span_id).find_element(By.CSS_SELECTOR, ".wf-hidden-count").text == f"+{len(descendants)}"
@@ -186,7 +186,7 @@ def test_collapsing_a_span_hides_its_descendants(browser, kansoku, traces):
     open_trace(browser, kansoku, trace.trace_id, f"?collapsed={checkout.span_id}")
     assert len(rows(browser)) == len(LAYOUT) - len(descendants)
     row_of(browser, checkout.span_id).find_element(By.CSS_SELECTOR, ".wf-toggle").click()
-    WebDriverWait(browser, WAIT_S).until(lambda d: len(rows(d)) == len(LAYOUT))
+    until(browser, lambda d: len(rows(d)) == len(LAYOUT))
 
 
 def test_critical_path_marks_the_spans_that_set_the_latency(browser, kansoku, traces):
@@ -199,10 +199,10 @@ def test_critical_path_marks_the_spans_that_set_the_latency(browser, kansoku, tr
 
     toggle = browser.find_element(By.CSS_SELECTOR, ".critical-toggle input")
     toggle.click()
-    WebDriverWait(browser, WAIT_S).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".wf-row.critical, .wf-critical"))
+    until(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, ".wf-row.critical, .wf-critical"))
     assert urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)["critical"] == ["0"]
     toggle.click()
-    WebDriverWait(browser, WAIT_S).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".wf-row.critical")) == len(trace.critical_ids))
+    until(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".wf-row.critical")) == len(trace.critical_ids))
 
 
 def test_clicking_a_span_shows_its_details(browser, kansoku, traces):
@@ -228,7 +228,7 @@ def test_clicking_a_span_shows_its_details(browser, kansoku, traces):
     assert "card declined by issuer" in events[1].text and "CardDeclined" in events[1].text
 
     # RED metrics of payments around the trace: 3 POST /charge requests, 1 failed.
-    WebDriverWait(browser, WAIT_S).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".red-panel .red-stat"))
+    until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".red-panel .red-stat"))
     stats = [s.text for s in details.find_elements(By.CSS_SELECTOR, ".red-panel .red-stat")]
     assert "3 requests" in stats[0]
     assert "33.3%" in stats[1] and "1 failed" in stats[1]
@@ -246,7 +246,7 @@ def test_clicking_a_span_shows_its_details(browser, kansoku, traces):
 def test_logs_panel_lists_the_traces_lines(browser, kansoku, traces):
     trace = traces[0]
     open_trace(browser, kansoku, trace.trace_id)
-    WebDriverWait(browser, WAIT_S).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".trace-logs .trace-log-line")) == len(trace.logs))
+    until(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".trace-logs .trace-log-line")) == len(trace.logs))
     lines = browser.find_elements(By.CSS_SELECTOR, ".trace-logs .trace-log-line")
     shown = [(l.get_attribute("data-level"), l.find_element(By.CSS_SELECTOR, ".ll-text").text, l.get_attribute("data-span-id")) for l in lines]
     expected = [("warn" if level == "warning" else level, message, trace.span(key).span_id) for level, message, key in trace.logs]
