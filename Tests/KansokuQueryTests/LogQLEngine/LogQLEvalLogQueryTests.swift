@@ -50,6 +50,18 @@ struct LogQLEvalLogQueryTests {
         #expect(first[0].labels == ["app": "nginx", "code": "500", "env": "prod", "size": "100"])
     }
 
+    /// As Loki: a matching `regexp` sets every named group, an unmatched
+    /// optional one to "", and the empty label stays in the result (stream
+    /// labels and metric series); a numeric filter on it is a `LabelFilterErr`.
+    @Test func regexpUnmatchedGroupIsAnEmptyLabel() throws {
+        let regexp = #"regexp `(?P<code>\d{3}) (?P<size>\d+)(?P<tail> extra)?$`"#
+        let first = try logqlLogs(#"{app="nginx"} | "# + regexp, limit: 1)
+        #expect(first[0].labels == ["app": "nginx", "code": "500", "env": "prod", "size": "100", "tail": ""])
+        #expect(try logqlCount(#"{app="nginx"} | "# + regexp + #" | tail > 1 | __error__="LabelFilterErr""#) == 100)
+        let vector = try logqlVector(#"sum by (tail, code) (count_over_time({app="nginx"} | "# + regexp + #" [10m]))"#)
+        #expect(vector == [#"{code="200", tail=""}"#: 80, #"{code="404", tail=""}"#: 10, #"{code="500", tail=""}"#: 9])
+    }
+
     /// The parser already rejects this; the engine checks again for
     /// hand-built queries.
     @Test func regexpWithoutNamedGroupIsAnError() {
@@ -112,6 +124,19 @@ struct LogQLEvalLogQueryTests {
         ]])
     }
 
+    /// Loki keeps a label a parser set to "" (a JSON "" string, a path that
+    /// is not in the line) and skips JSON nulls.
+    @Test func jsonEmptyMissingAndNull() throws {
+        var source = InMemoryLogQLSource()
+        source.add(["app": "x"], LogQLEntry(timestamp: ns(1), line: #"{"a":null,"b":"","c":1}"#))
+        let engine = LogQLEngine(source: source)
+        let all = try engine.select(LogQLParser.parseLogQuery(#"{app="x"} | json"#), start: ns(0), end: ns(10))
+        #expect(all.map(\.labels) == [["app": "x", "b": "", "c": "1"]])
+        let paths = try engine.select(LogQLParser.parseLogQuery(#"{app="x"} | json c="c", gone="no.such.field""#),
+                                      start: ns(0), end: ns(10))
+        #expect(paths.map(\.labels) == [["app": "x", "c": "1", "gone": ""]])
+    }
+
     @Test func logfmtParser() throws {
         #expect(try logqlCount(#"{env="staging"} | logfmt | status=503"#) == 10)
         let first = try logqlLogs(#"{env="staging"} | logfmt"#, limit: 1)
@@ -162,11 +187,23 @@ struct LogQLEvalLogQueryTests {
             == ["ERROR req 0", "INFO req 1"])
     }
 
-    /// `printf`, Go-style `ToLower`, and a missing key printing `<no value>`.
+    /// `printf`, Go-style `ToLower`, and a missing key printing as the empty
+    /// string (Loki 2.8 and 3.x: `missingkey=zero` on a `map[string]string`).
     @Test func lineFormatFunctions() throws {
-        let q = #"{env="staging"} | logfmt | line_format `{{ printf "%s/%s" .user .status }} {{ ToLower "WARN" }} {{.missing}}`"#
-        #expect(try logqlLines(q, limit: 1) == ["u0/200 warn <no value>"])
+        let q = #"{env="staging"} | logfmt | line_format `{{ printf "%s/%s" .user .status }} {{ ToLower "WARN" }} [{{.missing}}]`"#
+        #expect(try logqlLines(q, limit: 1) == ["u0/200 warn []"])
         #expect(try logqlLines(#"{env="staging"} | line_format "{{ __line__ | trunc 9 }}""#, limit: 1) == ["level=war"])
+    }
+
+    /// As Loki: `__timestamp__` prints as Go prints a `time.Time` (in UTC),
+    /// and `title` is Go's `strings.Title` (upper case after any separator).
+    @Test func timestampAndTitle() throws {
+        #expect(try logqlLines(#"{app="worker"} |= "not json" | line_format "{{ __timestamp__ }}""#)
+            == ["2023-11-14 22:13:50 +0000 UTC"])
+        #expect(LogQLTime.goString(1_748_865_575_001_204_774) == "2025-06-02 11:59:35.001204774 +0000 UTC")
+        #expect(LogQLTime.goString(1_748_865_575_500_000_000) == "2025-06-02 11:59:35.5 +0000 UTC")
+        #expect(try logqlLines(#"{app="worker"} |= "not json" | line_format `{{ title "/api/v1/users-list foo_bar x1y" }}`"#)
+            == ["/Api/V1/Users-List Foo_bar X1y"])
     }
 
     @Test func labelFormatRenameAndTemplate() throws {

@@ -18,7 +18,7 @@ struct LogQLLabelsBuilder {
     init(stream: LogQLLabels, metadata: [LogQLLabel]) {
         self.stream = stream
         values = stream.dictionary
-        for pair in metadata { values[pair.name] = pair.value }
+        for pair in metadata where !pair.value.isEmpty { values[pair.name] = pair.value }
     }
 
     /// The value of `name` if present.
@@ -51,9 +51,11 @@ struct LogQLLabelsBuilder {
         values = values.filter { keep($0.key, $0.value) || $0.key == Self.errorLabel || $0.key == Self.errorDetailsLabel }
     }
 
-    /// The final label set; empty values are dropped as in Prometheus label sets.
+    /// The final label set. A label a parser or `label_format` set to the
+    /// empty string stays in it (`dur=""`), as in Loki's results; only an
+    /// empty `__error__`/`__error_details__` is left out.
     var labels: LogQLLabels {
-        LogQLLabels(values.filter { !$0.value.isEmpty })
+        LogQLLabels(values.filter { !$0.value.isEmpty || ($0.key != Self.errorLabel && $0.key != Self.errorDetailsLabel) })
     }
 }
 

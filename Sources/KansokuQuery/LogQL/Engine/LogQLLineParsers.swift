@@ -4,7 +4,7 @@ enum LogQLLineParsers {
     static let logfmtError = "LogfmtParserErr"
 
     /// `| json`: every scalar field becomes a label; nested object keys are
-    /// joined with `_` (`{"a":{"b":1}}` → `a_b="1"`); arrays are skipped;
+    /// joined with `_` (`{"a":{"b":1}}` → `a_b="1"`); arrays and nulls are skipped;
     /// names are sanitised. Invalid JSON sets `__error__="JSONParserErr"`.
     static func json(_ line: String, _ labels: inout LogQLLabelsBuilder) {
         guard case .object(let members)? = LogQLJSONValue.parse(line) else {
@@ -19,14 +19,15 @@ enum LogQLLineParsers {
             let name = prefix.isEmpty ? logqlSanitizeLabelName(key) : prefix + "_" + logqlSanitizeLabelName(key, isPrefix: false)
             switch value {
             case .object(let inner): flatten(inner, prefix: name, &labels)
-            case .array: continue
+            case .array, .null: continue
             default: labels.setParsed(name, value.labelValue)
             }
         }
     }
 
-    /// `| json a="x.y[0]", b`: only the listed paths; a missing path yields
-    /// an empty label (so it does not appear), objects/arrays as raw JSON.
+    /// `| json a="x.y[0]", b`: only the listed paths; a missing path (or a
+    /// null) yields an empty label, which Loki keeps (`a=""`); objects and
+    /// arrays as raw JSON.
     static func json(_ line: String, _ extractions: [LogQLLabelExtraction], _ labels: inout LogQLLabelsBuilder) {
         guard let document = LogQLJSONValue.parse(line) else {
             labels.setError(jsonError, details: "invalid JSON")

@@ -91,7 +91,9 @@ struct LogQLPattern: Sendable {
     }
 }
 
-/// A compiled `regexp` parser stage: named groups become labels.
+/// A compiled `regexp` parser stage: named groups become labels. When the
+/// expression matches, every named group is set, an unmatched (optional)
+/// group to the empty string, as Loki does.
 struct LogQLRegexpParser: @unchecked Sendable {
     let regex: Regex<AnyRegexOutput>
     let names: [String]
@@ -115,7 +117,7 @@ struct LogQLRegexpParser: @unchecked Sendable {
     func apply(_ line: String, _ labels: inout LogQLLabelsBuilder) {
         guard let match = line.firstMatch(of: regex) else { return }
         for name in names {
-            if let value = match.output[name]?.substring { labels.setParsed(name, String(value)) }
+            labels.setParsed(name, match.output[name]?.substring.map(String.init) ?? "")
         }
     }
 }

@@ -3,7 +3,8 @@
 /// Supported: literal text; actions `{{ ... }}` with `{{-`/`-}}` trimming;
 /// pipelines `cmd | cmd` where the previous value is passed as the last
 /// argument; arguments `.label`, `"strings"`, `` `raw` ``, numbers and
-/// nested `(...)`; functions `__line__`, `__timestamp__` (RFC 3339 UTC),
+/// nested `(...)`; functions `__line__`, `__timestamp__` (printed as Go
+/// prints a `time.Time` in UTC: `2025-06-02 11:59:35.001 +0000 UTC`),
 /// `ToUpper`/`upper`/`toUpper`, `ToLower`/`lower`/`toLower`, `title`,
 /// `TrimSpace`/`trimSpace`, `trim`, `trimAll`, `trimPrefix`, `trimSuffix`,
 /// `TrimPrefix`, `TrimSuffix`, `replace` (sprig order: old new s),
@@ -13,8 +14,8 @@
 /// Control structures (`if`, `range`, `with`, variables) are not supported
 /// and raise `LogQLEvaluationError.invalidTemplate`.
 ///
-/// A missing label prints `<no value>` when printed directly (Go's
-/// behaviour for a missing map key) and is the empty string as an argument.
+/// A missing label is the empty string, printed or as an argument (Loki
+/// runs its templates on a `map[string]string` with `missingkey=zero`).
 struct LogQLTemplate: @unchecked Sendable {
     private indirect enum Arg {
         case field(String)
@@ -67,7 +68,7 @@ struct LogQLTemplate: @unchecked Sendable {
             case .text(let text): out += text
             case .action(let pipeline):
                 if pipeline.count == 1, pipeline[0].count == 1, case .field(let name) = pipeline[0][0] {
-                    out += labels[name] ?? "<no value>"
+                    out += labels[name] ?? ""
                 } else {
                     out += try run(pipeline, labels, line, timestamp)
                 }

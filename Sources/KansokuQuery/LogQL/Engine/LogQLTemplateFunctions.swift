@@ -10,16 +10,18 @@ enum LogQLTemplateFunctions {
         }
         switch name {
         case "__line__": try arity(0); return line
-        case "__timestamp__": try arity(0); return LogQLTime.rfc3339(timestamp)
+        case "__timestamp__": try arity(0); return LogQLTime.goString(timestamp)
         case "ToUpper", "upper", "toUpper": try arity(1); return args[0].uppercased()
         case "ToLower", "lower", "toLower": try arity(1); return args[0].lowercased()
         case "title":
             try arity(1)
+            // Sprig's `title` is Go's `strings.Title`: a letter after any separator
+            // (not an ASCII letter, digit or `_`, nor a Unicode letter or digit) is upper-cased.
             var out = ""
-            var startOfWord = true
+            var afterSeparator = true
             for c in args[0] {
-                out += startOfWord ? c.uppercased() : String(c)
-                startOfWord = c.isWhitespace
+                out += afterSeparator ? c.uppercased() : String(c)
+                afterSeparator = Self.isTitleSeparator(c)
             }
             return out
         case "TrimSpace", "trimSpace", "trim": try arity(1); return args[0].trimmingWhitespace()
@@ -63,6 +65,15 @@ enum LogQLTemplateFunctions {
         default:
             throw .invalidTemplate("function \"\(name)\" not defined")
         }
+    }
+
+    /// Go's `isSeparator` of `strings.Title`.
+    static func isTitleSeparator(_ c: Character) -> Bool {
+        if c.isASCII {
+            return !(c.isLetter || c.isNumber || c == "_")
+        }
+        if c.isLetter || c.isNumber { return false }
+        return c.isWhitespace
     }
 
     private static func replace(_ s: String, _ old: String, _ new: String, count: Int) -> String {

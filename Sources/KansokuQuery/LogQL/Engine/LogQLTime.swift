@@ -1,5 +1,14 @@
 /// Time helpers shared by the engine.
 enum LogQLTime {
+    /// Go's `time.Time.String()` of a UTC time, `2025-06-02 11:59:35.001204774 +0000 UTC`
+    /// (fraction trimmed, omitted when zero): what Loki's `__timestamp__`
+    /// prints in a template when Loki runs in UTC.
+    static func goString(_ ns: Int64) -> String {
+        let text = rfc3339(ns)  // YYYY-MM-DDTHH:MM:SS[.fffffffff]Z
+        guard let t = text.firstIndex(of: "T") else { return text }
+        return text[..<t] + " " + text[text.index(after: t)...].dropLast() + " +0000 UTC"
+    }
+
     /// Formats nanoseconds since the epoch as RFC 3339 UTC with nanoseconds
     /// trimmed like Go's `time.RFC3339Nano`.
     static func rfc3339(_ ns: Int64) -> String {
