@@ -98,7 +98,11 @@ public final class TraceStore: TraceSignalStore, Compacting, SegmentBlockStore {
                 }
                 if !spans.isEmpty { found[traceID] = SpanBatch(blockSpans: spans) }
             }
-            try forEachLogBatch(skipping: Set(snapshot.keys)) { batch in
+            // A record holding a span of a trace holds its id's 16 bytes as written (high, low; little-endian):
+            // records without any of them are skipped undecoded. Past a few ids the byte search costs more than it saves.
+            let needles = traceIDs.count <= Self.maxPrefilteredTraceIDs ? traceIDs.map(\.walBytes) : nil
+            try forEachLogBatch(skipping: Set(snapshot.keys),
+                                mayMatch: needles.map { needles in { payload in needles.contains { payload.containsBytes($0) } } }) { batch in
                 for traceID in traceIDs {
                     let part = batch.filtered(to: traceID)
                     if !part.isEmpty { found[traceID, default: SpanBatch()].resources += part.resources }
@@ -163,11 +167,17 @@ public final class TraceStore: TraceSignalStore, Compacting, SegmentBlockStore {
         return try TraceBlockReader(path: path)
     }
 
-    /// Batches still only in the WAL, oldest first, skipping segments that already have a block.
-    private func forEachLogBatch(skipping compacted: Set<UInt64>, _ visit: (SpanBatch) throws -> Bool) throws {
+    /// Trace lookups of at most this many ids skip WAL records that lack all their ids' bytes.
+    static let maxPrefilteredTraceIDs = 8
+
+    /// Batches still only in the WAL, oldest first, skipping segments that already have a block
+    /// and records whose raw payload `mayMatch` rejects (those are not decoded).
+    private func forEachLogBatch(skipping compacted: Set<UInt64>, mayMatch: (([UInt8]) -> Bool)? = nil,
+                                 _ visit: (SpanBatch) throws -> Bool) throws {
         var iterator = try log.records().makeIterator()
         while let record = try iterator.nextRecord() {
             if compacted.contains(record.position.segment) { continue }
+            if let mayMatch, !mayMatch(record.payload) { continue }
             guard try visit(try SpanBatch(walPayload: record.payload)) else { return }
         }
     }
@@ -189,5 +199,36 @@ extension TelemetryBatch where Item == Span {
             if !scopes.isEmpty { result.resources.append(ResourceItems(resource: resource.resource, schemaURL: resource.schemaURL, scopes: scopes)) }
         }
         return result
+    }
+}
+
+extension TraceID {
+    /// The 16 bytes the WAL writes for this id (`TraceID.encode(to:)`: high then low, little-endian).
+    var walBytes: [UInt8] {
+        var writer = WALWriter(reservingCapacity: 16)
+        encode(to: &writer)
+        return writer.bytes
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether `needle` occurs in these bytes: `memchr` for its first byte, `memcmp` for the rest.
+    func containsBytes(_ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard needle.count <= count else { return false }
+        return withUnsafeBytes { haystack in
+            needle.withUnsafeBytes { needle in
+                let base = haystack.baseAddress!
+                let lastStart = haystack.count - needle.count
+                var offset = 0
+                while offset <= lastStart {
+                    guard let hit = memchr(base + offset, Int32(first), lastStart - offset + 1) else { return false }
+                    let at = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + at, needle.baseAddress!, needle.count) == 0 { return true }
+                    offset = at + 1
+                }
+                return false
+            }
+        }
     }
 }
