@@ -7,7 +7,8 @@ import NIOPosix
 
 /// Loki's query API as Grafana's Loki data source calls it, GET and POST:
 /// `/loki/api/v1/query`, `/loki/api/v1/query_range`, `/loki/api/v1/labels`,
-/// `/loki/api/v1/label/{name}/values` and `/loki/api/v1/series`, with Loki's
+/// `/loki/api/v1/label/{name}/values`, `/loki/api/v1/series`,
+/// `/loki/api/v1/index/stats` and `/loki/api/v1/detected_fields`, with Loki's
 /// JSON shapes; bad queries and parameters get a 400 with the message as text.
 public struct LokiQueryRoutes: Sendable {
     public let logs: any LogSignalStore
@@ -57,6 +58,12 @@ public struct LokiQueryRoutes: Sendable {
                 throw LokiQueryError("log queries are not supported as an instant query type, please change your query to a range query type")
             }
             return LokiResponse.query(try engine.instantQuery(metric, at: time), at: time)
+        }
+        route("/loki/api/v1/index/stats", on: router) { parameters, _ in
+            try LokiIndexEndpoints.indexStats(parameters, logs: logs)
+        }
+        route("/loki/api/v1/detected_fields", on: router) { parameters, _ in
+            try LokiIndexEndpoints.detectedFields(parameters, engine: engine)
         }
         route("/loki/api/v1/labels", on: router) { parameters, _ in
             let (start, end) = try parameters.range(defaultSince: Self.labelsLookback)

@@ -38,7 +38,8 @@ public struct TraceLogsRoutes: Sendable {
             let end = endParameter ?? Int64(Date().timeIntervalSince1970 * 1e9) + 1
             let start = startParameter ?? end - Self.defaultLookback
             return try await RouteSupport.blocking {
-                let streams = try logs.streams(matching: { _ in true }, start: start, end: end, mustContain: [], traceID: traceID)
+                let streams = try logs.streams(matching: { _ in true }, start: start, end: end, mustContain: [], traceID: traceID,
+                                               requiring: nil)
                 var json = JSONWriter()
                 json.beginObject()
                 json.key("traceId"); json.string(traceID.hex)

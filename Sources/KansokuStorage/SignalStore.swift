@@ -57,9 +57,15 @@ extension TraceSignalStore {
 public protocol LogSignalStore: SignalStore where Item == LogRecord {
     /// Streams whose labels satisfy `predicate`, with their entries in
     /// `[start, end)` (ns), ascending. May skip stored data that cannot hold
-    /// every token of `mustContain` or `traceID`; callers filter lines exactly.
+    /// every token of `mustContain` or `traceID` (entries are filtered by
+    /// `traceID`), or that cannot meet `requirement`; callers filter lines exactly.
     func streams(matching predicate: (LogStreamLabels) -> Bool, start: Int64, end: Int64,
-                 mustContain tokens: [String], traceID: TraceID?) throws -> [LogStoreStream]
+                 mustContain tokens: [String], traceID: TraceID?,
+                 requiring requirement: LogEntryRequirement?) throws -> [LogStoreStream]
+
+    /// Loki's index statistics of the streams whose labels satisfy `predicate`
+    /// over `[start, end)` (ns), from block metadata where possible.
+    func indexStats(matching predicate: (LogStreamLabels) -> Bool, start: Int64, end: Int64) throws -> LogIndexStats
 
     /// Label sets of the streams with data in `[start, end)`, without reading
     /// their lines (it may include a stream whose data only nears the range).

@@ -7,11 +7,18 @@ import KansokuStorage
 /// with their structured metadata.
 struct StoreLogQLSource: LogQLSource {
     let store: any LogSignalStore
+    /// Whether query hints are passed down to skip blocks (off only to compare results in tests).
+    var usesIndexes = true
 
     func select(_ selector: LogQLStreamSelector, start: Int64, end: Int64) throws -> [LogQLStream] {
+        try select(selector, start: start, end: end, hints: .none)
+    }
+
+    func select(_ selector: LogQLStreamSelector, start: Int64, end: Int64, hints: LogQLQueryHints) throws -> [LogQLStream] {
         let matchers = try selector.matchers.map { matcher throws(LogQLEvaluationError) in try LogQLCompiledMatcher(matcher) }
         let streams = try store.streams(matching: { labels in matchers.allSatisfy { $0.matches(labels[$0.name] ?? "") } },
-                                        start: start, end: end, mustContain: [], traceID: nil)
+                                        start: start, end: end, mustContain: [], traceID: nil,
+                                        requiring: usesIndexes ? hints.requirement.map(LogEntryRequirement.init) : nil)
         return streams.map { stream in
             LogQLStream(labels: LogQLLabels(stream.labels.map { LogQLLabel($0.0, $0.1) }),
                         entries: stream.entries.map { entry in

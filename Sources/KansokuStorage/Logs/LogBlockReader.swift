@@ -30,7 +30,7 @@ public final class LogBlockReader: Sendable {
 
     private struct Cache: Sendable {
         var origins: [LogBlockOrigin]?
-        var traceIndex: [TraceID: [Int]]?
+        var traceIndex: LogBlockTraceTable?
     }
 
     /// Chunks decompressed since opening (for tests and metrics).
@@ -68,7 +68,15 @@ public final class LogBlockReader: Sendable {
 
     /// Indices of the chunks holding an entry of `traceID` (empty when none).
     public func chunks(of traceID: TraceID) throws(LogBlockError) -> [Int] {
-        try traceIndex()[traceID] ?? []
+        guard !traceID.isZero else { return [] }
+        return try traceIndex()[traceID] ?? []
+    }
+
+    /// Chunks with a line in which 32+ hex digits run inside a longer token, or
+    /// nil for a block written before its trace index had that coverage
+    /// (``LogTraceIndexCoverage``).
+    func hexRunChunks() throws(LogBlockError) -> [Int]? {
+        try traceIndex()[LogTraceIndexCoverage.marker]
     }
 
     /// The entries of chunk `index`, in time order.
@@ -106,10 +114,10 @@ public final class LogBlockReader: Sendable {
         return origins
     }
 
-    private func traceIndex() throws(LogBlockError) -> [TraceID: [Int]] {
+    private func traceIndex() throws(LogBlockError) -> LogBlockTraceTable {
         if let index = cache.withLock({ $0.traceIndex }) { return index }
-        let index = try LogBlockTraceIndex.decode(Self.read(.traceIndex, footer: footer, fd: fd, path: path),
-                                                  chunkCount: footer.chunks.count, path: path)
+        let index = try LogBlockTraceTable(decoding: Self.read(.traceIndex, footer: footer, fd: fd, path: path),
+                                           chunkCount: footer.chunks.count, path: path)
         cache.withLock { $0.traceIndex = index }
         return index
     }

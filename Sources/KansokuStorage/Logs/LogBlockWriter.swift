@@ -143,6 +143,9 @@ public struct LogBlockWriter: Sendable {
         var chunks: [LogBlockChunkInfo] = []
         var tokenHashes = Set<UInt64>()
         var traceChunks: [TraceID: [Int]] = [:]
+        var hexRunChunks: [Int] = []
+        let originIsLoki = origins.map { mapping.isLokiStream($0.resource) }
+        let originTraceIDs = origins.map { LogTraceIndexCoverage.resourceMetadataTraceIDs($0.resource, mapping: mapping) }
         var blockMin = UInt64.max, blockMax: UInt64 = 0
 
         for (newStream, oldStream) in order.enumerated() {
@@ -177,9 +180,13 @@ public struct LogBlockWriter: Sendable {
                 let chunk = chunks.count
                 let line = LogLine.render(entry.record.body)
                 LogTokenizer.forEachTokenHash(line) { tokenHashes.insert($0) }
-                for id in LogBlockEntryCodec.traceIDs(of: entry.record, line: line) where traceChunks[id]?.last != chunk {
+                var ids = LogBlockEntryCodec.traceIDs(of: entry.record, line: line)
+                ids.formUnion(LogTraceIndexCoverage.recordMetadataTraceIDs(entry.record, lokiStream: originIsLoki[entry.origin]))
+                ids.formUnion(originTraceIDs[entry.origin])
+                for id in ids where traceChunks[id]?.last != chunk {
                     traceChunks[id, default: []].append(chunk)
                 }
+                if hexRunChunks.last != chunk && LogTraceIndexCoverage.hasEmbeddedHexRun(line) { hexRunChunks.append(chunk) }
                 if meta.bytes.count + bodies.bytes.count >= options.chunkTargetBytes { try flush() }
             }
             try flush()
@@ -214,6 +221,7 @@ public struct LogBlockWriter: Sendable {
             w.writeString(origin.scopeSchemaURL)
         }
         try appendSection(w.bytes, compressible: true)
+        traceChunks[LogTraceIndexCoverage.marker] = hexRunChunks
         try appendSection(LogBlockTraceIndex.encode(traceChunks), compressible: true)
         var bloom = LogBloomFilter(expectedCount: tokenHashes.count, falsePositiveRate: options.bloomFalsePositiveRate)
         for hash in tokenHashes { bloom.insert(hash) }
@@ -235,7 +243,7 @@ public struct LogBlockWriter: Sendable {
     }
 }
 
-/// Trace id → chunks that hold an entry of it.
+/// Trace id → chunks that hold an entry of it (read back as ``LogBlockTraceTable``).
 ///
 /// ```text
 /// traceIndex := count:uvar (high:fixed64 low:fixed64 chunkCount:uvar chunkDelta:uvar*)*   ids ascending
@@ -256,37 +264,6 @@ enum LogBlockTraceIndex {
             }
         }
         return w.bytes
-    }
-
-    static func decode(_ bytes: [UInt8], chunkCount: Int, path: String) throws(LogBlockError) -> [TraceID: [Int]] {
-        var r = WALReader(bytes)
-        var result: [TraceID: [Int]] = [:]
-        do throws(WALDecodingError) {
-            let count = try r.readCount(minimumElementSize: 17)
-            var last: TraceID?
-            for _ in 0..<count {
-                let id = TraceID(high: try r.readFixed64(), low: try r.readFixed64())
-                if let last, !(last < id) { throw r.failure(.invalidTag(field: "trace id order", value: 0)) }
-                last = id
-                let n = try r.readCount(minimumElementSize: 1)
-                var chunks: [Int] = []
-                var chunk = 0
-                for i in 0..<n {
-                    let delta = try r.readInt()
-                    if i > 0 && delta == 0 { throw r.failure(.invalidTag(field: "chunk order", value: 0)) }
-                    chunk += delta
-                    guard chunk < chunkCount else {
-                        throw r.failure(.valueOutOfRange(value: UInt64(chunk), maximum: UInt64(max(0, chunkCount - 1))))
-                    }
-                    chunks.append(chunk)
-                }
-                result[id] = chunks
-            }
-            guard r.isAtEnd else { throw r.failure(.trailingBytes(count: r.remaining)) }
-        } catch {
-            throw .malformed(path: path, section: LogBlockSection.traceIndex.name, detail: error.description)
-        }
-        return result
     }
 }
 

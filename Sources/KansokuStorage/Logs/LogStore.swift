@@ -58,6 +58,9 @@ public final class LogStore: LogSignalStore, Compacting, SegmentBlockStore {
     private let blocks: Mutex<[UInt64: LogBlockReader]>
     let segmentsLock = ReadWriteLock()
     private let blockGauge = Gauge(label: "kansoku_log_blocks")
+    private let skippedBlocks = Atomic<Int>(0)
+    private let skippedChunks = Atomic<Int>(0)
+    let tailIndex = LogTailIndex()
 
     public init(log: WriteAheadLog, blocksDirectory: String, mapping: LogLabelMapping = LogLabelMapping(),
                 writerOptions: LogBlockWriter.Options = .init(), retention: LogRetention = LogRetention(), logger: Logger) throws {
@@ -91,6 +94,13 @@ public final class LogStore: LogSignalStore, Compacting, SegmentBlockStore {
     /// The open blocks by segment number (for tests and diagnostics).
     public var blockReaders: [UInt64: LogBlockReader] { blocks.withLock { $0 } }
 
+    /// Blocks and chunks a ``LogEntryRequirement`` let queries skip since
+    /// opening: chunks of matching streams in the time range that were not
+    /// read, and blocks none of whose such chunks were read.
+    public var indexSkips: (blocks: Int, chunks: Int) {
+        (skippedBlocks.load(ordering: .relaxed), skippedChunks.load(ordering: .relaxed))
+    }
+
     public func append(_ batch: LogBatch) async throws {
         _ = try await log.append(batch.walPayload())
     }
@@ -115,13 +125,20 @@ public final class LogStore: LogSignalStore, Compacting, SegmentBlockStore {
     /// Blocks are skipped by time range; when `tokens` are given, by the token
     /// Bloom filter (every token of every string must possibly occur); when
     /// `traceID` is given, by the trace index (and only the indexed chunks are
-    /// read). Entries are filtered exactly by time and trace id, but not by
-    /// tokens: callers filter lines exactly. The WAL tail is always scanned.
+    /// read); when a `requirement` is given, chunks its indexes rule out
+    /// (``LogBlockPruner``), and entries whose line fails its byte searches
+    /// (``LogEntryPrefilter``). Entries are filtered exactly by time and trace
+    /// id, but not by tokens or the rest of the requirement: callers filter
+    /// lines exactly. The WAL tail is always read, decoding only the resources
+    /// of matching streams and times once known (``LogTailIndex``).
     public func streams(matching predicate: (LogStreamLabels) -> Bool, start: Int64, end: Int64,
-                        mustContain tokens: [String] = [], traceID: TraceID? = nil) throws -> [LogStoreStream] {
+                        mustContain tokens: [String] = [], traceID: TraceID? = nil,
+                        requiring requirement: LogEntryRequirement? = nil) throws -> [LogStoreStream] {
         guard start < end else { return [] }
         let lo = UInt64(max(0, start)), hi = UInt64(max(0, end))  // [lo, hi)
         let hashes = LogTokenizer.queryHashes(tokens)
+        let pruner = requirement.map(LogBlockPruner.init)
+        let prefilter = requirement.flatMap(LogEntryPrefilter.init)
         var found: [LogStreamLabels: [LogStoreEntry]] = [:]
         var verdicts: [LogStreamLabels: Bool] = [:]
         func matches(_ labels: LogStreamLabels) -> Bool {
@@ -132,6 +149,7 @@ public final class LogStore: LogSignalStore, Compacting, SegmentBlockStore {
         }
         func keep(_ record: LogRecord, time: UInt64, line: String) -> Bool {
             guard time >= lo && time < hi else { return false }
+            if let prefilter, !prefilter.mayMatch(line) { return false }
             if let traceID { return LogBlockEntryCodec.traceIDs(of: record, line: line).contains(traceID) }
             return true
         }
@@ -146,18 +164,22 @@ public final class LogStore: LogSignalStore, Compacting, SegmentBlockStore {
                 let meta = block.metadata
                 guard meta.entryCount > 0, meta.maxTimeUnixNano >= lo, meta.minTimeUnixNano < hi else { continue }
                 if !hashes.isEmpty && !block.mayContainAll(tokenHashes: hashes) { continue }
-                let candidates: [Int]
-                if let traceID {
-                    candidates = try block.chunks(of: traceID)
-                } else {
-                    candidates = Array(block.chunks.indices)
+                let streamOK = block.streams.map { matches($0) }
+                let indexed = if let traceID { try block.chunks(of: traceID) } else { Array(block.chunks.indices) }
+                var candidates = indexed.filter { index in
+                    let info = block.chunks[index]
+                    return streamOK[info.stream] && info.maxTimeUnixNano >= lo && info.minTimeUnixNano < hi
                 }
                 guard !candidates.isEmpty else { continue }
-                let streamOK = block.streams.map { matches($0) }
+                if let pruner {
+                    let kept = try pruner.filter(candidates, in: block)
+                    skippedChunks.add(candidates.count - kept.count, ordering: .relaxed)
+                    if kept.isEmpty { skippedBlocks.add(1, ordering: .relaxed) }
+                    candidates = kept
+                }
                 var origins: [LogBlockOrigin]?
                 for index in candidates {
                     let info = block.chunks[index]
-                    guard streamOK[info.stream], info.maxTimeUnixNano >= lo, info.minTimeUnixNano < hi else { continue }
                     let rows = try block.rows(ofChunk: index)
                     if origins == nil { origins = try block.origins() }
                     var entries: [LogStoreEntry] = []
@@ -170,22 +192,19 @@ public final class LogStore: LogSignalStore, Compacting, SegmentBlockStore {
                     if !entries.isEmpty { found[block.streams[info.stream], default: []] += entries }
                 }
             }
-            try forEachLogBatch(skipping: Set(snapshot.keys)) { batch in
-                for resourceItems in batch.resources {
-                    let labels = mapping.labels(for: resourceItems.resource)
-                    guard matches(labels) else { continue }
-                    for scoped in resourceItems.scopes {
-                        for record in scoped.items {
-                            let time = LogBlockEntryCodec.timestamp(of: record)
-                            guard time >= lo && time < hi else { continue }
-                            let line = LogLine.render(record.body)
-                            if keep(record, time: time, line: line) {
-                                found[labels, default: []].append(entry(record, time: time, line: line, resource: resourceItems.resource))
-                            }
+            try forEachTailResource(skipping: Set(snapshot.keys), wanted: { section in
+                section.maxTime >= lo && section.minTime < hi && matches(section.labels)
+            }) { section, resourceItems in
+                for scoped in resourceItems.scopes {
+                    for record in scoped.items {
+                        let time = LogBlockEntryCodec.timestamp(of: record)
+                        guard time >= lo && time < hi else { continue }
+                        let line = LogLine.render(record.body)
+                        if keep(record, time: time, line: line) {
+                            found[section.labels, default: []].append(entry(record, time: time, line: line, resource: resourceItems.resource))
                         }
                     }
                 }
-                return true
             }
         }
         return found.keys.sorted().map { labels in

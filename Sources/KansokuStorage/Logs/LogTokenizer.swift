@@ -35,6 +35,16 @@ public enum LogTokenizer {
         return hashes.sorted()
     }
 
+    /// The hash of `text` when it is exactly one token, else nil.
+    public static func singleTokenHash(_ text: String) -> UInt64? {
+        var result: UInt64?
+        withUTF8(text) { buffer in
+            guard !buffer.isEmpty, buffer.allSatisfy(isTokenByte) else { return }
+            result = hash(buffer, 0..<buffer.count)
+        }
+        return result
+    }
+
     /// Calls `body` with the hash of every token of `text` (repeats included).
     static func forEachTokenHash(_ text: String, _ body: (UInt64) -> Void) {
         withUTF8(text) { buffer in

@@ -39,7 +39,7 @@ public struct LogQLEngine: Sendable {
                        limit: Int = 100) throws(LogQLEvaluationError) -> [LogQLStream] {
         let pipeline = try LogQLPipeline(query.pipeline)
         var rows: [(labels: LogQLLabels, entry: LogQLEntry, order: Int)] = []
-        for stream in try fetch(query.selector, start: start, end: end) {
+        for stream in try fetch(query.selector, start: start, end: end, hints: LogQLQueryHints(pipeline: query.pipeline)) {
             for entry in stream.entries {
                 guard let (line, labels) = pipeline.process(entry, stream: stream.labels) else { continue }
                 var out = entry
@@ -97,9 +97,10 @@ public struct LogQLEngine: Sendable {
         return .matrix(series.map { LogQLSeries(labels: $0.key, points: $0.value) }.sorted { $0.labels < $1.labels })
     }
 
-    func fetch(_ selector: LogQLStreamSelector, start: Int64, end: Int64) throws(LogQLEvaluationError) -> [LogQLStream] {
+    func fetch(_ selector: LogQLStreamSelector, start: Int64, end: Int64,
+               hints: LogQLQueryHints = .none) throws(LogQLEvaluationError) -> [LogQLStream] {
         do {
-            return try source.select(selector, start: start, end: end)
+            return try source.select(selector, start: start, end: end, hints: hints)
         } catch let error as LogQLEvaluationError {
             throw error
         } catch {

@@ -23,7 +23,8 @@ struct LogQLSampleExtractor {
         let from = start - offset - range.range.nanoseconds + 1
         let to = end - offset + 1
         var out: [LogQLLabels: Series] = [:]
-        for stream in try engine.fetch(range.query.selector, start: from, end: to) {
+        for stream in try engine.fetch(range.query.selector, start: from, end: to,
+                                       hints: LogQLQueryHints(pipeline: range.query.pipeline)) {
             for entry in stream.entries {
                 guard var (line, labels) = pipeline.process(entry, stream: stream.labels) else { continue }
                 let value: Double

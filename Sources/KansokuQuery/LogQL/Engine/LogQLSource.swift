@@ -35,6 +35,11 @@ public protocol LogQLSource: Sendable {
     /// in `[start, end)` (nanoseconds), ascending. Streams without such
     /// entries may be omitted.
     func select(_ selector: LogQLStreamSelector, start: Int64, end: Int64) throws -> [LogQLStream]
+
+    /// Like ``select(_:start:end:)``, but `hints` state what every entry the
+    /// query keeps satisfies, so stored data that cannot match may be left
+    /// out (the engine still filters every entry exactly).
+    func select(_ selector: LogQLStreamSelector, start: Int64, end: Int64, hints: LogQLQueryHints) throws -> [LogQLStream]
 }
 
 /// An in-memory source for tests and small embedded uses.
