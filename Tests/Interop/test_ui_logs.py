@@ -186,7 +186,7 @@ def test_bad_query_shows_the_server_error(browser, shop):
     assert answer.status_code == 400
     message = answer.text.strip()
     open_view(browser, server.api_url, logs_path(bad))
-    shown = wait_for(browser, ".logql-error .logql-error-message").text
+    shown = wait_for(browser, ".logql-error .query-error-message").text
     assert shown == message
     assert not rows(browser)
     # Chromium logs the 400 answers themselves; anything else would be a script error.

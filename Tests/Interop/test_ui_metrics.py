@@ -233,9 +233,9 @@ def test_syntax_error_shows_the_servers_message(kansoku, browser, checkout):
     replace_query(browser, broken)
     editor(browser).send_keys(Keys.CONTROL, Keys.ENTER)
     error = wait_for(browser, ".promql-error")
-    assert error.find_element(By.CSS_SELECTOR, ".promql-error-message").text == expected["error"]
+    assert error.find_element(By.CSS_SELECTOR, ".query-error-message").text == expected["error"]
     # The position marker points at the column the server named.
-    marker = error.find_element(By.CSS_SELECTOR, ".promql-error-position").text.split("\n")
+    marker = error.find_element(By.CSS_SELECTOR, ".query-error-position").text.split("\n")
     column = int(expected["error"].split(": ")[1].split(":")[1])
     assert marker[0] == broken and marker[1] == " " * (column - 1) + "^", marker
     screenshot(browser, "metrics-error-dark")

@@ -7,6 +7,7 @@
 // Shift+Enter adds a line.
 
 import { loki } from "../api.js";
+import { queryErrorPanel } from "../components/query-error.js";
 import { h, replaceChildren } from "../dom.js";
 import { completionContext, errorPosition } from "./logql.js";
 
@@ -24,8 +25,8 @@ export function createLogqlEditor({ value = "", range, onRun, signal }) {
     placeholder: '{service_name="checkout"} |= "error"  — type { for labels, Enter runs',
   });
   const list = h("ul", { class: "completions", role: "listbox", hidden: true });
-  const problem = h("div", { class: "logql-error", role: "alert", hidden: true });
-  const element = h("div", { class: "logql-editor" }, h("div", { class: "logql-input-wrap" }, input, list), problem);
+  const errors = queryErrorPanel(input, { errorPosition, className: "logql-error" });
+  const element = h("div", { class: "logql-editor" }, h("div", { class: "logql-input-wrap" }, input, list), errors.element);
 
   const cache = new Map(); // "names" or "values:<name>" → Promise<string[]>
   let items = [], selected = 0, context = null, request = 0;
@@ -125,32 +126,12 @@ export function createLogqlEditor({ value = "", range, onRun, signal }) {
     }
   });
 
-  const setError = (error) => {
-    problem.hidden = !error;
-    if (!error) { replaceChildren(problem); return; }
-    const message = error instanceof Error ? error.message : String(error);
-    const position = errorPosition(message);
-    replaceChildren(problem, h("strong", {}, "Query error"), h("pre", { class: "logql-error-message" }, message),
-      position ? positionMarker(input.value, position) : null);
-  };
-
-  /** The offending line with a caret under the error's column; clicking it puts the cursor there. */
-  const positionMarker = (text, { line, column }) => {
-    const lines = text.split("\n");
-    const source = lines[line - 1];
-    if (source === undefined) return null;
-    const offset = lines.slice(0, line - 1).reduce((sum, l) => sum + l.length + 1, 0) + column - 1;
-    return h("pre", { class: "logql-error-position", title: "Click to put the cursor there",
-      onclick: () => { input.focus(); input.setSelectionRange(offset, offset); } },
-    source, "\n", " ".repeat(Math.max(0, column - 1)), h("span", { class: "logql-error-caret" }, "^"));
-  };
-
   requestAnimationFrame(grow);
   return {
     element,
     value: () => input.value,
     setValue: (text) => { input.value = text; grow(); },
-    setError,
+    setError: errors.show,
     focus: () => input.focus(),
   };
 }

@@ -5,6 +5,7 @@
 // Keys: ↑/↓ choose a completion, Enter or Tab takes it, Esc closes the list,
 // Ctrl+Space opens it, Ctrl/Cmd+Enter or Shift+Enter runs the query.
 
+import { queryErrorPanel } from "../components/query-error.js";
 import { h, replaceChildren } from "../dom.js";
 import { completionContext, errorPosition } from "./promql-language.js";
 import { PromqlSuggestions } from "./promql-suggestions.js";
@@ -22,8 +23,8 @@ export function createPromqlEditor({ value = "", onRun, signal }) {
     value,
   });
   const list = h("ul", { class: "completions", role: "listbox", hidden: true });
-  const errorBox = h("div", { class: "promql-error", role: "alert", hidden: true });
-  const element = h("div", { class: "promql-editor" }, h("div", { class: "promql-input-wrap" }, input, list), errorBox);
+  const errors = queryErrorPanel(input, { errorPosition, className: "promql-error" });
+  const element = h("div", { class: "promql-editor" }, h("div", { class: "promql-input-wrap" }, input, list), errors.element);
 
   let items = [], selected = 0, context = null, request = 0;
 
@@ -130,32 +131,12 @@ export function createPromqlEditor({ value = "", onRun, signal }) {
     }
   });
 
-  const setError = (error) => {
-    errorBox.hidden = !error;
-    if (!error) { replaceChildren(errorBox); return; }
-    const message = error instanceof Error ? error.message : String(error);
-    const position = errorPosition(message);
-    const marker = position ? positionMarker(input.value, position) : null;
-    replaceChildren(errorBox, h("strong", {}, "Query error"), h("pre", { class: "promql-error-message" }, message), marker);
-  };
-
-  /** The offending line with a caret under the error's column; clicking it puts the cursor there. */
-  const positionMarker = (text, { line, column }) => {
-    const lines = text.split("\n");
-    const source = lines[line - 1];
-    if (source === undefined) return null;
-    const offset = lines.slice(0, line - 1).reduce((sum, l) => sum + l.length + 1, 0) + column - 1;
-    return h("pre", { class: "promql-error-position", title: "Click to put the cursor there",
-      onclick: () => { input.focus(); input.setSelectionRange(offset, offset); } },
-    source, "\n", " ".repeat(Math.max(0, column - 1)), h("span", { class: "promql-error-caret" }, "^"));
-  };
-
   requestAnimationFrame(grow);
   return {
     element,
     value: () => input.value,
     setValue: (text) => { input.value = text; grow(); },
-    setError,
+    setError: errors.show,
     focus: () => input.focus(),
   };
 }
