@@ -59,19 +59,8 @@ struct LogEntryPrefilter: Sendable {
         }
     }
 
-    /// Whether `needle` (non-empty) occurs in `haystack`: `memchr` for its first byte, then `memcmp`.
+    /// Whether `needle` (non-empty) occurs in `haystack`.
     static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
-        let n = needle.count
-        guard n <= haystack.count, let base = haystack.baseAddress else { return false }
-        return needle.withUnsafeBufferPointer { pattern in
-            var offset = 0
-            while haystack.count - offset >= n {
-                guard let hit = memchr(base + offset, Int32(pattern[0]), haystack.count - offset - n + 1) else { return false }
-                let position = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                if memcmp(base + position, pattern.baseAddress!, n) == 0 { return true }
-                offset = position + 1
-            }
-            return false
-        }
+        needle.withUnsafeBytes { UnsafeRawBufferPointer(haystack).containsBytes($0) }
     }
 }

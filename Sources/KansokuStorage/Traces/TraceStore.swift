@@ -210,25 +210,3 @@ extension TraceID {
         return writer.bytes
     }
 }
-
-extension Array where Element == UInt8 {
-    /// Whether `needle` occurs in these bytes: `memchr` for its first byte, `memcmp` for the rest.
-    func containsBytes(_ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
-        guard needle.count <= count else { return false }
-        return withUnsafeBytes { haystack in
-            needle.withUnsafeBytes { needle in
-                let base = haystack.baseAddress!
-                let lastStart = haystack.count - needle.count
-                var offset = 0
-                while offset <= lastStart {
-                    guard let hit = memchr(base + offset, Int32(first), lastStart - offset + 1) else { return false }
-                    let at = base.distance(to: UnsafeRawPointer(hit))
-                    if memcmp(base + at, needle.baseAddress!, needle.count) == 0 { return true }
-                    offset = at + 1
-                }
-                return false
-            }
-        }
-    }
-}
