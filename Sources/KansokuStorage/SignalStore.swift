@@ -32,6 +32,16 @@ public protocol TraceSignalStore: SignalStore where Item == Span {
     /// spans: callers filter.
     func forEachBatch(startingIn startTimes: ClosedRange<UInt64>?, services: Set<String>?,
                       _ visit: (SpanBatch) throws -> Bool) throws
+
+    /// The `limit` traces whose most recently started span that passes
+    /// `filter` (and `predicate`, when given) started last, most recent first
+    /// (ties by descending trace id). What a trace search asks before it
+    /// fetches the traces it shows.
+    func recentTraces(matching filter: SpanSearchFilter, limit: Int,
+                      where predicate: SpanSearchPredicate?) throws -> [TraceSearchHit]
+
+    /// Every distinct (service, span name, kind) stored; for service and operation lists.
+    func operations() throws -> Set<SpanOperation>
 }
 
 extension TraceSignalStore {
@@ -43,6 +53,40 @@ extension TraceSignalStore {
             if !batch.isEmpty { found[traceID] = batch }
         }
         return found
+    }
+
+    /// Stores without their own search check every span they visit.
+    public func recentTraces(matching filter: SpanSearchFilter, limit: Int,
+                             where predicate: SpanSearchPredicate?) throws -> [TraceSearchHit] {
+        var collector = RecentTraceCollector(limit: limit)
+        try forEachBatch(startingIn: filter.startTimes, services: filter.services) { batch in
+            for group in batch.resources {
+                let service = group.resource.serviceName ?? ""
+                for scoped in group.scopes {
+                    for span in scoped.items where filter.matches(span, service: service)
+                        && predicate?(span, scoped.scope, group.resource) ?? true {
+                        collector.add(span.traceID, start: span.startTimeUnixNano)
+                    }
+                }
+            }
+            return true
+        }
+        return collector.hits()
+    }
+
+    /// Stores without a catalogue visit every span.
+    public func operations() throws -> Set<SpanOperation> {
+        var operations = Set<SpanOperation>()
+        try forEachBatch { batch in
+            for group in batch.resources {
+                let service = group.resource.serviceName ?? ""
+                for scoped in group.scopes {
+                    for span in scoped.items { operations.insert(SpanOperation(service: service, name: span.name, kind: span.kind)) }
+                }
+            }
+            return true
+        }
+        return operations
     }
 
     /// Stores without indexes visit everything.

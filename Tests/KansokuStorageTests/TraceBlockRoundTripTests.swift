@@ -85,6 +85,13 @@ struct TraceBlockRoundTripTests {
             #expect(metadata.services == ["", "cart", "checkout"])
             let operations = Set(expected.map { TraceBlockMetadata.Operation(service: $0.resource.serviceName ?? "", name: $0.span.name) })
             #expect(metadata.operations == operations.sorted())
+            var kinds: [TraceBlockMetadata.Operation: Set<SpanKind>] = [:]
+            for item in expected {
+                kinds[.init(service: item.resource.serviceName ?? "", name: item.span.name), default: []].insert(item.span.kind)
+            }
+            for (i, operation) in metadata.operations.enumerated() {
+                #expect(Set(metadata.kinds(ofOperationAt: i) ?? []) == kinds[operation], "span kinds of \(operation)")
+            }
         }
     }
 
@@ -113,7 +120,7 @@ struct TraceBlockRoundTripTests {
         try Kit.withTemporaryDirectory { dir in
             let path = try Kit.writeBlock([], in: dir)
             let reader = try TraceBlockReader(path: path)
-            #expect(reader.metadata == TraceBlockMetadata())
+            #expect(reader.metadata == TraceBlockMetadata(operationKinds: []))
             #expect(reader.rowGroups.isEmpty)
             #expect(!reader.mayContain(Kit.traceID(1)))
             #expect(try reader.spans(of: Kit.traceID(1)).isEmpty)

@@ -8,10 +8,9 @@ import KansokuStorage
 ///
 /// All functions read from disk and block: call them off the event loops.
 ///
-/// Version 1 scans: every function visits every stored batch with
-/// `forEachBatch`, so its cost grows with everything stored. Blocks could be
-/// skipped later from their metadata (time range, service names) without
-/// changing what these functions return.
+/// Trace search asks the store for the most recent matching traces
+/// (`recentTraces`), which reads newest data first and stops early; the
+/// service and operation lists come from the store's catalogue (`operations`).
 public enum JaegerSearch {
     /// The traces that `query` matches, each complete (every stored span,
     /// fetched with `spans(ofTrace:)`, whichever service recorded it).
@@ -26,9 +25,10 @@ public enum JaegerSearch {
     /// (`error`, `span.kind`, `otel.status_code`, `otel.status_description`,
     /// `otel.scope.name`, `otel.scope.version`, `w3c.tracestate`).
     ///
-    /// At most `query.limit` traces are returned: those whose earliest
-    /// matching span started last, most recent first by the earliest start
-    /// of the complete trace (ties by trace id).
+    /// At most `query.limit` traces are returned: those whose latest
+    /// matching span started last (as Jaeger's Elasticsearch store ranks
+    /// them), most recent first by the earliest start of the complete trace
+    /// (ties by trace id).
     ///
     /// When `query.traceIDs` is not empty those traces are returned instead,
     /// in the order asked, without other filtering; unknown ids are skipped.
@@ -39,30 +39,22 @@ public enum JaegerSearch {
             return query.traceIDs.filter { seen.insert($0).inserted }.compactMap { found[$0] }
         }
 
-        // Trace id → start of its earliest matching span, in nanoseconds.
-        var candidates: [TraceID: UInt64] = [:]
-        // Lets the store skip blocks that cannot match; spans are still checked one by one below.
-        let services: Set<String>? = query.service.flatMap { $0 == JaegerProcessTable.noServiceName ? nil : [$0] }
-        let (startNanos, startOverflow) = query.startTimeMicros.multipliedReportingOverflow(by: 1000)
-        let (endNanos, endOverflow) = query.endTimeMicros.multipliedReportingOverflow(by: 1000)
-        let window = startOverflow || endOverflow || startNanos > endNanos ? nil : startNanos...endNanos
-        try store.forEachBatch(startingIn: window, services: services) { batch in
-            for group in batch.resources where query.service == nil
-                || JaegerProcessTable.serviceName(of: group.resource) == query.service {
-                for scoped in group.scopes {
-                    for span in scoped.items where matches(span, scope: scoped.scope, resource: group.resource, query) {
-                        let start = candidates[span.traceID] ?? .max
-                        candidates[span.traceID] = min(start, span.startTimeUnixNano)
-                    }
-                }
-            }
-            return true
-        }
+        // The store checks service, name, duration and time from narrow columns; tags need the whole span.
+        guard let window = nanosecondWindow(query) else { return [] }
+        let filter = SpanSearchFilter(
+            // Jaeger names a resource without a service name so; the store calls it "".
+            services: query.service.map { $0 == JaegerProcessTable.noServiceName ? ["", $0] : [$0] },
+            spanNames: query.operation.map { [$0] }, startTimes: window,
+            minDurationNanos: query.minDurationNanos, maxDurationNanos: query.maxDurationNanos)
+        let tags = query.tags
+        let hits = try store.recentTraces(matching: filter, limit: max(query.limit, 1),
+                                          where: tags.isEmpty ? nil : { span, scope, resource in
+            matchesTags(tags, span: span, scope: scope, resource: resource)
+        })
 
-        let chosen = candidates.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(max(query.limit, 1))
         var traces: [(start: UInt64, id: TraceID, spans: SpanBatch)] = []
-        let found = try store.spans(ofTraces: Set(chosen.map(\.key)))
-        for (traceID, _) in chosen {
+        let found = try store.spans(ofTraces: Set(hits.map(\.traceID)))
+        for traceID in hits.map(\.traceID) {
             guard let spans = found[traceID], let start = earliestStart(of: spans) else { continue }
             traces.append((start, traceID, spans))
         }
@@ -74,14 +66,7 @@ public enum JaegerSearch {
     /// span, sorted. A resource without `service.name` is listed as
     /// `OTLP_ResourceNoServiceName`, as the Jaeger translation names it.
     public static func services(in store: some TraceSignalStore) throws -> [String] {
-        var names = Set<String>()
-        try store.forEachBatch { batch in
-            for group in batch.resources where group.scopes.contains(where: { !$0.items.isEmpty }) {
-                names.insert(JaegerProcessTable.serviceName(of: group.resource))
-            }
-            return true
-        }
-        return names.sorted()
+        Set(try store.operations().map { jaegerServiceName($0.service) }).sorted()
     }
 
     /// The distinct (span name, span kind) pairs recorded by `service`,
@@ -91,35 +76,25 @@ public enum JaegerSearch {
     public static func operations(in store: some TraceSignalStore, service: String,
                                   spanKind: String? = nil) throws -> [JaegerOperation] {
         var operations = Set<JaegerOperation>()
-        try store.forEachBatch { batch in
-            for group in batch.resources where JaegerProcessTable.serviceName(of: group.resource) == service {
-                for scoped in group.scopes {
-                    for span in scoped.items {
-                        let kind = JaegerTag.spanKindName(span.kind) ?? ""
-                        if let spanKind, !spanKind.isEmpty, spanKind != kind { continue }
-                        operations.insert(JaegerOperation(name: span.name, spanKind: kind))
-                    }
-                }
-            }
-            return true
+        for operation in try store.operations() where jaegerServiceName(operation.service) == service {
+            let kind = JaegerTag.spanKindName(operation.kind) ?? ""
+            if let spanKind, !spanKind.isEmpty, spanKind != kind { continue }
+            operations.insert(JaegerOperation(name: operation.name, spanKind: kind))
         }
         return operations.sorted()
     }
 
+    /// The name Jaeger shows for a stored service name (`""` when the resource had none).
+    private static func jaegerServiceName(_ service: String) -> String {
+        service.isEmpty ? JaegerProcessTable.noServiceName : service
+    }
+
     // MARK: Matching
 
-    /// Whether `span` meets every criterion of `query` but the service.
-    static func matches(_ span: Span, scope: InstrumentationScope, resource: Resource, _ query: JaegerQuery) -> Bool {
-        if let operation = query.operation, span.name != operation { return false }
-        let duration = span.durationNanos
-        if let min = query.minDurationNanos, duration < min { return false }
-        if let max = query.maxDurationNanos, duration > max { return false }
-        let startMicros = JaegerTraceRenderer.micros(span.startTimeUnixNano)
-        if startMicros < query.startTimeMicros || startMicros > query.endTimeMicros { return false }
-        if query.tags.isEmpty { return true }
-
+    /// Whether `span` has every one of `tags`.
+    static func matchesTags(_ tags: [String: String], span: Span, scope: InstrumentationScope, resource: Resource) -> Bool {
         var derived: [JaegerTag]?
-        for (key, value) in query.tags {
+        for (key, value) in tags {
             if span.attributes.contains(where: { $0.key == key && JaegerTag.Value($0.value).matches(value) }) { continue }
             if resource.attributes.contains(where: { $0.key == key && JaegerTag.Value($0.value).matches(value) }) {
                 continue
@@ -129,6 +104,16 @@ public enum JaegerSearch {
             return false
         }
         return true
+    }
+
+    /// The query's start bounds in nanoseconds: every nanosecond of the last
+    /// microsecond counts. Nil when no time can match.
+    private static func nanosecondWindow(_ query: JaegerQuery) -> ClosedRange<UInt64>? {
+        guard query.startTimeMicros <= query.endTimeMicros else { return nil }
+        let (start, startOverflow) = query.startTimeMicros.multipliedReportingOverflow(by: 1000)
+        guard !startOverflow else { return nil }
+        let (end, endOverflow) = query.endTimeMicros.multipliedReportingOverflow(by: 1000)
+        return start...(endOverflow || end > .max - 999 ? .max : end + 999)
     }
 
     /// The start of the earliest span of `trace`, nil when it has none.

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Substring search over raw bytes, used to skip WAL records and log lines
-/// that cannot hold what a query looks for before anything is decoded.
+/// Substring search over raw bytes, used to skip log lines that cannot hold
+/// what a query looks for before they are decoded.
 /// (`memmem` is not visible from Swift here, so `memchr` finds each candidate
 /// first byte and `memcmp` checks the rest.)
 extension UnsafeRawBufferPointer {
@@ -18,12 +18,5 @@ extension UnsafeRawBufferPointer {
             offset = at + 1
         }
         return false
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Whether `needle` occurs in these bytes.
-    func containsBytes(_ needle: [UInt8]) -> Bool {
-        withUnsafeBytes { haystack in needle.withUnsafeBytes { haystack.containsBytes($0) } }
     }
 }

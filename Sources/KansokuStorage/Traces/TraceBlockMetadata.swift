@@ -1,3 +1,5 @@
+import KansokuModel
+
 /// What a block holds, summarised so that search can skip whole blocks
 /// without reading any column.
 public struct TraceBlockMetadata: Sendable, Hashable {
@@ -28,9 +30,13 @@ public struct TraceBlockMetadata: Sendable, Hashable {
     public var services: [String]
     /// Distinct (service, span name) pairs, sorted.
     public var operations: [Operation]
+    /// The span kinds seen for each of `operations`, as a bit set of
+    /// `1 << SpanKind.rawValue`; nil in blocks written before it was recorded.
+    public var operationKinds: [UInt8]?
 
     public init(spanCount: Int = 0, traceCount: Int = 0, minStartTimeUnixNano: UInt64 = 0, maxStartTimeUnixNano: UInt64 = 0,
-                maxEndTimeUnixNano: UInt64 = 0, services: [String] = [], operations: [Operation] = []) {
+                maxEndTimeUnixNano: UInt64 = 0, services: [String] = [], operations: [Operation] = [],
+                operationKinds: [UInt8]? = nil) {
         self.spanCount = spanCount
         self.traceCount = traceCount
         self.minStartTimeUnixNano = minStartTimeUnixNano
@@ -38,6 +44,13 @@ public struct TraceBlockMetadata: Sendable, Hashable {
         self.maxEndTimeUnixNano = maxEndTimeUnixNano
         self.services = services
         self.operations = operations
+        self.operationKinds = operationKinds
+    }
+
+    /// The span kinds of `operations[i]`; nil when the block did not record them.
+    public func kinds(ofOperationAt i: Int) -> [SpanKind]? {
+        guard let bits = operationKinds?[i] else { return nil }
+        return (0..<8).compactMap { bits & (1 << $0) == 0 ? nil : SpanKind(rawValue: Int32($0)) }
     }
 
     /// Whether some span of the block may start inside `range`.
@@ -47,6 +60,7 @@ public struct TraceBlockMetadata: Sendable, Hashable {
 
     // metadata := spanCount traceCount minStart maxStart maxEnd : uvar
     //             count service:str*  count (serviceIndex:uvar name:str)*
+    //             [count kinds:u8*]   (one per operation; absent in older blocks)
     func encoded() -> [UInt8] {
         var w = WALWriter(reservingCapacity: 64 + operations.count * 24)
         w.writeCount(spanCount)
@@ -60,6 +74,7 @@ public struct TraceBlockMetadata: Sendable, Hashable {
             w.writeCount(serviceIndex[op.service]!)
             w.writeString(op.name)
         }
+        if let operationKinds { w.writeArray(operationKinds) { bits, w in w.writeByte(bits) } }
         return w.bytes
     }
 
@@ -80,6 +95,14 @@ public struct TraceBlockMetadata: Sendable, Hashable {
                     throw r.failure(.valueOutOfRange(value: UInt64(index), maximum: UInt64(services.count)), at: start)
                 }
                 return Operation(service: services[index], name: try r.readString())
+            }
+            if !r.isAtEnd {
+                let start = r.offset
+                let kinds = try r.readArray(minimumElementSize: 1) { r throws(WALDecodingError) in try r.readByte() }
+                guard kinds.count == operations.count else {
+                    throw r.failure(.valueOutOfRange(value: UInt64(kinds.count), maximum: UInt64(operations.count)), at: start)
+                }
+                operationKinds = kinds
             }
             guard r.isAtEnd else { throw r.failure(.trailingBytes(count: r.remaining)) }
         } catch {

@@ -24,7 +24,7 @@ public final class TraceBlockReader: Sendable {
     public var rowGroups: [TraceBlockRowGroup] { footer.groups }
 
     private let fd: Int32
-    private let footer: TraceBlockFooter
+    let footer: TraceBlockFooter
     private let bloom: TraceBloomFilter
     private let tables = Mutex(Tables())
 
@@ -144,7 +144,7 @@ public final class TraceBlockReader: Sendable {
     /// Materialises rows `local` of row group `group` (indices relative to the
     /// group), skipping those `keep` marks false. Columns are decoded up to
     /// the end of the last wanted row's trace, no further.
-    private func decodeRows(group g: Int, local: Range<Int>, keep: [Bool]?) throws(TraceBlockError) -> [TraceBlockSpan] {
+    func decodeRows(group g: Int, local: Range<Int>, keep: [Bool]?) throws(TraceBlockError) -> [TraceBlockSpan] {
         let group = footer.groups[g]
         let index = try traceIndex()
         // Decode through the end of the last wanted row's trace: a parent
@@ -205,7 +205,7 @@ public final class TraceBlockReader: Sendable {
     }
 
     /// Reads, checks and decodes the first `count` values of one column.
-    private func column<T>(
+    func column<T>(
         _ kind: TraceBlockSectionKind, group: Int, count: Int,
         _ element: (inout WALReader) throws(WALDecodingError) -> T
     ) throws(TraceBlockError) -> [T] {
@@ -216,7 +216,7 @@ public final class TraceBlockReader: Sendable {
 
     // MARK: - Block-wide tables (loaded once; a race only loads twice)
 
-    private func traceIndex() throws(TraceBlockError) -> TraceBlockTraceIndex {
+    func traceIndex() throws(TraceBlockError) -> TraceBlockTraceIndex {
         if let index = tables.withLock({ $0.index }) { return index }
         let index = try TraceBlockTraceIndex(bytes: Self.read(.traceIndex, footer: footer, fd: fd, path: path),
                                              traceCount: footer.traceCount, rowCount: footer.rowCount, path: path)
@@ -227,21 +227,21 @@ public final class TraceBlockReader: Sendable {
         return index
     }
 
-    private func names() throws(TraceBlockError) -> [String] {
+    func names() throws(TraceBlockError) -> [String] {
         if let names = tables.withLock({ $0.names }) { return names }
         let names = try TraceBlockTables.decodeNames(Self.read(.names, footer: footer, fd: fd, path: path), path: path)
         tables.withLock { $0.names = names }
         return names
     }
 
-    private func resources() throws(TraceBlockError) -> [TraceBlockResourceEntry] {
+    func resources() throws(TraceBlockError) -> [TraceBlockResourceEntry] {
         if let resources = tables.withLock({ $0.resources }) { return resources }
         let resources = try TraceBlockTables.decodeResources(Self.read(.resources, footer: footer, fd: fd, path: path), path: path)
         tables.withLock { $0.resources = resources }
         return resources
     }
 
-    private func scopes() throws(TraceBlockError) -> [TraceBlockScopeEntry] {
+    func scopes() throws(TraceBlockError) -> [TraceBlockScopeEntry] {
         if let scopes = tables.withLock({ $0.scopes }) { return scopes }
         let scopes = try TraceBlockTables.decodeScopes(Self.read(.scopes, footer: footer, fd: fd, path: path), path: path)
         tables.withLock { $0.scopes = scopes }

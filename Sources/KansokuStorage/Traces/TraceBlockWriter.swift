@@ -120,7 +120,7 @@ public struct TraceBlockWriter: Sendable {
         var nameIDs: [String: Int] = [:]
         var traceIDs: [TraceID] = []
         var traceFirstRows: [Int] = []
-        var operations = Set<TraceBlockMetadata.Operation>()
+        var operations: [TraceBlockMetadata.Operation: UInt8] = [:]  // → bit set of span kinds
         var metadata = TraceBlockMetadata(spanCount: sorted.count, minStartTimeUnixNano: sorted.isEmpty ? 0 : .max)
         for (index, row) in sorted.enumerated() {
             let span = row.span
@@ -135,11 +135,13 @@ public struct TraceBlockWriter: Sendable {
             metadata.minStartTimeUnixNano = min(metadata.minStartTimeUnixNano, span.startTimeUnixNano)
             metadata.maxStartTimeUnixNano = max(metadata.maxStartTimeUnixNano, span.startTimeUnixNano)
             metadata.maxEndTimeUnixNano = max(metadata.maxEndTimeUnixNano, span.endTimeUnixNano)
-            operations.insert(.init(service: resources[row.resourceID].serviceName, name: span.name))
+            operations[.init(service: resources[row.resourceID].serviceName, name: span.name), default: 0]
+                |= 1 << UInt8(truncatingIfNeeded: span.kind.rawValue)
         }
         metadata.traceCount = traceIDs.count
-        metadata.operations = operations.sorted()
-        metadata.services = Set(operations.map(\.service)).sorted()
+        metadata.operations = operations.keys.sorted()
+        metadata.operationKinds = metadata.operations.map { operations[$0]! }
+        metadata.services = Set(operations.keys.map(\.service)).sorted()
 
         var file = SectionFile(level: options.compressionLevel)
         defer { file.close() }

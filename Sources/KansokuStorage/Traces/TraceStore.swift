@@ -25,6 +25,8 @@ public final class TraceStore: TraceSignalStore, Compacting, SegmentBlockStore {
     /// so a read never sees a segment vanish or a span twice.
     let segmentsLock = ReadWriteLock()
     private let blockGauge = Gauge(label: "kansoku_trace_blocks")
+    /// Search summaries of the spans still only in the WAL.
+    let tailIndex = TraceTailIndex()
 
     /// Opens the blocks in `blocksDirectory` (creating it if needed). A block
     /// that cannot be opened is logged and left in place, never deleted.
@@ -55,10 +57,28 @@ public final class TraceStore: TraceSignalStore, Compacting, SegmentBlockStore {
         }
         blocks = Mutex(opened)
         blockGauge.record(opened.count)
+        try indexTail(skipping: Set(opened.keys))
     }
 
     public func append(_ batch: SpanBatch) async throws {
-        _ = try await log.append(batch.walPayload())
+        let position = try await log.append(batch.walPayload())
+        tailIndex.add(batch, at: position)
+    }
+
+    /// Summarises the WAL records that have no block yet, for search. A record
+    /// that does not decode is left out of the summary and logged; reads that
+    /// decode the WAL still report it.
+    private func indexTail(skipping compacted: Set<UInt64>) throws {
+        var iterator = try log.records().makeIterator()
+        while let record = try iterator.nextRecord() {
+            if compacted.contains(record.position.segment) { continue }
+            do {
+                tailIndex.add(try SpanBatch(walPayload: record.payload), at: record.position)
+            } catch {
+                logger.error("cannot decode a traces WAL record; search will not see it",
+                             metadata: ["position": "\(record.position)", "error": "\(error)"])
+            }
+        }
     }
 
     public func forEachBatch(_ visit: (SpanBatch) throws -> Bool) throws {
@@ -98,11 +118,9 @@ public final class TraceStore: TraceSignalStore, Compacting, SegmentBlockStore {
                 }
                 if !spans.isEmpty { found[traceID] = SpanBatch(blockSpans: spans) }
             }
-            // A record holding a span of a trace holds its id's 16 bytes as written (high, low; little-endian):
-            // records without any of them are skipped undecoded. Past a few ids the byte search costs more than it saves.
-            let needles = traceIDs.count <= Self.maxPrefilteredTraceIDs ? traceIDs.map(\.walBytes) : nil
-            try forEachLogBatch(skipping: Set(snapshot.keys),
-                                mayMatch: needles.map { needles in { payload in needles.contains { payload.containsBytes($0) } } }) { batch in
+            // The tail's summaries say which records hold the traces: only those are decoded.
+            let holding = tailIndex.positions(holdingAnyOf: traceIDs, excluding: Set(snapshot.keys))
+            try forEachLogBatch(skipping: Set(snapshot.keys), mayMatch: { holding.contains($0) }) { batch in
                 for traceID in traceIDs {
                     let part = batch.filtered(to: traceID)
                     if !part.isEmpty { found[traceID, default: SpanBatch()].resources += part.resources }
@@ -139,6 +157,8 @@ public final class TraceStore: TraceSignalStore, Compacting, SegmentBlockStore {
 
     private func compactSegments() throws -> Int {
         let written = try compactClosedSegments()
+        // Reads already skip the tail records of segments that have a block; this frees them.
+        tailIndex.forget(segments: withBlocks { Array($0.keys) })
         for (segment, reader) in written {
             logger.debug("compacted a traces WAL segment", metadata: [
                 "segment": "\(segment)", "spans": "\(reader.metadata.spanCount)", "path": "\(reader.path)",
@@ -167,17 +187,14 @@ public final class TraceStore: TraceSignalStore, Compacting, SegmentBlockStore {
         return try TraceBlockReader(path: path)
     }
 
-    /// Trace lookups of at most this many ids skip WAL records that lack all their ids' bytes.
-    static let maxPrefilteredTraceIDs = 8
-
     /// Batches still only in the WAL, oldest first, skipping segments that already have a block
-    /// and records whose raw payload `mayMatch` rejects (those are not decoded).
-    private func forEachLogBatch(skipping compacted: Set<UInt64>, mayMatch: (([UInt8]) -> Bool)? = nil,
+    /// and records whose position `mayMatch` rejects (those are not decoded).
+    private func forEachLogBatch(skipping compacted: Set<UInt64>, mayMatch: ((WALPosition) -> Bool)? = nil,
                                  _ visit: (SpanBatch) throws -> Bool) throws {
         var iterator = try log.records().makeIterator()
         while let record = try iterator.nextRecord() {
             if compacted.contains(record.position.segment) { continue }
-            if let mayMatch, !mayMatch(record.payload) { continue }
+            if let mayMatch, !mayMatch(record.position) { continue }
             guard try visit(try SpanBatch(walPayload: record.payload)) else { return }
         }
     }
@@ -199,14 +216,5 @@ extension TelemetryBatch where Item == Span {
             if !scopes.isEmpty { result.resources.append(ResourceItems(resource: resource.resource, schemaURL: resource.schemaURL, scopes: scopes)) }
         }
         return result
-    }
-}
-
-extension TraceID {
-    /// The 16 bytes the WAL writes for this id (`TraceID.encode(to:)`: high then low, little-endian).
-    var walBytes: [UInt8] {
-        var writer = WALWriter(reservingCapacity: 16)
-        encode(to: &writer)
-        return writer.bytes
     }
 }
