@@ -50,35 +50,50 @@ struct TempoSearchRequest: Sendable {
         return .success(TempoSearchRequest(query: query, window: window, limit: limit))
     }
 
-    /// Candidate traces come from a (pruned) scan; each is then evaluated whole, as TraceQL needs the complete trace.
+    /// The `limit` most recent traces the query matches, as Tempo's search body.
+    ///
+    /// The store is asked for the traces with a span that may satisfy a
+    /// necessary condition of the query (``TraceQLSpanHints``) and starts in
+    /// the window, most recent such span first; the candidates are fetched in
+    /// chunks and evaluated whole, as TraceQL needs the complete trace. When
+    /// too few match and the store had more candidates, it is asked again for
+    /// twice as many, up to `TempoRoutes.maxInspectedTraces` traces in all.
+    /// Results are in candidate order; `inspectedTraces` counts the traces evaluated.
     func run(in traces: any TraceSignalStore) throws -> [UInt8] {
-        var candidates = [TraceID]()
-        var seen = Set<TraceID>()
-        try traces.forEachBatch(startingIn: window, services: nil) { batch in
-            for resource in batch.resources {
-                for scoped in resource.scopes {
-                    for span in scoped.items where window?.contains(span.startTimeUnixNano) ?? true {
-                        if seen.insert(span.traceID).inserted { candidates.append(span.traceID) }
-                    }
+        let hints = TraceQLSpanHints(query)
+        let cap = TempoRoutes.maxInspectedTraces
+        // No search returns more traces than it may inspect; clamping also keeps the arithmetic below from overflowing.
+        let limit = min(self.limit, cap)
+        guard !hints.criteria.isUnsatisfiable else { return TempoResponses.search([], metrics: TempoSearchMetrics()) }
+        let filter = SpanSearchFilter(hints.criteria, startTimes: window)
+        let predicate: SpanSearchPredicate? = hints.criteriaAreExact ? nil : { span, _, resource in
+            hints.mayMatch(span: span, resource: resource)
+        }
+
+        var hits = [(trace: SpanBatch, matched: [Span])]()
+        var evaluated = Set<TraceID>()
+        // A sufficient condition makes every candidate a match; otherwise leave room for misses from the start.
+        var candidateLimit = min(hints.conditionIsSufficient ? limit : limit * 2, cap)
+        while true {
+            let candidates = try traces.recentTraces(matching: filter, limit: candidateLimit, where: predicate)
+            // Fetched in chunks so the unindexed WAL tail is read once per chunk, not per trace.
+            var remaining = candidates.map(\.traceID).filter { !evaluated.contains($0) }.prefix(cap - evaluated.count)
+            while hits.count < limit, !remaining.isEmpty {
+                let chunk = remaining.prefix(max(limit * 4, 64))
+                remaining = remaining.dropFirst(chunk.count)
+                let found = try traces.spans(ofTraces: Set(chunk))
+                for traceID in chunk where hits.count < limit {
+                    guard let trace = found[traceID] else { continue }
+                    evaluated.insert(traceID)
+                    let matched = TraceQLEvaluator.matchingSpans(query, in: trace)
+                    if !matched.isEmpty { hits.append((trace, matched)) }
                 }
             }
-            return candidates.count < TempoRoutes.maxInspectedTraces
+            // Fewer candidates than asked for means the store has no more.
+            guard hits.count < limit, candidates.count == candidateLimit, candidateLimit < cap, evaluated.count < cap else { break }
+            candidateLimit = min(candidateLimit * 2, cap)
         }
-        var hits = [(trace: SpanBatch, matched: [Span])]()
-        // Most recently stored first, which is what a search box wants to see. Traces are
-        // fetched in chunks so the unindexed WAL tail is read once per chunk, not per trace.
-        var remaining = candidates.reversed()[...]
-        while hits.count < limit, !remaining.isEmpty {
-            let chunk = remaining.prefix(max(limit * 4, 64))
-            remaining = remaining.dropFirst(chunk.count)
-            let found = try traces.spans(ofTraces: Set(chunk))
-            for traceID in chunk where hits.count < limit {
-                guard let trace = found[traceID] else { continue }
-                let matched = TraceQLEvaluator.matchingSpans(query, in: trace)
-                if !matched.isEmpty { hits.append((trace, matched)) }
-            }
-        }
-        return TempoResponses.search(hits, metrics: TempoSearchMetrics(inspectedTraces: UInt32(candidates.count)))
+        return TempoResponses.search(hits, metrics: TempoSearchMetrics(inspectedTraces: UInt32(clamping: evaluated.count)))
     }
 
     enum SearchError: Error, CustomStringConvertible {
@@ -91,5 +106,17 @@ struct TempoSearchRequest: Sendable {
             case .traceQL(let message): message
             }
         }
+    }
+}
+
+extension SpanSearchFilter {
+    /// The store-side form of TraceQL lean `criteria`, for spans starting in `startTimes`.
+    /// The caller checks `criteria.isUnsatisfiable` first: bounds below zero are dropped here.
+    fileprivate init(_ criteria: TraceQLLeanCriteria, startTimes: ClosedRange<UInt64>?) {
+        self.init(services: criteria.services, spanNames: criteria.spanNames, startTimes: startTimes,
+                  minDurationNanos: criteria.minDurationNanos.map { UInt64(max($0, 0)) },
+                  // TraceQL sees durations clamped to Int64.max, so that bound admits every longer span too.
+                  maxDurationNanos: criteria.maxDurationNanos.flatMap { $0 == .max ? nil : UInt64(max($0, 0)) },
+                  kinds: criteria.kinds, statusCodes: criteria.statusCodes)
     }
 }

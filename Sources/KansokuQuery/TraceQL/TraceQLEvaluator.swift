@@ -83,38 +83,13 @@ public enum TraceQLEvaluator {
         /// The value of `field` for span `i`, nil when it is missing.
         private func resolve(_ field: TraceQLField, _ i: Int) -> TraceQLStatic? {
             let entry = index.entries[i]
-            switch field {
-            case .attribute(let scope, let name):
-                switch scope {
-                case .span: return Self.convert(entry.span.attributes[key: name])
-                case .resource: return Self.convert(entry.resource.attributes[key: name])
-                case .unscoped:
-                    return Self.convert(entry.span.attributes[key: name]) ?? Self.convert(entry.resource.attributes[key: name])
-                }
-            case .intrinsic(let intrinsic):
-                switch intrinsic {
-                case .name: return .string(entry.span.name)
-                case .status: return .status(entry.span.status.code)
-                case .statusMessage: return .string(entry.span.status.message)
-                case .kind: return .kind(entry.span.kind)
-                case .duration: return .duration(Int64(clamping: entry.span.durationNanos))
-                case .rootName: return index.root.map { .string(index.entries[$0].span.name) }
-                case .rootServiceName:
-                    return index.root.flatMap { index.entries[$0].resource.serviceName }.map { .string($0) }
-                case .traceDuration: return .duration(index.traceDurationNanos)
-                }
-            }
-        }
-
-        /// Scalar attribute values as statics; arrays, maps, bytes and empty
-        /// values count as missing.
-        private static func convert(_ value: AttributeValue?) -> TraceQLStatic? {
-            switch value {
-            case .string(let s): .string(s)
-            case .int(let v): .int(v)
-            case .double(let v): .float(v)
-            case .bool(let v): .bool(v)
-            default: nil
+            switch TraceQLSpanFields.resolve(field, span: entry.span, resource: entry.resource) {
+            case .value(let value): return value
+            case .traceLevel(.rootName): return index.root.map { .string(index.entries[$0].span.name) }
+            case .traceLevel(.rootServiceName):
+                return index.root.flatMap { index.entries[$0].resource.serviceName }.map { .string($0) }
+            case .traceLevel(.traceDuration): return .duration(index.traceDurationNanos)
+            case .traceLevel: return nil  // no other intrinsic is trace-level
             }
         }
 
@@ -132,7 +107,11 @@ public enum TraceQLEvaluator {
             case .max: result = values.max()!
             case .sum: result = values.reduce(0, +)
             }
-            if case .intrinsic = field { return .duration(Int64(result.rounded())) }
+            if case .intrinsic = field {
+                // Clamped like span durations: a sum (or a wrapped span's duration) can exceed Int64, which would trap.
+                let rounded = result.rounded()
+                return .duration(rounded >= 0x1p63 ? .max : rounded < -0x1p63 ? .min : Int64(rounded))
+            }
             return .float(result)
         }
     }
