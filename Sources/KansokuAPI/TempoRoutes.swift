@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import KansokuModel
 import KansokuQuery
@@ -9,11 +10,19 @@ import NIOPosix
 /// data source at `http://host:9494/tempo`): trace by id (v1 and v2, OTLP JSON
 /// or protobuf by `Accept`), search with TraceQL or tags, tag names and
 /// values, echo and build info. Its `/api/traces/{id}` would collide with
-/// Jaeger's, hence the prefix. Search scans the store for now.
+/// Jaeger's, hence the prefix. Search asks the store for the most recent
+/// traces with a span that may match and evaluates the query on those.
 public struct TempoRoutes: Sendable {
     public static let pathPrefix = "/tempo"
     /// Traces examined at most per search, so one broad query cannot run unbounded.
     static let maxInspectedTraces = 20_000
+    /// Set to `true` on a tag-values response whose list is not every value:
+    /// names and values come from the store's attribute catalogue, which
+    /// keeps at most 64 values of a span attribute per block (the smallest
+    /// ones, see ``TraceAttributeCatalog/valuesPerKey``), so a key with
+    /// unique values lists only some. Tempo too caps tag values without a
+    /// sign in the body; the JSON shape stays Tempo's.
+    static let incompleteValuesHeader = HTTPField.Name("X-Kansoku-Incomplete")!
 
     public let traces: any TraceSignalStore
     public let version: String
@@ -52,7 +61,7 @@ public struct TempoRoutes: Sendable {
                 let scope = FormQuery.parameters(request.uri.query).last { $0.name == "scope" }?.value
                 return try await RouteSupport.blocking {
                     var collector = TempoTagNameCollector()
-                    try traces.forEachBatch { collector.collect($0); return !collector.isFull }
+                    try collector.collect(from: traces)
                     return v2 ? collector.v2Body(scope: scope) : collector.v1Body()
                 }
             }
@@ -63,11 +72,14 @@ public struct TempoRoutes: Sendable {
                 guard let selector = v2 ? TempoTagSelector(traceQL: name) : TempoTagSelector(v1Name: name) else {
                     return Self.error("invalid tag name \"\(name)\": use resource.x, span.x, .x or an intrinsic")
                 }
-                return try await RouteSupport.blocking {
+                let (body, isComplete) = try await NIOThreadPool.singleton.runIfActive { () throws -> ([UInt8], Bool) in
                     var collector = TempoTagValueCollector(selector: selector)
-                    try traces.forEachBatch { collector.collect($0); return !collector.isFull }
-                    return v2 ? collector.v2Body() : collector.v1Body()
+                    let isComplete = try collector.collect(from: traces)
+                    return (v2 ? collector.v2Body() : collector.v1Body(), isComplete)
                 }
+                var response = RouteSupport.json(body)
+                if !isComplete { response.headers[Self.incompleteValuesHeader] = "true" }
+                return response
             }
         }
     }

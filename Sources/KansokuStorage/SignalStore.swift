@@ -42,6 +42,20 @@ public protocol TraceSignalStore: SignalStore where Item == Span {
 
     /// Every distinct (service, span name, kind) stored; for service and operation lists.
     func operations() throws -> Set<SpanOperation>
+
+    /// Every resource and span attribute key stored, with the kinds of value
+    /// seen and at most `limitValues` distinct values per key, plus status
+    /// codes, status messages and root operations; for tag listings. A key
+    /// whose summary is incomplete lists its smallest values only
+    /// (``TraceAttributeSummary``): a store with a catalogue may know fewer
+    /// than `limitValues` of them (at least ``TraceAttributeCatalog/valuesPerKey``).
+    func attributeCatalog(limitValues: Int) throws -> TraceAttributeCatalog
+
+    /// What is stored of one attribute key in `scope` (nil: resource and span
+    /// attributes together) or of one intrinsic (scope `.intrinsic`, key a
+    /// ``TraceAttributeCatalog/Intrinsic`` raw value), at most `limit` values;
+    /// incomplete as ``attributeCatalog(limitValues:)`` describes.
+    func attributeValues(scope: TraceAttributeScope?, key: String, limit: Int) throws -> TraceAttributeSummary
 }
 
 extension TraceSignalStore {
@@ -87,6 +101,27 @@ extension TraceSignalStore {
             return true
         }
         return operations
+    }
+
+    /// Stores without a catalogue visit every span.
+    public func attributeCatalog(limitValues: Int) throws -> TraceAttributeCatalog {
+        var builder = TraceAttributeCatalogBuilder(valuesPerKey: limitValues, resourceValuesPerKey: limitValues)
+        try forEachBatch { builder.add($0); return true }
+        return builder.build()
+    }
+
+    /// Stores without a catalogue visit every span, collecting only `key`.
+    public func attributeValues(scope: TraceAttributeScope?, key: String, limit: Int) throws -> TraceAttributeSummary {
+        var builder = TraceAttributeCatalogBuilder(valuesPerKey: limit, resourceValuesPerKey: limit, keys: scope == .intrinsic ? [] : [key])
+        try forEachBatch { builder.add($0); return true }
+        return builder.build().values(scope: scope, key: key, limit: limit)
+    }
+
+    /// The attribute keys stored, per attribute scope (resource and span),
+    /// from ``attributeCatalog(limitValues:)`` without values.
+    public func attributeNames() throws -> [TraceAttributeScope: Set<String>] {
+        let catalog = try attributeCatalog(limitValues: 0)
+        return [.resource: Set(catalog.resourceAttributes.keys), .span: Set(catalog.spanAttributes.keys)]
     }
 
     /// Stores without indexes visit everything.

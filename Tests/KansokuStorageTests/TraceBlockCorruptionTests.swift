@@ -47,7 +47,8 @@ struct TraceBlockCorruptionTests {
     @Test func aFlippedByteInEverySectionIsReportedForThatSection() throws {
         try Kit.withTemporaryDirectory { dir in
             let (bytes, footer) = try sampleBlock()
-            #expect(footer.sections.count == 6 + footer.groups.count * TraceBlockSectionKind.columns.count)
+            #expect(footer.sections.count == 8 + footer.groups.count * TraceBlockSectionKind.columns.count)
+            #expect(footer.sections[.init(kind: .attributeCatalog, group: 0)] != nil, "the catalogue is among the sections damaged below")
             for entry in footer.sections.values where entry.storedLength > 0 {
                 var damaged = bytes
                 damaged[Int(entry.offset) + entry.storedLength / 2] ^= 0x10

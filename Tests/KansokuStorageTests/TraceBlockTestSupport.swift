@@ -125,6 +125,8 @@ enum TraceBlockTestKit {
         var all: [TraceBlockSpan] = []
         try reader.forEachSpan { all.append($0) }
         for id in try reader.traceIDs() { _ = try reader.spans(of: id) }
+        _ = try reader.durationStats()
+        _ = try reader.attributeCatalog()
         return all
     }
 }

@@ -57,7 +57,7 @@ struct TraceStoreTests {
 
             for trace in 0..<4 {
                 let id = TraceBlockTestKit.traceID(UInt64(trace))
-                let want = input.flatMap { Self.spanIDs($0.filtered(to: id)) }.sorted()
+                let want = input.flatMap { Self.spanIDs($0.partitioned(by: [id])[id] ?? SpanBatch()) }.sorted()
                 #expect(Self.spanIDs(try store.spans(ofTrace: id)) == want, "trace \(trace) from blocks and WAL")
             }
             #expect(Self.spanIDs(try store.spans(ofTrace: TraceBlockTestKit.traceID(99))).isEmpty)
@@ -199,7 +199,7 @@ struct TraceStoreTests {
                 + (90..<94).map { TraceBlockTestKit.traceID(UInt64($0)) }
             let all = try store.spans(ofTraces: Set(ids))
             for id in ids {
-                let want = input.flatMap { Self.spanIDs($0.filtered(to: id)) }.sorted()
+                let want = input.flatMap { Self.spanIDs($0.partitioned(by: [id])[id] ?? SpanBatch()) }.sorted()
                 #expect(Self.spanIDs(try store.spans(ofTrace: id)) == want)
                 #expect(Self.spanIDs(all[id] ?? SpanBatch()) == want)
             }

@@ -3,8 +3,10 @@ import KansokuModel
 /// Collects the attribute names of stored spans for Tempo's tag endpoints,
 /// `GET /api/search/tags` (v1) and `GET /api/v2/search/tags` (v2).
 ///
-/// Feed it every batch of a scan with `collect(_:)`, stop early once
-/// `isFull`, then render a body. Names come out sorted and deduplicated.
+/// Fill it from a store's attribute catalogue with `collect(from:)` (what
+/// the routes do: no span is read), or feed it every batch of a scan with
+/// `collect(_:)`, stopping once `isFull`; then render a body. Names come out
+/// sorted and deduplicated.
 public struct TempoTagNameCollector: Sendable {
     /// The intrinsic names Tempo's v2 endpoint lists in its `intrinsic` scope.
     public static let intrinsicTags = [
@@ -42,6 +44,13 @@ public struct TempoTagNameCollector: Sendable {
                 }
             }
         }
+    }
+
+    /// Adds names listed elsewhere (a store's attribute catalogue); past the
+    /// cap, the smallest names are the ones kept.
+    public mutating func add(resourceTags resource: some Sequence<String>, spanTags span: some Sequence<String>) {
+        for name in resource.sorted() where resourceTags.count < maxNamesPerScope { resourceTags.insert(name) }
+        for name in span.sorted() where spanTags.count < maxNamesPerScope { spanTags.insert(name) }
     }
 
     /// The v1 body, `{"tagNames":[…]}`: resource and span keys together,

@@ -1,4 +1,5 @@
 import KansokuModel
+import KansokuStorage
 
 /// Which values a tag-values request asks for: an attribute (in a scope) or
 /// one of the span/trace intrinsics.
@@ -70,14 +71,19 @@ public struct TempoTagValue: Sendable, Hashable, Comparable {
 /// Collects the distinct values of one tag from stored spans, for
 /// `GET /api/search/tag/{name}/values` (v1) and its v2 form.
 ///
-/// Feed it every batch of a scan with `collect(_:)`, stop early once
-/// `isFull`, then render a body; values come out sorted and deduplicated.
-/// Durations have no listable values, so their selectors collect nothing.
+/// Fill it from a store's attribute catalogue and operations with
+/// `collect(from:)` (what the routes do; it says whether the list is
+/// complete), or feed it every batch of a scan with `collect(_:)`, stopping
+/// once `isFull`; then render a body. Values come out sorted and
+/// deduplicated. Durations have no listable values, so their selectors
+/// collect nothing.
 public struct TempoTagValueCollector: Sendable {
     public let selector: TempoTagSelector
     /// How many distinct values to keep before ignoring new ones.
     public let maxValues: Int
     public private(set) var values: Set<TempoTagValue> = []
+    /// Whether a new value was refused because `maxValues` were held.
+    public private(set) var isTruncated = false
 
     public init(selector: TempoTagSelector, maxValues: Int = 10_000) {
         self.selector = selector
@@ -140,12 +146,16 @@ public struct TempoTagValueCollector: Sendable {
     // MARK: Collecting
 
     private mutating func add(_ value: AttributeValue) {
+        if let listable = TraceAttributeValue(value) { add(listable) }
+    }
+
+    /// Adds one value, typed and rendered as Tempo lists it.
+    mutating func add(_ value: TraceAttributeValue) {
         switch value {
         case .string(let s): insert("string", s)
         case .int(let i): insert("int", String(i))
         case .double(let d): insert("float", d.description)
         case .bool(let b): insert("bool", b ? "true" : "false")
-        case .empty, .bytes, .array, .keyValueList: break
         }
     }
 
@@ -161,13 +171,17 @@ public struct TempoTagValueCollector: Sendable {
         }
     }
 
-    private mutating func insert(_ type: String, _ value: String) {
-        guard values.count < maxValues else { return }
-        values.insert(TempoTagValue(type: type, value: value))
+    mutating func insert(_ type: String, _ value: String) {
+        let tagValue = TempoTagValue(type: type, value: value)
+        guard values.count < maxValues else {
+            if !values.contains(tagValue) { isTruncated = true }
+            return
+        }
+        values.insert(tagValue)
     }
 
-    private static let statusNames: [SpanStatus.Code: String] = [.unset: "unset", .ok: "ok", .error: "error"]
-    private static let kindNames: [SpanKind: String] = [
+    static let statusNames: [SpanStatus.Code: String] = [.unset: "unset", .ok: "ok", .error: "error"]
+    static let kindNames: [SpanKind: String] = [
         .unspecified: "unspecified", .internal: "internal", .server: "server",
         .client: "client", .producer: "producer", .consumer: "consumer",
     ]

@@ -41,6 +41,10 @@ enum TraceBlockSectionKind: UInt8, Sendable, CaseIterable {
     case names = 4
     case resources = 5
     case scopes = 6
+    /// Optional (absent in older blocks): attribute keys, value kinds and capped values.
+    case attributeCatalog = 7
+    /// Optional (absent in older blocks): per row group and resource, the span duration range.
+    case durationStats = 8
 
     case spanIDs = 16
     case parentSpanIDs = 17
@@ -73,6 +77,8 @@ enum TraceBlockSectionKind: UInt8, Sendable, CaseIterable {
         case .names: "names"
         case .resources: "resources"
         case .scopes: "scopes"
+        case .attributeCatalog: "attribute catalog"
+        case .durationStats: "duration stats"
         case .spanIDs: "span ids"
         case .parentSpanIDs: "parent span ids"
         case .startTimes: "start times"

@@ -34,6 +34,10 @@ public final class TraceBlockReader: Sendable {
         var names: [String]?
         var resources: [TraceBlockResourceEntry]?
         var scopes: [TraceBlockScopeEntry]?
+        /// Outer nil: not read yet; inner nil: the block has no catalogue.
+        var attributeCatalog: TraceAttributeCatalog??
+        /// Outer nil: not read yet; inner nil: the block has no such section.
+        var durationStats: TraceBlockDurationStats??
     }
 
     /// Opens the block at `path` and validates its header, trailer, footer,
@@ -239,6 +243,34 @@ public final class TraceBlockReader: Sendable {
         let resources = try TraceBlockTables.decodeResources(Self.read(.resources, footer: footer, fd: fd, path: path), path: path)
         tables.withLock { $0.resources = resources }
         return resources
+    }
+
+    /// The per-group duration ranges; nil for blocks written without them.
+    func durationStats() throws(TraceBlockError) -> TraceBlockDurationStats? {
+        if let known = tables.withLock({ $0.durationStats }) { return known }
+        var stats: TraceBlockDurationStats?
+        if footer.sections[.init(kind: .durationStats, group: 0)] != nil {
+            stats = try TraceBlockDurationStats(decoding: Self.read(.durationStats, footer: footer, fd: fd, path: path),
+                                                groupCount: footer.groups.count, resourceCount: try resources().count, path: path)
+        }
+        tables.withLock { $0.durationStats = .some(stats) }
+        return stats
+    }
+
+    /// The block's attribute catalogue, its resource side derived from the
+    /// resources table; nil for blocks written without the section (unknown,
+    /// not empty: their spans must be scanned).
+    public func attributeCatalog() throws(TraceBlockError) -> TraceAttributeCatalog? {
+        if let known = tables.withLock({ $0.attributeCatalog }) { return known }
+        var catalog: TraceAttributeCatalog?
+        if footer.sections[.init(kind: .attributeCatalog, group: 0)] != nil {
+            var decoded = try TraceBlockAttributeCatalog.decode(Self.read(.attributeCatalog, footer: footer, fd: fd, path: path),
+                                                                operations: metadata.operations, path: path)
+            decoded.resourceAttributes = TraceBlockAttributeCatalog.resourceAttributes(of: try resources())
+            catalog = decoded
+        }
+        tables.withLock { $0.attributeCatalog = .some(catalog) }
+        return catalog
     }
 
     func scopes() throws(TraceBlockError) -> [TraceBlockScopeEntry] {

@@ -52,7 +52,8 @@ public struct TraceBlockWriter: Sendable {
     /// Adds every span of `batch`. Spans of one trace may arrive in any
     /// number of batches; the block brings them together.
     public mutating func append(_ batch: SpanBatch) {
-        for resourceItems in batch.resources {
+        // Only resources with spans are stored: the attribute catalogue derives its resource side from them.
+        for resourceItems in batch.resources where resourceItems.scopes.contains(where: { !$0.items.isEmpty }) {
             let resourceID = intern(TraceBlockResourceEntry(resource: resourceItems.resource, schemaURL: resourceItems.schemaURL))
             for scoped in resourceItems.scopes where !scoped.items.isEmpty {
                 let scopeID = intern(TraceBlockScopeEntry(scope: scoped.scope, schemaURL: scoped.schemaURL))
@@ -121,6 +122,7 @@ public struct TraceBlockWriter: Sendable {
         var traceIDs: [TraceID] = []
         var traceFirstRows: [Int] = []
         var operations: [TraceBlockMetadata.Operation: UInt8] = [:]  // → bit set of span kinds
+        var catalog = TraceAttributeCatalogBuilder()  // spans only: readers derive the resource side from the resources table
         var metadata = TraceBlockMetadata(spanCount: sorted.count, minStartTimeUnixNano: sorted.isEmpty ? 0 : .max)
         for (index, row) in sorted.enumerated() {
             let span = row.span
@@ -135,6 +137,7 @@ public struct TraceBlockWriter: Sendable {
             metadata.minStartTimeUnixNano = min(metadata.minStartTimeUnixNano, span.startTimeUnixNano)
             metadata.maxStartTimeUnixNano = max(metadata.maxStartTimeUnixNano, span.startTimeUnixNano)
             metadata.maxEndTimeUnixNano = max(metadata.maxEndTimeUnixNano, span.endTimeUnixNano)
+            catalog.add(span: span, service: resources[row.resourceID].serviceName)
             operations[.init(service: resources[row.resourceID].serviceName, name: span.name), default: 0]
                 |= 1 << UInt8(truncatingIfNeeded: span.kind.rawValue)
         }
@@ -147,6 +150,7 @@ public struct TraceBlockWriter: Sendable {
         defer { file.close() }
         // Row groups: whole traces, closed once they reach the target size.
         var groups: [TraceBlockRowGroup] = []
+        var durationRanges: [[TraceBlockDurationStats.Range]] = []
         var trace = 0
         while trace < traceIDs.count {
             let firstTrace = trace
@@ -166,11 +170,15 @@ public struct TraceBlockWriter: Sendable {
                 try file.append(kind, group: groups.count, bytes)
             }
             groups.append(group)
+            durationRanges.append(TraceBlockDurationStats.ranges(of: slice))
         }
 
         try file.append(.names, TraceBlockTables.encode(names: names))
         try file.append(.resources, TraceBlockTables.encode(resources: resources))
         try file.append(.scopes, TraceBlockTables.encode(scopes: scopes))
+        try file.append(.attributeCatalog, TraceBlockAttributeCatalog.encode(catalog.build(), operations: metadata.operations,
+                                                                             valuesPerKey: catalog.valuesPerKey))
+        try file.append(.durationStats, TraceBlockDurationStats(groups: durationRanges).encoded())
         try file.append(.traceIndex, TraceBlockTraceIndex.encode(ids: traceIDs, firstRows: traceFirstRows), compress: false)
         var bloom = TraceBloomFilter(expectedCount: traceIDs.count, falsePositiveRate: options.bloomFalsePositiveRate)
         for id in traceIDs { bloom.insert(id) }

@@ -62,7 +62,11 @@ public final class TraceStore: TraceSignalStore, Compacting, SegmentBlockStore {
 
     public func append(_ batch: SpanBatch) async throws {
         let position = try await log.append(batch.walPayload())
-        tailIndex.add(batch, at: position)
+        // Compaction may have turned the segment into a block meanwhile (it lists the block under the
+        // write lock, then forgets the segment's summaries): a summary added after that would linger.
+        segmentsLock.withReadLock {
+            if withBlocks({ $0[position.segment] }) == nil { tailIndex.add(batch, at: position) }
+        }
     }
 
     /// Summarises the WAL records that have no block yet, for search. A record
@@ -121,9 +125,8 @@ public final class TraceStore: TraceSignalStore, Compacting, SegmentBlockStore {
             // The tail's summaries say which records hold the traces: only those are decoded.
             let holding = tailIndex.positions(holdingAnyOf: traceIDs, excluding: Set(snapshot.keys))
             try forEachLogBatch(skipping: Set(snapshot.keys), mayMatch: { holding.contains($0) }) { batch in
-                for traceID in traceIDs {
-                    let part = batch.filtered(to: traceID)
-                    if !part.isEmpty { found[traceID, default: SpanBatch()].resources += part.resources }
+                for (traceID, part) in batch.partitioned(by: traceIDs) {
+                    found[traceID, default: SpanBatch()].resources += part.resources
                 }
                 return true
             }
@@ -205,16 +208,24 @@ public final class TraceStore: TraceSignalStore, Compacting, SegmentBlockStore {
 }
 
 extension TelemetryBatch where Item == Span {
-    /// The same batch with only the spans of `traceID` (and only the resources and scopes that still have spans).
-    func filtered(to traceID: TraceID) -> SpanBatch {
-        var result = SpanBatch()
+    /// The spans of each of `traceIDs` the batch holds, as batches keeping
+    /// their resources and scopes; one pass however many ids are asked.
+    func partitioned(by traceIDs: Set<TraceID>) -> [TraceID: SpanBatch] {
+        var parts: [TraceID: SpanBatch] = [:]
         for resource in resources {
-            let scopes = resource.scopes.compactMap { scoped -> ScopedItems<Span>? in
-                let spans = scoped.items.filter { $0.traceID == traceID }
-                return spans.isEmpty ? nil : ScopedItems(scope: scoped.scope, schemaURL: scoped.schemaURL, items: spans)
+            var scopes: [TraceID: [ScopedItems<Span>]] = [:]
+            for scoped in resource.scopes {
+                var spans: [TraceID: [Span]] = [:]
+                for span in scoped.items where traceIDs.contains(span.traceID) { spans[span.traceID, default: []].append(span) }
+                for (traceID, items) in spans {
+                    scopes[traceID, default: []].append(ScopedItems(scope: scoped.scope, schemaURL: scoped.schemaURL, items: items))
+                }
             }
-            if !scopes.isEmpty { result.resources.append(ResourceItems(resource: resource.resource, schemaURL: resource.schemaURL, scopes: scopes)) }
+            for (traceID, scoped) in scopes {
+                parts[traceID, default: SpanBatch()].resources.append(
+                    ResourceItems(resource: resource.resource, schemaURL: resource.schemaURL, scopes: scoped))
+            }
         }
-        return result
+        return parts
     }
 }

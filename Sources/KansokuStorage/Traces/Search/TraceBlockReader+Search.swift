@@ -9,7 +9,8 @@ extension TraceBlockReader {
     /// needs them, skipping the rest of a row group as soon as no row is
     /// left); spans are materialised only for `predicate`, and only those
     /// that passed. Row groups whose spans all start before what the collector
-    /// can still use are skipped.
+    /// can still use, and (from the duration stats) groups without a span of
+    /// a wanted resource in the duration bounds, are skipped.
     func collectRecentTraces(_ filter: SpanSearchFilter, where predicate: SpanSearchPredicate?,
                              into collector: inout RecentTraceCollector) throws(TraceBlockError) {
         if let startTimes = filter.startTimes, !metadata.mayHaveStarts(in: startTimes) { return }
@@ -19,12 +20,17 @@ extension TraceBlockReader {
         let allowedResources = filter.services.map { services in resources.map { services.contains($0.serviceName) } }
         let allowedNames = filter.spanNames.map { wanted in names.map { wanted.contains($0) } }
         let index = try traceIndex()
+        let hasDurationBound = filter.minDurationNanos != nil || filter.maxDurationNanos != nil
+        let durationStats = hasDurationBound ? try durationStats() : nil
         typealias C = TraceBlockColumns
 
         for (g, group) in footer.groups.enumerated() {
             if let startTimes = filter.startTimes, startTimes.lowerBound > group.maxStartTimeUnixNano
                 || startTimes.upperBound < group.minStartTimeUnixNano { continue }
             guard collector.mayChange(byStartsUpTo: group.maxStartTimeUnixNano) else { continue }
+            if let durationStats, !durationStats.mayHold(group: g, allowedResources: allowedResources,
+                                                        minimum: filter.minDurationNanos ?? 0,
+                                                        maximum: filter.maxDurationNanos ?? .max) { continue }
             let n = group.rowCount
             var keep = [Bool](repeating: true, count: n)
             var left = n

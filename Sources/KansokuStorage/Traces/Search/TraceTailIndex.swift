@@ -7,6 +7,14 @@ import Synchronization
 /// scans ~50 bytes per tail span instead of decoding the records; only
 /// records with candidate spans are decoded, and only when the search
 /// checks more than the summary holds.
+///
+/// Beside the records, each segment has an attribute catalogue
+/// (``TraceAttributeCatalog``, values capped per key like a block's), built
+/// as batches arrive, so tag names and values need no decoding either. It is
+/// kept per segment rather than per record because compaction forgets whole
+/// segments and a per-record catalogue of a one-span batch would cost as
+/// much as the span's attributes: this way the memory is bounded by keys ×
+/// ``TraceAttributeCatalog/valuesPerKey`` per segment.
 final class TraceTailIndex: Sendable {
     /// One span, as far as a search filter looks.
     struct SpanSummary: Sendable {
@@ -30,11 +38,20 @@ final class TraceTailIndex: Sendable {
     }
 
     private let records = Mutex<[UInt64: [Record]]>([:])  // segment → records in append order
+    private let catalogs = Mutex<[UInt64: TraceAttributeCatalogBuilder]>([:])  // segment → its attributes so far
 
     /// Notes the batch appended at `position`.
     func add(_ batch: SpanBatch, at position: WALPosition) {
         let record = Self.summarise(batch, at: position)
         records.withLock { $0[position.segment, default: []].append(record) }
+        catalogs.withLock { $0[position.segment, default: TraceAttributeCatalogBuilder()].add(batch) }
+    }
+
+    /// The attribute catalogue of every segment not in `compacted`.
+    func catalogs(excluding compacted: Set<UInt64>) -> [TraceAttributeCatalog] {
+        catalogs.withLock { catalogs in
+            catalogs.filter { !compacted.contains($0.key) }.values.map { $0.build() }
+        }
     }
 
     /// The records of every segment not in `compacted`, in no particular order.
@@ -55,8 +72,12 @@ final class TraceTailIndex: Sendable {
 
     /// Forgets the records of `segments` (now in blocks).
     func forget(segments: some Sequence<UInt64>) {
+        let segments = Array(segments)
         records.withLock { records in
             for segment in segments { records[segment] = nil }
+        }
+        catalogs.withLock { catalogs in
+            for segment in segments { catalogs[segment] = nil }
         }
     }
 
