@@ -166,11 +166,12 @@ def trace_by_id(port: int, trace_id: str) -> int:
 
 
 def search(port: int, service: str, min_duration_ns: int, start_ns: int, end_ns: int, limit: int = 20) -> list[str]:
-    """Jaeger's search meaning: the `limit` traces whose earliest span of `service` lasting at least
-    `min_duration_ns` started last, then every span of those traces. Returns the trace ids."""
-    ids = query(port, f"SELECT traceID, min(timestamp) AS t FROM spans_index WHERE serviceName = '{service}' "
+    """Jaeger's search meaning (as its Elasticsearch store ranks): the `limit` traces whose latest span of
+    `service` lasting at least `min_duration_ns` started last, then every span of those traces.
+    Returns the trace ids."""
+    ids = query(port, f"SELECT traceID, max(timestamp) AS t FROM spans_index WHERE serviceName = '{service}' "
                       f"AND durationNano >= {min_duration_ns} AND timestamp >= {start_ns} AND timestamp <= {end_ns} "
-                      f"GROUP BY traceID ORDER BY t DESC LIMIT {limit} FORMAT TabSeparated").decode().split()[::2]
+                      f"GROUP BY traceID ORDER BY t DESC, traceID DESC LIMIT {limit} FORMAT TabSeparated").decode().split()[::2]
     if ids:
         listed = ",".join(f"'{i}'" for i in ids)
         query(port, f"SELECT model FROM spans_model WHERE traceID IN ({listed}) FORMAT TabSeparated")
