@@ -4,9 +4,10 @@ import KansokuModel
 import Logging
 import NIOCore
 
-/// Zipkin v2: `POST /api/v2/spans` with a JSON span list, as Zipkin reporters
-/// (Brave, zipkin-js, the Collector's zipkin exporter) send it. Spans are
-/// mapped onto the same model as OTLP spans and stored the same way.
+/// Zipkin v2: `POST /api/v2/spans` with a span list, as Zipkin reporters
+/// (Brave, zipkin-js, the Collector's zipkin exporter) send it: JSON, or
+/// `zipkin.proto3.ListOfSpans` protobuf, either optionally gzip-compressed.
+/// Spans are mapped onto the same model as OTLP spans and stored the same way.
 public struct ZipkinHTTPReceiver: Sendable {
     public let context: IngestContext
     private let metrics = IngestMetrics(signal: .traces, protocol: .zipkinHTTP)
@@ -23,10 +24,13 @@ public struct ZipkinHTTPReceiver: Sendable {
 
     private func handle(_ request: Request) async -> Response {
         do throws(IngestError) {
-            try Self.checkContentType(request.headers[.contentType])
+            let format = try Self.format(request.headers[.contentType])
             let body = try await HTTPBodyReader(maxBytes: context.maxRequestBytes).read(request)
             let outcome = try await context.budget.withReservation(of: body.count) { () throws(IngestError) in
-                let outcome = try ZipkinV2JSONDecoder.decode(body)
+                let outcome = switch format {
+                case .json: try ZipkinV2JSONDecoder.decode(body)
+                case .protobuf: try ZipkinV2ProtoDecoder.decode(body)
+                }
                 if !outcome.batch.isEmpty {
                     try await IngestError.storing("zipkin spans", logger: context.logger) { try await context.sink.accept(outcome.batch) }
                 }
@@ -47,12 +51,18 @@ public struct ZipkinHTTPReceiver: Sendable {
         }
     }
 
-    /// JSON is what Zipkin reporters send by default; a missing Content-Type is taken as JSON like Zipkin does.
-    private static func checkContentType(_ contentType: String?) throws(IngestError) {
+    private enum Format {
+        case json
+        case protobuf
+    }
+
+    /// JSON is what Zipkin reporters send by default; a missing Content-Type is
+    /// taken as JSON like Zipkin does. Protobuf comes as `application/x-protobuf`
+    /// (Zipkin's name) or `application/protobuf`.
+    private static func format(_ contentType: String?) throws(IngestError) -> Format {
         switch MediaType.of(contentType) {
-        case "", "application/json": return
-        case "application/x-protobuf":
-            throw .unsupportedContentType("application/x-protobuf (Zipkin protobuf is not supported yet; send JSON v2)")
+        case "", "application/json": .json
+        case "application/x-protobuf", "application/protobuf": .protobuf
         default: throw .unsupportedContentType(contentType ?? "")
         }
     }

@@ -17,15 +17,29 @@ enum ZipkinIPAddress {
         guard !text.isEmpty, !text.utf8.contains(0) else { return nil }
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
-            return format(family: AF_INET, withUnsafeBytes(of: &v4) { Array($0) }, capacity: Int(INET_ADDRSTRLEN))
+            return canonical(bytes: withUnsafeBytes(of: &v4) { Array($0) })
         }
         var v6 = in6_addr()
         guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
-        let bytes = withUnsafeBytes(of: &v6) { Array($0) }
-        if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
-            return bytes[12..<16].map(String.init).joined(separator: ".")
+        return canonical(bytes: withUnsafeBytes(of: &v6) { Array($0) })
+    }
+
+    /// The canonical text of an address given as its network-order bytes, as
+    /// Zipkin's protobuf carries it: 4 bytes are IPv4, 16 bytes IPv6 (an
+    /// IPv4-mapped one printed as IPv4, like Go's `net.IP.String()`); any other
+    /// length is no address (nil).
+    static func canonical(bytes: [UInt8]) -> String? {
+        switch bytes.count {
+        case 4:
+            return format(family: AF_INET, bytes, capacity: Int(INET_ADDRSTRLEN))
+        case 16:
+            if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
+                return bytes[12..<16].map(String.init).joined(separator: ".")
+            }
+            return format(family: AF_INET6, bytes, capacity: Int(INET6_ADDRSTRLEN))
+        default:
+            return nil
         }
-        return format(family: AF_INET6, bytes, capacity: Int(INET6_ADDRSTRLEN))
     }
 
     /// `inet_ntop` of an address given as its network-order bytes.

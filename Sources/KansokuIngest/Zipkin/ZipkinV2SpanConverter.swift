@@ -1,8 +1,8 @@
 import KansokuModel
 
-/// Converts one Zipkin v2 span (a JSON object) into Kansoku's `Span`, the way
-/// the OpenTelemetry Collector's `zipkinv2.ToTranslator` does, and says which
-/// resource and instrumentation scope it belongs to.
+/// Converts one Zipkin v2 span, as read from JSON or protobuf, into Kansoku's
+/// `Span`, the way the OpenTelemetry Collector's `zipkinv2.ToTranslator` does,
+/// and says which resource and instrumentation scope it belongs to.
 struct ZipkinV2SpanConverter {
     /// A converted span with what decides its grouping.
     struct Converted {
@@ -16,31 +16,24 @@ struct ZipkinV2SpanConverter {
         var scope: InstrumentationScope
     }
 
-    /// Why a span was rejected; the message names the field and the value.
-    struct Rejection: Error {
-        var message: String
-    }
+    typealias Rejection = ZipkinV2Span.Rejection
 
     /// `spans[3]`, prefixed to every rejection message.
     let path: String
 
-    func convert(_ object: JSONValue) throws(Rejection) -> Converted {
-        let ids = try identifiers(object)
-        var tags = try self.tags(object["tags"])
-        let local = try endpoint(object["localEndpoint"], field: "localEndpoint")
-        let remote = try endpoint(object["remoteEndpoint"], field: "remoteEndpoint")
-        let timestamp = try microseconds(object["timestamp"], field: "timestamp")
-        let duration = try microseconds(object["duration"], field: "duration")
+    func convert(_ zipkin: ZipkinV2Span) throws(Rejection) -> Converted {
+        var tags = zipkin.tags
+        let local = zipkin.localEndpoint, remote = zipkin.remoteEndpoint
+        let timestamp = zipkin.timestampNanos
 
         let serviceName = local?.serviceName.flatMap { $0.isEmpty ? nil : $0 }
         let resource = Self.resource(serviceName: serviceName, tags: &tags)
         let scope = Self.scope(tags: &tags)
 
-        var span = Span(traceID: ids.trace, spanID: ids.span, parentSpanID: ids.parent,
-                        name: try optionalString(object["name"], field: "name") ?? "",
-                        startTimeUnixNano: 0, endTimeUnixNano: 0)
+        var span = Span(traceID: zipkin.traceID, spanID: zipkin.spanID, parentSpanID: zipkin.parentSpanID,
+                        name: zipkin.name, startTimeUnixNano: 0, endTimeUnixNano: 0)
         if let state = tags.removeValue(forKey: ZipkinTagKeys.traceState) { span.traceState = state }
-        span.kind = Self.kind(try optionalString(object["kind"], field: "kind"), tags: &tags)
+        span.kind = Self.kind(zipkin.kind, tags: &tags)
         span.status = Self.status(tags: &tags)
         span.links = try links(tags: &tags)
 
@@ -64,116 +57,15 @@ struct ZipkinV2SpanConverter {
         // No timestamp: start at the Unix epoch and flag it, as the Collector does.
         if timestamp == 0 { span.attributes.upsert(ZipkinTagKeys.startTimeAbsent, .bool(true)) }
         span.startTimeUnixNano = timestamp
-        let (end, overflow) = timestamp.addingReportingOverflow(duration)
+        let (end, overflow) = timestamp.addingReportingOverflow(zipkin.durationNanos)
         guard !overflow else { throw reject("timestamp + duration overflows 64-bit nanoseconds") }
         span.endTimeUnixNano = end
 
-        span.events = try events(object["annotations"])
+        span.events = zipkin.annotations.map { ZipkinEncodedParts.event(annotation: $0.value, timeUnixNano: $0.timeUnixNano) }
         return Converted(span: span, serviceName: serviceName, resource: resource, scope: scope)
     }
 
-    // MARK: Fields
-
     private func reject(_ message: String) -> Rejection { Rejection(message: "\(path).\(message)") }
-
-    private func identifiers(_ object: JSONValue) throws(Rejection) -> (trace: TraceID, span: SpanID, parent: SpanID) {
-        guard let traceHex = try optionalString(object["traceId"], field: "traceId") else { throw reject("traceId: required") }
-        guard let trace = ZipkinIDs.traceID(traceHex), !trace.isZero else {
-            throw reject("traceId: \(quoted(traceHex)) is not a non-zero trace id of 16 or 32 hex digits")
-        }
-        guard let spanHex = try optionalString(object["id"], field: "id") else { throw reject("id: required") }
-        guard let span = ZipkinIDs.spanID(spanHex), !span.isZero else {
-            throw reject("id: \(quoted(spanHex)) is not a non-zero span id of 16 hex digits")
-        }
-        var parent = SpanID.zero
-        if let parentHex = try optionalString(object["parentId"], field: "parentId"), !parentHex.isEmpty {
-            guard let id = ZipkinIDs.spanID(parentHex) else {
-                throw reject("parentId: \(quoted(parentHex)) is not a span id of 16 hex digits")
-            }
-            // A span naming itself as parent is a root, as in the Collector.
-            if id != span { parent = id }
-        }
-        return (trace, span, parent)
-    }
-
-    private func optionalString(_ value: JSONValue?, field: String) throws(Rejection) -> String? {
-        switch value {
-        case nil, .null?: return nil
-        case .string(let text)?: return text
-        case let other?: throw reject("\(field): expected a string, got \(other.typeName)")
-        }
-    }
-
-    /// A non-negative integer count of microseconds, as nanoseconds; 0 when absent.
-    private func microseconds(_ value: JSONValue?, field: String) throws(Rejection) -> UInt64 {
-        guard let value, value != .null else { return 0 }
-        guard let micros = value.unsignedIntegerValue else {
-            throw reject("\(field): expected a non-negative integer of microseconds, got \(Self.describe(value))")
-        }
-        let (nanos, overflow) = micros.multipliedReportingOverflow(by: 1_000)
-        guard !overflow else { throw reject("\(field): \(micros) microseconds is out of range") }
-        return nanos
-    }
-
-    /// Tags as a dictionary (Zipkin tags are a string map). Numbers and booleans
-    /// are taken as their JSON text; null values are skipped.
-    private func tags(_ value: JSONValue?) throws(Rejection) -> [String: String] {
-        guard let value, value != .null else { return [:] }
-        guard case .object(let members) = value else { throw reject("tags: expected an object, got \(value.typeName)") }
-        var tags: [String: String] = [:]
-        for (key, member) in members {
-            switch member {
-            case .string(let text), .number(let text): tags[key] = text
-            case .bool(let flag): tags[key] = flag ? "true" : "false"
-            case .null: continue
-            case .array, .object: throw reject("tags.\(key): expected a string, got \(member.typeName)")
-            }
-        }
-        return tags
-    }
-
-    private struct Endpoint {
-        var serviceName: String?
-        var ipv4: String?
-        var ipv6: String?
-        var port: UInt16 = 0
-    }
-
-    private func endpoint(_ value: JSONValue?, field: String) throws(Rejection) -> Endpoint? {
-        guard let value, value != .null else { return nil }
-        guard case .object = value else { throw reject("\(field): expected an object, got \(value.typeName)") }
-        var endpoint = Endpoint()
-        endpoint.serviceName = try optionalString(value["serviceName"], field: "\(field).serviceName")
-        for family in ["ipv4", "ipv6"] {
-            guard let text = try optionalString(value[family], field: "\(field).\(family)"), !text.isEmpty else { continue }
-            guard let ip = ZipkinIPAddress.canonical(text) else { throw reject("\(field).\(family): \(quoted(text)) is not an IP address") }
-            if family == "ipv4" { endpoint.ipv4 = ip } else { endpoint.ipv6 = ip }
-        }
-        if let port = value["port"], port != .null {
-            guard let number = port.unsignedIntegerValue, let valid = UInt16(exactly: number) else {
-                throw reject("\(field).port: \(Self.describe(port)) is not a port number (0 to 65535)")
-            }
-            endpoint.port = valid
-        }
-        return endpoint
-    }
-
-    private func events(_ value: JSONValue?) throws(Rejection) -> [SpanEvent] {
-        guard let value, value != .null else { return [] }
-        guard case .array(let annotations) = value else { throw reject("annotations: expected an array, got \(value.typeName)") }
-        var events: [SpanEvent] = []
-        events.reserveCapacity(annotations.count)
-        for (index, annotation) in annotations.enumerated() {
-            let field = "annotations[\(index)]"
-            guard case .object = annotation else { throw reject("\(field): expected an object, got \(annotation.typeName)") }
-            // Zipkin requires an annotation timestamp; so does zipkin-go, which the Collector uses.
-            let time = try microseconds(annotation["timestamp"], field: "\(field).timestamp")
-            guard time > 0 else { throw reject("\(field).timestamp: required and positive") }
-            let text = try optionalString(annotation["value"], field: "\(field).value") ?? ""
-            events.append(ZipkinEncodedParts.event(annotation: text, timeUnixNano: time))
-        }
-        return events
-    }
 
     private func links(tags: inout [String: String]) throws(Rejection) -> [SpanLink] {
         var links: [SpanLink] = []
@@ -210,13 +102,13 @@ struct ZipkinV2SpanConverter {
         return InstrumentationScope()
     }
 
-    private static func kind(_ kind: String?, tags: inout [String: String]) -> SpanKind {
+    private static func kind(_ kind: ZipkinV2Span.Kind?, tags: inout [String: String]) -> SpanKind {
         switch kind {
-        case "CLIENT": return .client
-        case "SERVER": return .server
-        case "PRODUCER": return .producer
-        case "CONSUMER": return .consumer
-        default:
+        case .client: return .client
+        case .server: return .server
+        case .producer: return .producer
+        case .consumer: return .consumer
+        case nil:
             // No (or an unknown) Zipkin kind: a `span.kind` tag of "internal" gives INTERNAL.
             guard let tag = tags.removeValue(forKey: ZipkinTagKeys.spanKind) else { return .unspecified }
             return tag == "internal" ? .internal : .unspecified
@@ -241,21 +133,6 @@ struct ZipkinV2SpanConverter {
             }
         }
         return status
-    }
-
-    // MARK: Helpers
-
-    private func quoted(_ text: String) -> String {
-        let shown = text.count > 64 ? String(text.prefix(64)) + "…" : text
-        return "\"\(shown)\""
-    }
-
-    private static func describe(_ value: JSONValue) -> String {
-        switch value {
-        case .number(let text): text
-        case .string(let text): "\"\(text.prefix(64))\""
-        default: value.typeName
-        }
     }
 }
 
