@@ -2,8 +2,10 @@ import KansokuModel
 
 extension TraceStore {
     /// Merged from each block's catalogue section and the WAL tail's
-    /// per-segment catalogues, without reading a span; only blocks written
-    /// before the section existed are scanned. Span attribute values are
+    /// per-segment catalogues, without reading a block's spans; only blocks
+    /// written before the section existed are scanned. The tail's catalogues
+    /// are built on demand: only the records appended since the previous
+    /// listing are decoded (``TraceTailCatalogs``). Span attribute values are
     /// capped at ``TraceAttributeCatalog/valuesPerKey`` per block and segment,
     /// so a key with more is incomplete and lists its smallest values.
     public func attributeCatalog(limitValues: Int) throws -> TraceAttributeCatalog {
@@ -26,7 +28,7 @@ extension TraceStore {
             for block in snapshot.values {
                 try body(try block.attributeCatalog() ?? block.scanAttributeCatalog())
             }
-            for catalog in tailIndex.catalogs(excluding: Set(snapshot.keys)) { try body(catalog) }
+            for catalog in try tailIndex.catalogs(of: log.records(), excluding: Set(snapshot.keys)) { try body(catalog) }
         }
     }
 }

@@ -55,7 +55,7 @@ extension TraceStore {
             }
             for record in tailIndex.records(excluding: Set(snapshot.keys)) {
                 for span in record.spans {
-                    operations.insert(SpanOperation(service: record.services[span.resource], name: span.name, kind: span.kind))
+                    operations.insert(SpanOperation(service: record.service(of: span), name: record.name(of: span), kind: span.kind))
                 }
             }
             return operations
@@ -69,7 +69,8 @@ extension TraceStore {
                                      into collector: inout RecentTraceCollector) throws {
         var candidates: [WALPosition: Set<Int>] = [:]
         for record in tail where filter.startTimes.map({ $0.lowerBound <= record.maxStart }) ?? true {
-            for (i, span) in record.spans.enumerated() where span.passes(filter, services: record.services) {
+            for i in record.indices(passing: filter) {
+                let span = record.spans[i]
                 if predicate == nil {
                     collector.add(span.traceID, start: span.start)
                 } else {

@@ -4,26 +4,25 @@ import Synchronization
 /// What the traces WAL tail (records not compacted into blocks yet) holds,
 /// span by span, in the few fields a search filters on. Kept in memory,
 /// filled as batches are appended (and from the WAL at start), so a search
-/// scans ~50 bytes per tail span instead of decoding the records; only
+/// scans ~48 bytes per tail span instead of decoding the records; only
 /// records with candidate spans are decoded, and only when the search
 /// checks more than the summary holds.
 ///
 /// Beside the records, each segment has an attribute catalogue
-/// (``TraceAttributeCatalog``, values capped per key like a block's), built
-/// as batches arrive, so tag names and values need no decoding either. It is
-/// kept per segment rather than per record because compaction forgets whole
-/// segments and a per-record catalogue of a one-span batch would cost as
-/// much as the span's attributes: this way the memory is bounded by keys ×
-/// ``TraceAttributeCatalog/valuesPerKey`` per segment.
+/// (``TraceTailCatalogs``), built from the WAL when a tag listing asks for
+/// it rather than as batches arrive.
 final class TraceTailIndex: Sendable {
-    /// One span, as far as a search filter looks.
+    /// One span, as far as a search filter looks: 48 bytes, names and
+    /// services held once per record (a backlog of closed segments waiting
+    /// for compaction can hold a million spans).
     struct SpanSummary: Sendable {
         let traceID: TraceID
         let start: UInt64
         let duration: UInt64
-        let name: String
+        /// Index into the record's `names`.
+        let name: UInt32
         /// Index into the record's `services`.
-        let resource: Int
+        let resource: UInt32
         let kind: SpanKind
         let code: SpanStatus.Code
     }
@@ -33,25 +32,28 @@ final class TraceTailIndex: Sendable {
         let position: WALPosition
         /// `service.name` of each of the record's resources (`""` when absent).
         let services: [String]
+        /// The record's distinct span names.
+        let names: [String]
         let spans: [SpanSummary]
         let maxStart: UInt64
+
+        func service(of span: SpanSummary) -> String { services[Int(span.resource)] }
+        func name(of span: SpanSummary) -> String { names[Int(span.name)] }
     }
 
     private let records = Mutex<[UInt64: [Record]]>([:])  // segment → records in append order
-    private let catalogs = Mutex<[UInt64: TraceAttributeCatalogBuilder]>([:])  // segment → its attributes so far
+    private let catalogs = TraceTailCatalogs()
 
     /// Notes the batch appended at `position`.
     func add(_ batch: SpanBatch, at position: WALPosition) {
         let record = Self.summarise(batch, at: position)
         records.withLock { $0[position.segment, default: []].append(record) }
-        catalogs.withLock { $0[position.segment, default: TraceAttributeCatalogBuilder()].add(batch) }
     }
 
-    /// The attribute catalogue of every segment not in `compacted`.
-    func catalogs(excluding compacted: Set<UInt64>) -> [TraceAttributeCatalog] {
-        catalogs.withLock { catalogs in
-            catalogs.filter { !compacted.contains($0.key) }.values.map { $0.build() }
-        }
+    /// The attribute catalogue of every segment of `records` not in
+    /// `compacted`; see ``TraceTailCatalogs/catalogs(of:excluding:)``.
+    func catalogs(of records: WALRecordSequence, excluding compacted: Set<UInt64>) throws -> [TraceAttributeCatalog] {
+        try catalogs.catalogs(of: records, excluding: compacted)
     }
 
     /// The records of every segment not in `compacted`, in no particular order.
@@ -76,38 +78,52 @@ final class TraceTailIndex: Sendable {
         records.withLock { records in
             for segment in segments { records[segment] = nil }
         }
-        catalogs.withLock { catalogs in
-            for segment in segments { catalogs[segment] = nil }
-        }
+        catalogs.forget(segments: segments)
     }
 
     static func summarise(_ batch: SpanBatch, at position: WALPosition) -> Record {
         var spans: [SpanSummary] = []
         var services: [String] = []
+        var names: [String] = []
+        var nameIndex: [String: UInt32] = [:]
         var maxStart: UInt64 = 0
         for (r, group) in batch.resources.enumerated() {
             services.append(group.resource.serviceName ?? "")
             for scoped in group.scopes {
                 for span in scoped.items {
+                    let name: UInt32
+                    if let known = nameIndex[span.name] {
+                        name = known
+                    } else {
+                        name = UInt32(names.count)
+                        nameIndex[span.name] = name
+                        names.append(span.name)
+                    }
                     spans.append(SpanSummary(traceID: span.traceID, start: span.startTimeUnixNano, duration: span.durationNanos,
-                                             name: span.name, resource: r, kind: span.kind, code: span.status.code))
+                                             name: name, resource: UInt32(r), kind: span.kind, code: span.status.code))
                     maxStart = max(maxStart, span.startTimeUnixNano)
                 }
             }
         }
-        return Record(position: position, services: services, spans: spans, maxStart: maxStart)
+        return Record(position: position, services: services, names: names, spans: spans, maxStart: maxStart)
     }
 }
 
-extension TraceTailIndex.SpanSummary {
-    /// Whether the span passes `filter`, given its record's services.
-    func passes(_ filter: SpanSearchFilter, services: [String]) -> Bool {
-        if let wanted = filter.services, !wanted.contains(services[resource]) { return false }
-        if let startTimes = filter.startTimes, !startTimes.contains(start) { return false }
-        if !filter.admits(durationNanos: duration) { return false }
-        if let kinds = filter.kinds, !kinds.contains(kind) { return false }
-        if let codes = filter.statusCodes, !codes.contains(code) { return false }
-        if let names = filter.spanNames, !names.contains(name) { return false }
-        return true
+extension TraceTailIndex.Record {
+    /// The record's spans that pass `filter`, by index into `spans`.
+    func indices(passing filter: SpanSearchFilter) -> [Int] {
+        // Services and names are checked once per record, not per span.
+        let services = filter.services.map { wanted in self.services.map(wanted.contains) }
+        let names = filter.spanNames.map { wanted in self.names.map(wanted.contains) }
+        return spans.indices.filter { i in
+            let span = spans[i]
+            if let services, !services[Int(span.resource)] { return false }
+            if let names, !names[Int(span.name)] { return false }
+            if let startTimes = filter.startTimes, !startTimes.contains(span.start) { return false }
+            if !filter.admits(durationNanos: span.duration) { return false }
+            if let kinds = filter.kinds, !kinds.contains(span.kind) { return false }
+            if let codes = filter.statusCodes, !codes.contains(span.code) { return false }
+            return true
+        }
     }
 }
