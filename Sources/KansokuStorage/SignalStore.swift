@@ -43,6 +43,11 @@ public protocol TraceSignalStore: SignalStore where Item == Span {
     /// Every distinct (service, span name, kind) stored; for service and operation lists.
     func operations() throws -> Set<SpanOperation>
 
+    /// Calls `visit` with every stored span that passes `filter`, without its
+    /// attributes, events and links; for rate, error and duration statistics.
+    /// A span stored twice is visited twice. Reads from disk: call it off the event loops.
+    func forEachSpanOverview(matching filter: SpanSearchFilter, _ visit: (SpanOverview) throws -> Void) throws
+
     /// Every resource and span attribute key stored, with the kinds of value
     /// seen and at most `limitValues` distinct values per key, plus status
     /// codes, status messages and root operations; for tag listings. A key
@@ -86,6 +91,21 @@ extension TraceSignalStore {
             return true
         }
         return collector.hits()
+    }
+
+    /// Stores without narrow columns visit every span.
+    public func forEachSpanOverview(matching filter: SpanSearchFilter, _ visit: (SpanOverview) throws -> Void) throws {
+        try forEachBatch(startingIn: filter.startTimes, services: filter.services) { batch in
+            for group in batch.resources {
+                let service = group.resource.serviceName ?? ""
+                for scoped in group.scopes {
+                    for span in scoped.items where filter.matches(span, service: service) {
+                        try visit(SpanOverview(span, service: service))
+                    }
+                }
+            }
+            return true
+        }
     }
 
     /// Stores without a catalogue visit every span.

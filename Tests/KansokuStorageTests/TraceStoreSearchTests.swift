@@ -206,8 +206,33 @@ struct TraceStoreSearchTests {
                 #expect(found == scanned, "\(phase): \(c.name), limit \(limit)")
                 if !found.isEmpty { nonEmpty += 1 }
             }
+            // The span overviews behind rate and error statistics: the same spans, whichever path reads them.
+            guard c.predicate == nil else { continue }
+            var fromStore: [SpanOverview] = [], fromScan: [SpanOverview] = []
+            try store.forEachSpanOverview(matching: c.filter) { fromStore.append($0) }
+            try scanning.forEachSpanOverview(matching: c.filter) { fromScan.append($0) }
+            let expected = input.flatMap { batch in
+                batch.resources.flatMap { group in
+                    group.scopes.flatMap { scoped in
+                        scoped.items.compactMap { span -> SpanOverview? in
+                            let service = group.resource.serviceName ?? ""
+                            return c.filter.matches(span, service: service) ? SpanOverview(span, service: service) : nil
+                        }
+                    }
+                }
+            }
+            #expect(sortedOverviews(fromScan) == sortedOverviews(expected), "overviews, the default scan itself, \(phase): \(c.name)")
+            #expect(sortedOverviews(fromStore) == sortedOverviews(fromScan), "overviews, \(phase): \(c.name)")
         }
         return nonEmpty
+    }
+
+    /// Overviews in one order (span ids are random, so ties on the fields compared do not occur here).
+    static func sortedOverviews(_ overviews: [SpanOverview]) -> [SpanOverview] {
+        overviews.sorted {
+            ($0.traceID, $0.spanID.value, $0.startTimeUnixNano, $0.durationNanos, $0.name, $0.service)
+                < ($1.traceID, $1.spanID.value, $1.startTimeUnixNano, $1.durationNanos, $1.name, $1.service)
+        }
     }
 
     static func blockCount(_ store: TraceStore) -> Int { store.withBlocks { $0.count } }

@@ -17,18 +17,18 @@ public struct REDMetrics: Sendable, Hashable {
         self.series = series
     }
 
-    /// Reads every batch of `store` and counts the spans whose start lies in
-    /// `[startNanos, endNanos]`, only those of `service` when it is given.
+    /// Counts the stored spans whose start lies in `[startNanos, endNanos]`,
+    /// only those of `service` when it is given, from the store's span
+    /// overviews (no attributes or events are read).
     /// Reads from disk and blocks: call it off the event loops.
     public static func compute(in store: some TraceSignalStore, startNanos: UInt64, endNanos: UInt64,
                                service: String? = nil) throws -> REDMetrics {
         var builder = REDMetricsBuilder(startNanos: startNanos, endNanos: endNanos, service: service)
-        // The builder keeps only spans starting in the window (and of `service`): blocks without any are skipped.
-        let window = startNanos <= endNanos ? startNanos...endNanos : nil
-        let services: Set<String>? = service.flatMap { $0 == JaegerProcessTable.noServiceName ? nil : [$0] }
-        try store.forEachBatch(startingIn: window, services: services) { batch in
-            builder.add(batch)
-            return true
+        guard startNanos <= endNanos else { return builder.build() }
+        // Jaeger's name for a resource without a service name is stored as "" (or an empty service.name).
+        let services: Set<String>? = service.map { $0 == JaegerProcessTable.noServiceName ? ["", $0] : [$0] }
+        try store.forEachSpanOverview(matching: SpanSearchFilter(services: services, startTimes: startNanos...endNanos)) { span in
+            builder.add(span)
         }
         return builder.build()
     }

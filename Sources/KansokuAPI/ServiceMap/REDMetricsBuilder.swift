@@ -1,4 +1,5 @@
 import KansokuModel
+import KansokuStorage
 
 /// Builds `REDMetrics` from span batches fed one at a time: per (service,
 /// span name, span kind), what the spanmetrics connector would have counted
@@ -26,21 +27,27 @@ public struct REDMetricsBuilder: Sendable {
     /// Counts the spans of `batch` that started in the window.
     public mutating func add(_ batch: SpanBatch) {
         for group in batch.resources {
-            let name = JaegerProcessTable.serviceName(of: group.resource)
-            if let service, service != name { continue }
+            let service = group.resource.serviceName ?? ""
             for scoped in group.scopes {
-                for span in scoped.items where span.startTimeUnixNano >= startNanos && span.startTimeUnixNano <= endNanos {
-                    guard seen.insert(SpanKey(traceID: span.traceID, spanID: span.spanID)).inserted else { continue }
-                    let key = SeriesKey(service: name, spanName: span.name, spanKind: span.kind)
-                    if series[key] == nil {
-                        series[key] = REDSeries(service: name, spanName: span.name, spanKind: span.kind)
-                    }
-                    series[key]!.requests += 1
-                    if span.status.code == .error { series[key]!.errors += 1 }
-                    series[key]!.latency.record(nanos: span.durationNanos)
-                }
+                for span in scoped.items { add(SpanOverview(span, service: service)) }
             }
         }
+    }
+
+    /// Counts `span` if it started in the window (and is of `service`, when given).
+    public mutating func add(_ span: SpanOverview) {
+        guard span.startTimeUnixNano >= startNanos && span.startTimeUnixNano <= endNanos else { return }
+        // Jaeger's name for a resource without a service name.
+        let name = span.service.isEmpty ? JaegerProcessTable.noServiceName : span.service
+        if let service, service != name { return }
+        guard seen.insert(SpanKey(traceID: span.traceID, spanID: span.spanID)).inserted else { return }
+        let key = SeriesKey(service: name, spanName: span.name, spanKind: span.kind)
+        if series[key] == nil {
+            series[key] = REDSeries(service: name, spanName: span.name, spanKind: span.kind)
+        }
+        series[key]!.requests += 1
+        if span.statusCode == .error { series[key]!.errors += 1 }
+        series[key]!.latency.record(nanos: span.durationNanos)
     }
 
     /// The series of everything added so far, sorted by service, span name,
