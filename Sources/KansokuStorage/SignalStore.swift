@@ -44,9 +44,12 @@ public protocol TraceSignalStore: SignalStore where Item == Span {
     func operations() throws -> Set<SpanOperation>
 
     /// Calls `visit` with every stored span that passes `filter`, without its
-    /// attributes, events and links; for rate, error and duration statistics.
-    /// A span stored twice is visited twice. Reads from disk: call it off the event loops.
-    func forEachSpanOverview(matching filter: SpanSearchFilter, _ visit: (SpanOverview) throws -> Void) throws
+    /// events and links and with only the attributes keyed by one of
+    /// `attributeKeys`; for rate, error and duration statistics and the
+    /// service map. A span stored twice is visited twice. Reads from disk:
+    /// call it off the event loops.
+    func forEachSpanOverview(matching filter: SpanSearchFilter, attributeKeys: [String],
+                             _ visit: (SpanOverview) throws -> Void) throws
 
     /// Every resource and span attribute key stored, with the kinds of value
     /// seen and at most `limitValues` distinct values per key, plus status
@@ -94,13 +97,14 @@ extension TraceSignalStore {
     }
 
     /// Stores without narrow columns visit every span.
-    public func forEachSpanOverview(matching filter: SpanSearchFilter, _ visit: (SpanOverview) throws -> Void) throws {
+    public func forEachSpanOverview(matching filter: SpanSearchFilter, attributeKeys: [String],
+                                    _ visit: (SpanOverview) throws -> Void) throws {
         try forEachBatch(startingIn: filter.startTimes, services: filter.services) { batch in
             for group in batch.resources {
                 let service = group.resource.serviceName ?? ""
                 for scoped in group.scopes {
                     for span in scoped.items where filter.matches(span, service: service) {
-                        try visit(SpanOverview(span, service: service))
+                        try visit(SpanOverview(span, service: service, attributeKeys: attributeKeys))
                     }
                 }
             }

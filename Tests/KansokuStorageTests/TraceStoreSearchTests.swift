@@ -209,14 +209,17 @@ struct TraceStoreSearchTests {
             // The span overviews behind rate and error statistics: the same spans, whichever path reads them.
             guard c.predicate == nil else { continue }
             var fromStore: [SpanOverview] = [], fromScan: [SpanOverview] = []
-            try store.forEachSpanOverview(matching: c.filter) { fromStore.append($0) }
-            try scanning.forEachSpanOverview(matching: c.filter) { fromScan.append($0) }
+            // One key the fixture's spans carry, one they never do.
+            let keys = ["tenant", "no.such.key"]
+            try store.forEachSpanOverview(matching: c.filter, attributeKeys: keys) { fromStore.append($0) }
+            try scanning.forEachSpanOverview(matching: c.filter, attributeKeys: keys) { fromScan.append($0) }
             let expected = input.flatMap { batch in
                 batch.resources.flatMap { group in
                     group.scopes.flatMap { scoped in
                         scoped.items.compactMap { span -> SpanOverview? in
                             let service = group.resource.serviceName ?? ""
-                            return c.filter.matches(span, service: service) ? SpanOverview(span, service: service) : nil
+                            return c.filter.matches(span, service: service)
+                                ? SpanOverview(span, service: service, attributeKeys: keys) : nil
                         }
                     }
                 }

@@ -27,7 +27,8 @@ public struct REDMetrics: Sendable, Hashable {
         guard startNanos <= endNanos else { return builder.build() }
         // Jaeger's name for a resource without a service name is stored as "" (or an empty service.name).
         let services: Set<String>? = service.map { $0 == JaegerProcessTable.noServiceName ? ["", $0] : [$0] }
-        try store.forEachSpanOverview(matching: SpanSearchFilter(services: services, startTimes: startNanos...endNanos)) { span in
+        try store.forEachSpanOverview(matching: SpanSearchFilter(services: services, startTimes: startNanos...endNanos),
+                                      attributeKeys: []) { span in
             builder.add(span)
         }
         return builder.build()

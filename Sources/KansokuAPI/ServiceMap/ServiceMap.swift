@@ -21,16 +21,16 @@ public struct ServiceMap: Sendable, Hashable {
         self.edges = edges
     }
 
-    /// Reads every batch of `store` and builds the map of the spans whose
-    /// start lies in `[startNanos, endNanos]`. Reads from disk and blocks:
-    /// call it off the event loops.
+    /// Builds the map of the stored spans whose start lies in `[startNanos,
+    /// endNanos]`, from the store's span overviews with the peer attributes
+    /// only (no other attributes, events or links are read). Reads from disk
+    /// and blocks: call it off the event loops.
     public static func compute(in store: some TraceSignalStore, startNanos: UInt64, endNanos: UInt64) throws -> ServiceMap {
         var builder = ServiceMapBuilder(startNanos: startNanos, endNanos: endNanos)
-        // The builder keeps only spans starting in the window, so blocks outside it need not be read.
-        let window = startNanos <= endNanos ? startNanos...endNanos : nil
-        try store.forEachBatch(startingIn: window, services: nil) { batch in
-            builder.add(batch)
-            return true
+        guard startNanos <= endNanos else { return builder.build() }
+        try store.forEachSpanOverview(matching: SpanSearchFilter(startTimes: startNanos...endNanos),
+                                      attributeKeys: ServiceMapBuilder.peerAttributes) { span in
+            builder.add(span)
         }
         return builder.build()
     }

@@ -1,4 +1,5 @@
 import KansokuModel
+import KansokuStorage
 
 /// Builds a `ServiceMap` from span batches fed one at a time, pairing spans
 /// the way the OpenTelemetry Collector's servicegraph connector and Jaeger's
@@ -44,28 +45,32 @@ public struct ServiceMapBuilder: Sendable {
     /// Indexes the spans of `batch` that started in the window.
     public mutating func add(_ batch: SpanBatch) {
         for group in batch.resources {
-            var service: Int32?
+            let service = group.resource.serviceName ?? ""
             for scoped in group.scopes {
-                for span in scoped.items where span.startTimeUnixNano >= startNanos && span.startTimeUnixNano <= endNanos {
-                    let serviceID = service ?? names.intern(JaegerProcessTable.serviceName(of: group.resource))
-                    service = serviceID
-                    var peer: Int32 = -1
-                    if span.kind == .client || span.kind == .producer, let name = Self.peerName(of: span) {
-                        peer = names.intern(name)
-                    }
-                    let summary = SpanSummary(
-                        parentSpanID: span.parentSpanID, service: serviceID, peer: peer, kind: span.kind,
-                        isError: span.status.code == .error, durationNanos: span.durationNanos)
-                    index.insert(summary, traceID: span.traceID, spanID: span.spanID)
-                }
+                for span in scoped.items { add(SpanOverview(span, service: service, attributeKeys: Self.peerAttributes)) }
             }
         }
     }
 
-    /// The first non-empty string among `peerAttributes` on `span`.
-    static func peerName(of span: Span) -> String? {
+    /// Indexes `span` if it started in the window; of its attributes only
+    /// `peerAttributes` are looked at.
+    public mutating func add(_ span: SpanOverview) {
+        guard span.startTimeUnixNano >= startNanos && span.startTimeUnixNano <= endNanos else { return }
+        // Jaeger's name for a resource without a service name.
+        let service = names.intern(span.service.isEmpty ? JaegerProcessTable.noServiceName : span.service)
+        var peer: Int32 = -1
+        if span.kind == .client || span.kind == .producer, let name = Self.peerName(in: span.attributes) {
+            peer = names.intern(name)
+        }
+        let summary = SpanSummary(parentSpanID: span.parentSpanID, service: service, peer: peer, kind: span.kind,
+                                  isError: span.statusCode == .error, durationNanos: span.durationNanos)
+        index.insert(summary, traceID: span.traceID, spanID: span.spanID)
+    }
+
+    /// The first non-empty string among `peerAttributes` in `attributes`.
+    static func peerName(in attributes: [Attribute]) -> String? {
         for key in peerAttributes {
-            if let value = span.attributes[key: key]?.stringValue, !value.isEmpty { return value }
+            if let value = attributes[key: key]?.stringValue, !value.isEmpty { return value }
         }
         return nil
     }

@@ -13,6 +13,23 @@ public struct WALReader: Sendable {
 
     /// Bytes not yet read.
     public var remaining: Int { bytes.count - offset }
+
+    /// Steps over `count` bytes, at most `remaining` (as `readCount` guarantees for a length it read).
+    mutating func skip(_ count: Int) throws(WALDecodingError) {
+        guard count <= remaining else { throw failure(.countExceedsPayload(count: UInt64(count), remaining: remaining)) }
+        offset += count
+    }
+
+    /// Goes back to an offset read before, to read a field again.
+    mutating func rewind(to earlier: Int) {
+        precondition(earlier <= offset, "rewind moves backwards only")
+        offset = earlier
+    }
+
+    /// Whether the next `count` bytes (at most `remaining`) are `other`.
+    func nextBytes(_ count: Int, equal other: [UInt8]) -> Bool {
+        count == other.count && count <= remaining && bytes[offset..<offset + count].elementsEqual(other)
+    }
     /// Whether every byte has been read.
     public var isAtEnd: Bool { offset >= bytes.count }
 

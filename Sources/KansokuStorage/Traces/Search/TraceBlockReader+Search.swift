@@ -35,27 +35,48 @@ extension TraceBlockReader {
     }
 
     /// Calls `visit` with every span of the block that passes `filter`, as a
-    /// ``SpanOverview``: the narrow columns only, never attributes or events.
-    func forEachSpanOverview(_ filter: SpanSearchFilter, _ visit: (SpanOverview) throws -> Void) throws {
+    /// ``SpanOverview``: the narrow columns, parents, and of the attributes
+    /// column only the keys in `attributeKeys` (the column is not read when
+    /// there are none); events and links never.
+    func forEachSpanOverview(_ filter: SpanSearchFilter, attributeKeys: [String],
+                             _ visit: (SpanOverview) throws -> Void) throws {
         guard let rowFilter = try TraceBlockRowFilter(filter, block: self) else { return }
         let index = try traceIndex(), resources = try resources(), names = try names()
+        let keys = attributeKeys.map { Array($0.utf8) }
         typealias C = TraceBlockColumns
         for (g, group) in footer.groups.enumerated() where rowFilter.mayPass(group: g, group) {
             guard let (keep, starts) = try rowFilter.passingRows(group: g, of: self) else { continue }
             let n = group.rowCount
             let spanIDs = try column(.spanIDs, group: g, count: n, C.fixed64)
+            let parents = try column(.parentSpanIDs, group: g, count: n, C.parent)
             let resourceIDs = try column(.resourceIDs, group: g, count: n, C.reference(below: resources.count))
             let nameIDs = try column(.nameIDs, group: g, count: n, C.reference(below: names.count))
             let kinds = try column(.kinds, group: g, count: n, C.kind)
             let codes = try column(.statusCodes, group: g, count: n, C.statusCode)
             let durations = try column(.durations, group: g, count: n, C.varUInt)
+            let attributes = keys.isEmpty ? nil : try column(.attributes, group: g, count: n) { r throws(WALDecodingError) in
+                try r.readAttributes(selecting: keys)
+            }
             var trace = group.firstTrace
             for row in keep.indices where keep[row] {
                 while index.rows(trace).upperBound <= group.firstRow + row { trace += 1 }
-                try visit(SpanOverview(traceID: index.id(trace), spanID: SpanID(spanIDs[row]),
+                let parent: UInt64
+                switch parents[row] {
+                case .zero: parent = 0
+                case .explicit(let id): parent = id
+                case .row(let offset):
+                    let traceRows = index.rows(trace)
+                    guard offset < traceRows.count else {
+                        throw TraceBlockError.malformed(path: path, section: TraceBlockSectionKind.parentSpanIDs.label(group: g),
+                                                        detail: "row \(row) refers to row \(offset) of a trace of \(traceRows.count)")
+                    }
+                    parent = spanIDs[traceRows.lowerBound + offset - group.firstRow]
+                }
+                try visit(SpanOverview(traceID: index.id(trace), spanID: SpanID(spanIDs[row]), parentSpanID: SpanID(parent),
                                        service: resources[resourceIDs[row]].serviceName, name: names[nameIDs[row]],
                                        kind: kinds[row], statusCode: codes[row],
-                                       startTimeUnixNano: starts[row], durationNanos: durations[row]))
+                                       startTimeUnixNano: starts[row], durationNanos: durations[row],
+                                       attributes: attributes?[row] ?? []))
             }
         }
     }

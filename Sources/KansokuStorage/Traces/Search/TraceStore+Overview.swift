@@ -2,14 +2,15 @@ import KansokuModel
 
 extension TraceStore {
     /// Every stored span passing `filter`, as a ``SpanOverview``: blocks from
-    /// their narrow columns (row groups skipped as a search skips them), the
+    /// their narrow columns (and the asked-for attributes, stepping over the rest) (row groups skipped as a search skips them), the
     /// WAL tail by decoding only the records whose summaries have a passing
     /// span. Order: blocks, then the tail; within them, no particular order.
-    public func forEachSpanOverview(matching filter: SpanSearchFilter, _ visit: (SpanOverview) throws -> Void) throws {
+    public func forEachSpanOverview(matching filter: SpanSearchFilter, attributeKeys: [String],
+                                    _ visit: (SpanOverview) throws -> Void) throws {
         try segmentsLock.withReadLock { () throws in
             let snapshot = withBlocks { $0 }
             for segment in snapshot.keys.sorted() {
-                try snapshot[segment]?.forEachSpanOverview(filter, visit)
+                try snapshot[segment]?.forEachSpanOverview(filter, attributeKeys: attributeKeys, visit)
             }
             let compacted = Set(snapshot.keys)
             var wanted: [WALPosition: Set<Int>] = [:]
@@ -27,7 +28,7 @@ extension TraceStore {
                     let service = group.resource.serviceName ?? ""
                     for scoped in group.scopes {
                         for span in scoped.items {
-                            if indices.contains(i) { try visit(SpanOverview(span, service: service)) }
+                            if indices.contains(i) { try visit(SpanOverview(span, service: service, attributeKeys: attributeKeys)) }
                             i += 1
                         }
                     }
