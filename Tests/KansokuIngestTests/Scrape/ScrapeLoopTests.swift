@@ -142,7 +142,8 @@ struct ScrapeLoopTests {
         let file = directory.appendingPathComponent("t.json")
         try await server.run { port in
             try #"[{"targets": ["127.0.0.1:\#(port)"]}]"#.write(to: file, atomically: true, encoding: .utf8)
-            var config = ScrapeConfig(jobName: "mgr", scrapeInterval: ScrapeDuration(milliseconds: 200), scrapeTimeout: ScrapeDuration(milliseconds: 150))
+            // A generous timeout: with tests running in parallel on two cores a 150 ms scrape of a local server can miss.
+            var config = ScrapeConfig(jobName: "mgr", scrapeInterval: ScrapeDuration(milliseconds: 1000), scrapeTimeout: ScrapeDuration(milliseconds: 1000))
             config.fileSDConfigs = [FileSDConfig(files: [file.path], refreshInterval: ScrapeDuration(milliseconds: 100))]
             let sink = RecordingSink()
             let manager = ScrapeManager(configuration: ScrapeConfiguration(scrapeConfigs: [config]), sink: sink, logger: Self.logger)
@@ -169,7 +170,8 @@ struct ScrapeLoopTests {
         }
     }
 
-    private func waitUntil(timeout: Duration = .seconds(5), _ condition: () -> Bool) async throws {
+    /// Polls `condition`; the deadline is long because it only matters when something is broken.
+    private func waitUntil(timeout: Duration = .seconds(30), _ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while !condition() {
             guard ContinuousClock.now < deadline else { throw ScrapeHTTPError.transport(url: "", reason: "condition not met in time") }
