@@ -182,18 +182,7 @@ public final class TraceBlockReader: Sendable {
         for row in local where keep?[row] ?? true {
             while index.rows(trace).upperBound <= group.firstRow + row { trace += 1 }
             let resource = resources[resourceIDs[row]], scope = scopes[scopeIDs[row]]
-            let parent: UInt64
-            switch parents[row] {
-            case .zero: parent = 0
-            case .explicit(let id): parent = id
-            case .row(let offset):
-                let traceRows = index.rows(trace)
-                guard offset < traceRows.count else {
-                    throw .malformed(path: path, section: TraceBlockSectionKind.parentSpanIDs.label(group: g),
-                                     detail: "row \(row) refers to row \(offset) of a trace of \(traceRows.count)")
-                }
-                parent = spanIDs[traceRows.lowerBound + offset - group.firstRow]
-            }
+            let parent = try parentSpanID(parents[row], row: row, trace: trace, group: g, index: index, spanIDs: spanIDs)
             let span = Span(
                 traceID: index.id(trace), spanID: SpanID(spanIDs[row]), parentSpanID: SpanID(parent),
                 traceState: states[row], flags: flags[row], name: names[nameIDs[row]], kind: kinds[row],
@@ -206,6 +195,24 @@ public final class TraceBlockReader: Sendable {
                                          scope: scope.scope, scopeSchemaURL: scope.schemaURL, span: span))
         }
         return result
+    }
+
+    /// The parent span id of row `row` (relative to group `group`) of trace
+    /// `trace`, resolving a reference to another row of the same trace
+    /// through the group's `spanIDs`.
+    func parentSpanID(_ reference: TraceBlockColumns.ParentReference, row: Int, trace: Int, group g: Int,
+                      index: TraceBlockTraceIndex, spanIDs: [UInt64]) throws(TraceBlockError) -> UInt64 {
+        switch reference {
+        case .zero: return 0
+        case .explicit(let id): return id
+        case .row(let offset):
+            let traceRows = index.rows(trace)
+            guard offset < traceRows.count else {
+                throw .malformed(path: path, section: TraceBlockSectionKind.parentSpanIDs.label(group: g),
+                                 detail: "row \(row) refers to row \(offset) of a trace of \(traceRows.count)")
+            }
+            return spanIDs[traceRows.lowerBound + offset - footer.groups[g].firstRow]
+        }
     }
 
     /// Reads, checks and decodes the first `count` values of one column.

@@ -60,18 +60,7 @@ extension TraceBlockReader {
             var trace = group.firstTrace
             for row in keep.indices where keep[row] {
                 while index.rows(trace).upperBound <= group.firstRow + row { trace += 1 }
-                let parent: UInt64
-                switch parents[row] {
-                case .zero: parent = 0
-                case .explicit(let id): parent = id
-                case .row(let offset):
-                    let traceRows = index.rows(trace)
-                    guard offset < traceRows.count else {
-                        throw TraceBlockError.malformed(path: path, section: TraceBlockSectionKind.parentSpanIDs.label(group: g),
-                                                        detail: "row \(row) refers to row \(offset) of a trace of \(traceRows.count)")
-                    }
-                    parent = spanIDs[traceRows.lowerBound + offset - group.firstRow]
-                }
+                let parent = try parentSpanID(parents[row], row: row, trace: trace, group: g, index: index, spanIDs: spanIDs)
                 try visit(SpanOverview(traceID: index.id(trace), spanID: SpanID(spanIDs[row]), parentSpanID: SpanID(parent),
                                        service: resources[resourceIDs[row]].serviceName, name: names[nameIDs[row]],
                                        kind: kinds[row], statusCode: codes[row],
