@@ -52,7 +52,8 @@ public enum ConfigurationLoader {
                 try flatten(nested, prefix: path, into: &values, known: known, file: file)
             } else {
                 guard known.contains(path) else { throw .unknownKey(path, file: file) }
-                values[path] = "\(value)"
+                // A list (of attribute names, say) arrives as the comma-separated form flags and variables use.
+                values[path] = (value as? [Any]).map { $0.map { "\($0)" }.joined(separator: ",") } ?? "\(value)"
             }
         }
     }

@@ -33,6 +33,7 @@ public struct ServerApplication: Sendable {
             walOptions: WALOptions(segmentSizeBytes: config.walSegmentBytes),
             traceRetention: config.traceRetention,
             logRetention: config.logRetention,
+            logLabelMapping: config.logLabelMapping,
             metricLimits: config.metricLimits,
             metricOptions: config.metricStoreOptions,
             logger: logger)
@@ -40,7 +41,7 @@ public struct ServerApplication: Sendable {
             logger.warning("write-ahead log repaired on open", metadata: ["signal": "\(signal.rawValue)", "report": "\(report)"])
         }
         let storage = opened.storage
-        let logTail = LogTailHub(mapping: (storage.logs as? LogStore)?.mapping ?? LogLabelMapping())
+        let logTail = LogTailHub(mapping: config.logLabelMapping)
         let sink = StorageSink(storage: storage, logTail: logTail)
         let budget = InflightBudget(limitBytes: config.maxInflightBytes)
         let ingest = IngestContext(sink: sink, budget: budget, maxRequestBytes: config.maxRequestBytes, logger: logger)

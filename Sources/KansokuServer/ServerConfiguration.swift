@@ -40,6 +40,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var metricsRetentionHours = 360
     /// Bytes of metric blocks kept at most, oldest deleted first; 0 means no limit.
     public var metricsRetentionBytes: Int64 = 0
+    /// Resource attributes of OTLP and Elasticsearch log records that become stream labels
+    /// (dots and other characters turned into `_`); the rest is structured metadata.
+    public var logStreamLabelAttributes = LogLabelMapping.defaultResourceAttributeLabels
+    /// The `service_name` label of a log record whose resource has none of those attributes; nil adds none.
+    public var logDefaultServiceName: String? = "unknown_service"
     /// A Prometheus-format file with `scrape_configs` (a `prometheus.yml` works); nil scrapes nothing.
     public var scrapeConfigFile: String?
     /// For UI development: serve the web UI from this folder instead of the copy built into the binary.
@@ -62,6 +67,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logRetention: LogRetention {
         LogRetention(maxAge: logsRetentionHours > 0 ? .seconds(logsRetentionHours * 3600) : nil,
                      maxBytes: logsRetentionBytes > 0 ? logsRetentionBytes : nil)
+    }
+
+    /// How log records' resources become stream labels, as the log store takes it.
+    public var logLabelMapping: LogLabelMapping {
+        LogLabelMapping(resourceAttributeLabels: logStreamLabelAttributes, defaultServiceName: logDefaultServiceName)
     }
 
     /// Metric block layout and retention as the store takes them.
@@ -129,6 +139,19 @@ struct ConfigurationKey: Sendable {
         .init(yamlPath: "retention.logs_max_bytes", environmentVariable: "KANSOKU_LOGS_RETENTION_BYTES",
               flag: "--logs-retention-bytes") { c, v throws(ConfigurationError) in
             c.logsRetentionBytes = Int64(try nonNegativeInt(v, key: "retention.logs_max_bytes"))
+        },
+        .init(yamlPath: "logs.stream_label_attributes", environmentVariable: "KANSOKU_LOGS_STREAM_LABEL_ATTRIBUTES",
+              flag: "--logs-stream-label-attributes") { c, v throws(ConfigurationError) in
+            let names = v.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            if let empty = names.firstIndex(where: \.isEmpty), !v.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw .invalidValue(key: "logs.stream_label_attributes", value: v,
+                                    reason: "attribute name \(empty + 1) is empty; give names separated by commas")
+            }
+            c.logStreamLabelAttributes = v.trimmingCharacters(in: .whitespaces).isEmpty ? [] : names
+        },
+        .init(yamlPath: "logs.default_service_name", environmentVariable: "KANSOKU_LOGS_DEFAULT_SERVICE_NAME",
+              flag: "--logs-default-service-name") { c, v throws(ConfigurationError) in
+            c.logDefaultServiceName = v.isEmpty ? nil : v
         },
         .init(yamlPath: "metrics.out_of_order_window_seconds", environmentVariable: "KANSOKU_METRICS_OUT_OF_ORDER_WINDOW_SECONDS",
               flag: "--metrics-out-of-order-window-seconds") { c, v throws(ConfigurationError) in

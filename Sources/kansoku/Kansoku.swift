@@ -46,6 +46,10 @@ extension Kansoku {
         var logsRetentionHours: String?
         @Option(help: "Keep at most this many bytes of log blocks, oldest deleted first; 0 = no limit (env KANSOKU_LOGS_RETENTION_BYTES; default 0).")
         var logsRetentionBytes: String?
+        @Option(help: "OTLP/Elasticsearch resource attributes that become log stream labels, comma-separated (env KANSOKU_LOGS_STREAM_LABEL_ATTRIBUTES; default service.name, service.namespace, deployment.environment(.name), k8s.namespace.name, k8s.pod.name, k8s.container.name, k8s.deployment.name, host.name).")
+        var logsStreamLabelAttributes: String?
+        @Option(help: "service_name label of log records with none of those attributes; empty for none (env KANSOKU_LOGS_DEFAULT_SERVICE_NAME; default unknown_service).")
+        var logsDefaultServiceName: String?
         @Option(help: "Accept metric samples up to this many seconds older than a series' newest (env KANSOKU_METRICS_OUT_OF_ORDER_WINDOW_SECONDS; default 0).")
         var metricsOutOfOrderWindowSeconds: String?
         @Option(help: "Most metric series held; 0 = no limit (env KANSOKU_METRICS_MAX_SERIES; default 0).")
@@ -80,6 +84,7 @@ extension Kansoku {
                 "--wal-segment-bytes": walSegmentBytes, "--compaction-interval-seconds": compactionIntervalSeconds,
                 "--traces-retention-hours": tracesRetentionHours, "--traces-retention-bytes": tracesRetentionBytes,
                 "--logs-retention-hours": logsRetentionHours, "--logs-retention-bytes": logsRetentionBytes,
+                "--logs-stream-label-attributes": logsStreamLabelAttributes, "--logs-default-service-name": logsDefaultServiceName,
                 "--metrics-out-of-order-window-seconds": metricsOutOfOrderWindowSeconds,
                 "--metrics-max-series": metricsMaxSeries, "--metrics-max-labels-per-series": metricsMaxLabelsPerSeries,
                 "--metrics-max-series-per-request": metricsMaxSeriesPerRequest,

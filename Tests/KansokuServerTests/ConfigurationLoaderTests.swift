@@ -77,4 +77,28 @@ import Testing
             try ConfigurationLoader.load(file: nil, environment: [:], flags: ["--traces-retention-hours": "-1"])
         }
     }
+
+    @Test func logStreamLabelAttributesFromAListACommaStringOrNothing() throws {
+        let defaults = try ConfigurationLoader.load(file: nil, environment: [:], flags: [:]).logLabelMapping
+        #expect(defaults.resourceAttributeLabels.contains("k8s.pod.name") && defaults.defaultServiceName == "unknown_service")
+
+        let path = try writeYAML("logs:\n  stream_label_attributes: [service.name, team]\n  default_service_name: none\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fromFile = try ConfigurationLoader.load(file: path, environment: [:], flags: [:]).logLabelMapping
+        #expect(fromFile.resourceAttributeLabels == ["service.name", "team"] && fromFile.defaultServiceName == "none")
+
+        let fromFlags = try ConfigurationLoader.load(
+            file: nil, environment: [:],
+            flags: ["--logs-stream-label-attributes": " team , k8s.namespace.name", "--logs-default-service-name": ""]).logLabelMapping
+        #expect(fromFlags.resourceAttributeLabels == ["team", "k8s.namespace.name"] && fromFlags.defaultServiceName == nil)
+
+        let none = try ConfigurationLoader.load(file: nil, environment: ["KANSOKU_LOGS_STREAM_LABEL_ATTRIBUTES": ""], flags: [:])
+        #expect(none.logLabelMapping.resourceAttributeLabels.isEmpty)
+
+        #expect {
+            try ConfigurationLoader.load(file: nil, environment: [:], flags: ["--logs-stream-label-attributes": "team,,service.name"])
+        } throws: { error in
+            (error as? ConfigurationError)?.description.contains("logs.stream_label_attributes") == true
+        }
+    }
 }

@@ -16,6 +16,7 @@ public enum EmbeddedStorage {
 
     public static func open(dataDirectory: String, walOptions: WALOptions = WALOptions(),
                             traceRetention: TraceRetention = TraceRetention(), logRetention: LogRetention = LogRetention(),
+                            logLabelMapping: LogLabelMapping = LogLabelMapping(),
                             metricLimits: MetricLimits = MetricLimits(), metricOptions: MetricStoreOptions = MetricStoreOptions(),
                             logger: Logger) throws -> Opened {
         func openLog(_ signal: Signal) throws -> WriteAheadLog {
@@ -30,7 +31,8 @@ public enum EmbeddedStorage {
         let metricStore = try EmbeddedMetricStore(log: metrics, blocksDirectory: "\(dataDirectory)/metrics/blocks",
                                                   checkpointPath: "\(dataDirectory)/metrics/wal-checkpoint",
                                                   limits: metricLimits, options: metricOptions, logger: logger)
-        let logStore = try LogStore(log: logs, blocksDirectory: "\(dataDirectory)/logs/blocks", retention: logRetention, logger: logger)
+        let logStore = try LogStore(log: logs, blocksDirectory: "\(dataDirectory)/logs/blocks", mapping: logLabelMapping,
+                                    retention: logRetention, logger: logger)
         let storage = TelemetryStorage(traces: traceStore, logs: logStore, metrics: metricStore)
         return Opened(storage: storage,
                       repairs: [.traces: traces.repairReport, .logs: logs.repairReport, .metrics: metrics.repairReport],
