@@ -7,8 +7,8 @@ import NIOPosix
 
 /// Jaeger's HTTP query API, as Jaeger UI and Grafana's Jaeger data source call
 /// it: `/api/services`, `/api/services/{service}/operations`, `/api/operations`,
-/// `/api/traces` (search) and `/api/traces/{traceId}`. Search scans the store
-/// for now; trace by id does not.
+/// `/api/traces` (search) and `/api/traces/{traceId}`. The work is in
+/// `JaegerSearch` and the store's search (`recentTraces`) and catalogue.
 public struct JaegerRoutes: Sendable {
     public let traces: any TraceSignalStore
 
