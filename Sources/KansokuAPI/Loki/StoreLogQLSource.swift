@@ -18,7 +18,7 @@ struct StoreLogQLSource: LogQLSource {
         let matchers = try selector.matchers.map { matcher throws(LogQLEvaluationError) in try LogQLCompiledMatcher(matcher) }
         let streams = try store.streams(matching: { labels in matchers.allSatisfy { $0.matches(labels[$0.name] ?? "") } },
                                         start: start, end: end, mustContain: [], traceID: nil,
-                                        requiring: usesIndexes ? hints.requirement.map(LogEntryRequirement.init) : nil)
+                                        requiring: usesIndexes ? hints.requirement : nil)
         return streams.map { stream in
             LogQLStream(labels: LogQLLabels(stream.labels.map { LogQLLabel($0.0, $0.1) }),
                         entries: stream.entries.map { entry in

@@ -1,3 +1,4 @@
+import KansokuModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -22,14 +22,14 @@ enum LogQLNeedleTerms {
     /// The requirement implied by a line containing `needle`, or nil when
     /// nothing is implied (empty or non-ASCII needle; one with `K`, `;` or
     /// `` ` `` and no inner token or trace id).
-    static func requirement(containing needle: String) -> LogQLEntryRequirement? {
+    static func requirement(containing needle: String) -> LogEntryRequirement? {
         let bytes = Array(needle.utf8)
         guard !bytes.isEmpty, bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-        var parts: [LogQLEntryRequirement] = []
+        var parts: [LogEntryRequirement] = []
         if !bytes.contains(where: isCanonicalAlias) { parts.append(.lineContains(needle)) }
         for token in innerTokens(bytes) { parts.append(.lineToken(token)) }
         for id in traceIDs(bytes) { parts.append(.lineTraceID(id)) }
-        return LogQLEntryRequirement.all(of: parts)
+        return LogEntryRequirement.all(of: parts)
     }
 
     /// Lowercased tokens delimited on both sides within `bytes` (ASCII only).

@@ -1,7 +1,7 @@
 import KansokuModel
 
 /// What a log query's pipeline lets a store skip, derived from its leading
-/// filter stages: the ``LogQLEntryRequirement`` every kept entry satisfies.
+/// filter stages: the ``LogEntryRequirement`` every kept entry satisfies.
 ///
 /// Only the stages before the first one that rewrites the line or adds labels
 /// (a parser, `line_format`, `label_format`, `drop`, `keep`, `decolorize`)
@@ -17,19 +17,19 @@ import KansokuModel
 /// Stages combine with `all`.
 public struct LogQLQueryHints: Sendable, Hashable, CustomStringConvertible {
     /// What every kept entry satisfies; nil when nothing is known.
-    public var requirement: LogQLEntryRequirement?
+    public var requirement: LogEntryRequirement?
 
     /// No hint: every stored entry may be kept.
     public static let none = LogQLQueryHints(requirement: nil)
 
     /// Hints with an explicit requirement.
-    public init(requirement: LogQLEntryRequirement?) {
+    public init(requirement: LogEntryRequirement?) {
         self.requirement = requirement
     }
 
     /// Hints derived from `pipeline`'s leading filter stages.
     public init(pipeline: [LogQLPipelineStage]) {
-        var parts: [LogQLEntryRequirement] = []
+        var parts: [LogEntryRequirement] = []
         stages: for stage in pipeline {
             switch stage {
             case .lineFilter(let filter):
@@ -40,44 +40,44 @@ public struct LogQLQueryHints: Sendable, Hashable, CustomStringConvertible {
                 break stages
             }
         }
-        requirement = LogQLEntryRequirement.all(of: parts)
+        requirement = LogEntryRequirement.all(of: parts)
     }
 
     public var description: String { requirement?.description ?? "none" }
 
     /// The requirement of one line filter (its `or` alternatives), if any.
-    static func requirement(of filter: LogQLLineFilter) -> LogQLEntryRequirement? {
+    static func requirement(of filter: LogQLLineFilter) -> LogEntryRequirement? {
         switch filter.op {
         case .contains:
-            return LogQLEntryRequirement.any(of: filter.values.map { value in
+            return LogEntryRequirement.any(of: filter.values.map { value in
                 guard case .string(let needle) = value else { return nil }
                 return LogQLNeedleTerms.requirement(containing: needle)
             })
         case .regexMatch:
-            var alternatives: [LogQLEntryRequirement?] = []
+            var alternatives: [LogEntryRequirement?] = []
             for value in filter.values {
                 guard case .string(let pattern) = value, let branches = LogQLRegexLiterals.branches(pattern) else { return nil }
                 for branch in branches {
-                    alternatives.append(LogQLEntryRequirement.all(of: branch.compactMap(LogQLNeedleTerms.requirement(containing:))))
+                    alternatives.append(LogEntryRequirement.all(of: branch.compactMap(LogQLNeedleTerms.requirement(containing:))))
                 }
             }
-            return LogQLEntryRequirement.any(of: alternatives)
+            return LogEntryRequirement.any(of: alternatives)
         case .notContains, .regexNoMatch, .patternMatch, .patternNoMatch:
             return nil
         }
     }
 
     /// The requirement of a label filter expression, if any.
-    static func requirement(of filter: LogQLLabelFilter) -> LogQLEntryRequirement? {
+    static func requirement(of filter: LogQLLabelFilter) -> LogEntryRequirement? {
         switch filter {
         case .matcher(let matcher):
             guard matcher.name == "trace_id", matcher.type == .equal,
                   let id = TraceID(hex: matcher.value), !id.isZero else { return nil }
             return .metadataTraceID(id)
         case .and(let lhs, let rhs):
-            return LogQLEntryRequirement.all(of: [requirement(of: lhs), requirement(of: rhs)].compactMap { $0 })
+            return LogEntryRequirement.all(of: [requirement(of: lhs), requirement(of: rhs)].compactMap { $0 })
         case .or(let lhs, let rhs):
-            return LogQLEntryRequirement.any(of: [requirement(of: lhs), requirement(of: rhs)])
+            return LogEntryRequirement.any(of: [requirement(of: lhs), requirement(of: rhs)])
         case .number, .duration, .bytes, .ip:
             return nil
         }

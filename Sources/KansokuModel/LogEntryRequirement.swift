@@ -1,26 +1,27 @@
-import KansokuModel
-
-/// A condition every entry a log query keeps is guaranteed to satisfy,
-/// in terms a log store's indexes can check (token Bloom filters, trace-id
-/// indexes, byte searches). Derived by ``LogQLQueryHints``; a store may use it
-/// to skip data or drop entries that cannot match (the engine still filters
-/// what it gets exactly).
-public indirect enum LogQLEntryRequirement: Sendable, Hashable, CustomStringConvertible {
-    /// The line contains these exact UTF-8 bytes (a store may check each line).
+/// A condition every entry a query can return satisfies, stated in terms the
+/// log block indexes can check (`docs/log-block-format.md`) or a cheap byte
+/// search can: the contract between a query layer, which derives it from its
+/// filters (`LogQLQueryHints`), and a log store, which uses it to skip blocks
+/// and chunks that cannot hold such an entry and to drop entries before
+/// building them. Callers still filter exactly, so a requirement must be
+/// *implied* by the query's filters.
+public indirect enum LogEntryRequirement: Sendable, Hashable, CustomStringConvertible {
+    /// The entry's line contains these UTF-8 bytes: checked on each entry.
     case lineContains(String)
-    /// The line has this whole token: a maximal run of ASCII letters and
-    /// digits, delimited on both sides (compare case-insensitively).
+    /// The entry's line has this whole token (a maximal run of ASCII letters
+    /// and digits or non-ASCII bytes, compared lowercased): the token Bloom
+    /// filter. A string that is not exactly one token requires nothing.
     case lineToken(String)
-    /// The line contains these 32 hex digits (either case), possibly inside a
-    /// longer token.
+    /// The entry's line contains the 32 hex digits of this id (either case,
+    /// anywhere, even inside a longer token): the trace index.
     case lineTraceID(TraceID)
-    /// The entry's `trace_id` label, from its structured metadata or its
-    /// stream labels, spells this id.
+    /// The entry's `trace_id` structured metadata spells this id, or its
+    /// stream has a `trace_id` label: the trace index.
     case metadataTraceID(TraceID)
     /// Every requirement holds.
-    case all([LogQLEntryRequirement])
+    case all([LogEntryRequirement])
     /// At least one requirement holds.
-    case any([LogQLEntryRequirement])
+    case any([LogEntryRequirement])
 
     public var description: String {
         switch self {
@@ -34,8 +35,8 @@ public indirect enum LogQLEntryRequirement: Sendable, Hashable, CustomStringConv
     }
 
     /// `.all` of `parts`, flattened; nil when empty, the part itself when single.
-    static func all(of parts: [LogQLEntryRequirement]) -> LogQLEntryRequirement? {
-        var flat: [LogQLEntryRequirement] = []
+    public static func all(of parts: [LogEntryRequirement]) -> LogEntryRequirement? {
+        var flat: [LogEntryRequirement] = []
         for part in parts {
             if case .all(let inner) = part { flat += inner } else if !flat.contains(part) { flat.append(part) }
         }
@@ -48,8 +49,8 @@ public indirect enum LogQLEntryRequirement: Sendable, Hashable, CustomStringConv
 
     /// `.any` of `alternatives`: nil when any alternative requires nothing (or
     /// there is none), the alternative itself when single.
-    static func any(of alternatives: [LogQLEntryRequirement?]) -> LogQLEntryRequirement? {
-        var parts: [LogQLEntryRequirement] = []
+    public static func any(of alternatives: [LogEntryRequirement?]) -> LogEntryRequirement? {
+        var parts: [LogEntryRequirement] = []
         for alternative in alternatives {
             guard let alternative else { return nil }
             if !parts.contains(alternative) { parts.append(alternative) }
