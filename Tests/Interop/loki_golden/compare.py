@@ -82,6 +82,17 @@ def _short(value) -> str:
     return text if len(text) <= 400 else text[:400] + "…"
 
 
+def _label_sets_differ(exp: list, act: list, field: str, noun: str) -> list[str]:
+    """One message when the label sets (`field` of each result, in order) are not the same."""
+    exp_keys = [_label_key(s[field]) for s in exp]
+    act_keys = [_label_key(s[field]) for s in act]
+    if exp_keys == act_keys:
+        return []
+    missing = [dict(k) for k in exp_keys if k not in act_keys]
+    extra = [dict(k) for k in act_keys if k not in exp_keys]
+    return [f"{noun} differ: missing {_short(missing)}, unexpected {_short(extra)}"]
+
+
 def differences(query: dict, expected: dict, actual: dict) -> list[str]:
     if expected["status"] != actual["status"]:
         return [f"HTTP status {actual['status']} != expected {expected['status']} "
@@ -98,12 +109,7 @@ def differences(query: dict, expected: dict, actual: dict) -> list[str]:
     exp, act = expected["result"], actual["result"]
     out: list[str] = []
     if rt == "streams":
-        exp_keys = [_label_key(s["stream"]) for s in exp]
-        act_keys = [_label_key(s["stream"]) for s in act]
-        if exp_keys != act_keys:
-            missing = [dict(k) for k in exp_keys if k not in act_keys]
-            extra = [dict(k) for k in act_keys if k not in exp_keys]
-            out.append(f"streams differ: missing {_short(missing)}, unexpected {_short(extra)}")
+        out += _label_sets_differ(exp, act, "stream", "streams")
         for e in exp:
             a = next((s for s in act if s["stream"] == e["stream"]), None)
             if a is None:
@@ -116,12 +122,7 @@ def differences(query: dict, expected: dict, actual: dict) -> list[str]:
                            f"expected {_short(e['values'][first:first + 1])}")
         return out
     if rt == "matrix":
-        exp_keys = [_label_key(s["metric"]) for s in exp]
-        act_keys = [_label_key(s["metric"]) for s in act]
-        if exp_keys != act_keys:
-            missing = [dict(k) for k in exp_keys if k not in act_keys]
-            extra = [dict(k) for k in act_keys if k not in exp_keys]
-            out.append(f"series differ: missing {_short(missing)}, unexpected {_short(extra)}")
+        out += _label_sets_differ(exp, act, "metric", "series")
         for e in exp:
             a = next((s for s in act if s["metric"] == e["metric"]), None)
             if a is None:
