@@ -2,9 +2,9 @@ import KansokuModel
 
 extension TraceStore {
     /// Every stored span passing `filter`, as a ``SpanOverview``: blocks from
-    /// their narrow columns (and the asked-for attributes, stepping over the rest) (row groups skipped as a search skips them), the
-    /// WAL tail by decoding only the records whose summaries have a passing
-    /// span. Order: blocks, then the tail; within them, no particular order.
+    /// their narrow columns and the asked-for attributes (row groups skipped
+    /// as a search skips them), the WAL tail by decoding only the records
+    /// whose summaries have a passing span. Order: blocks, then the tail.
     public func forEachSpanOverview(matching filter: SpanSearchFilter, attributeKeys: [String],
                                     _ visit: (SpanOverview) throws -> Void) throws {
         try segmentsLock.withReadLock { () throws in
@@ -18,21 +18,8 @@ extension TraceStore {
                 let passing = record.indices(passing: filter)
                 if !passing.isEmpty { wanted[record.position] = Set(passing) }
             }
-            guard !wanted.isEmpty else { return }
-            var iterator = try log.records().makeIterator()
-            while let record = try iterator.nextRecord() {
-                if compacted.contains(record.position.segment) { continue }
-                guard let indices = wanted[record.position] else { continue }
-                var i = 0
-                for group in try SpanBatch(walPayload: record.payload).resources {
-                    let service = group.resource.serviceName ?? ""
-                    for scoped in group.scopes {
-                        for span in scoped.items {
-                            if indices.contains(i) { try visit(SpanOverview(span, service: service, attributeKeys: attributeKeys)) }
-                            i += 1
-                        }
-                    }
-                }
+            try forEachTailSpan(at: wanted, compacted: compacted) { span, _, resource in
+                try visit(SpanOverview(span, service: resource.serviceName ?? "", attributeKeys: attributeKeys))
             }
         }
     }

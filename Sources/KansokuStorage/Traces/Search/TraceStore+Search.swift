@@ -79,17 +79,27 @@ extension TraceStore {
             }
         }
         guard let predicate, !candidates.isEmpty else { return }
+        try forEachTailSpan(at: candidates, compacted: compacted) { span, scope, resource in
+            if predicate(span, scope, resource) { collector.add(span.traceID, start: span.startTimeUnixNano) }
+        }
+    }
+
+    /// Decodes the WAL records named in `wanted` (outside segments with a
+    /// block) and calls `body` with the spans at the given indices, counted
+    /// in the order the record's batch lists them (as ``TraceTailIndex``
+    /// summarises them). Other records are skipped undecoded.
+    func forEachTailSpan(at wanted: [WALPosition: Set<Int>], compacted: Set<UInt64>,
+                         _ body: (Span, InstrumentationScope, Resource) throws -> Void) throws {
+        guard !wanted.isEmpty else { return }
         var iterator = try log.records().makeIterator()
         while let record = try iterator.nextRecord() {
             if compacted.contains(record.position.segment) { continue }
-            guard let wanted = candidates[record.position] else { continue }
+            guard let indices = wanted[record.position] else { continue }
             var i = 0
             for group in try SpanBatch(walPayload: record.payload).resources {
                 for scoped in group.scopes {
                     for span in scoped.items {
-                        if wanted.contains(i) && predicate(span, scoped.scope, group.resource) {
-                            collector.add(span.traceID, start: span.startTimeUnixNano)
-                        }
+                        if indices.contains(i) { try body(span, scoped.scope, group.resource) }
                         i += 1
                     }
                 }
