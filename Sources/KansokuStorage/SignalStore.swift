@@ -166,6 +166,15 @@ public protocol LogSignalStore: SignalStore where Item == LogRecord {
                  mustContain tokens: [String], traceID: TraceID?,
                  requiring requirement: LogEntryRequirement?) throws -> [LogStoreStream]
 
+    /// The same entries as ``streams(matching:start:end:mustContain:traceID:requiring:)``
+    /// as runs of one stream each (``LogStoreChunk``) whose time spans are
+    /// known before their lines are read, in arrival order; a query sorts
+    /// them (``Swift/Array/sortedForReading(newestFirst:)``) and reads only
+    /// those that can change its answer.
+    func chunks(matching predicate: (LogStreamLabels) -> Bool, start: Int64, end: Int64,
+                mustContain tokens: [String], traceID: TraceID?,
+                requiring requirement: LogEntryRequirement?) throws -> [LogStoreChunk]
+
     /// Loki's index statistics of the streams whose labels satisfy `predicate`
     /// over `[start, end)` (ns), from block metadata where possible.
     func indexStats(matching predicate: (LogStreamLabels) -> Bool, start: Int64, end: Int64) throws -> LogIndexStats

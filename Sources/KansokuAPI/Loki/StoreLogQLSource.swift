@@ -21,10 +21,27 @@ struct StoreLogQLSource: LogQLSource {
                                         requiring: usesIndexes ? hints.requirement : nil)
         return streams.map { stream in
             LogQLStream(labels: LogQLLabels(stream.labels.map { LogQLLabel($0.0, $0.1) }),
-                        entries: stream.entries.map { entry in
-                            LogQLEntry(timestamp: entry.timestampNanos, line: entry.line,
-                                       structuredMetadata: entry.structuredMetadata.map { LogQLLabel($0.0, $0.1) })
-                        })
+                        entries: stream.entries.map(Self.entry))
         }
+    }
+
+    func runs(_ selector: LogQLStreamSelector, start: Int64, end: Int64, hints: LogQLQueryHints) throws -> [LogQLStreamRun] {
+        let matchers = try selector.matchers.map { matcher throws(LogQLEvaluationError) in try LogQLCompiledMatcher(matcher) }
+        let chunks = try store.chunks(matching: { labels in matchers.allSatisfy { $0.matches(labels[$0.name] ?? "") } },
+                                      start: start, end: end, mustContain: [], traceID: nil,
+                                      requiring: usesIndexes ? hints.requirement : nil)
+        var converted: [LogStreamLabels: LogQLLabels] = [:]
+        return chunks.map { chunk in
+            let labels = converted[chunk.labels] ?? LogQLLabels(chunk.labels.pairs.map { LogQLLabel($0.0, $0.1) })
+            converted[chunk.labels] = labels
+            return LogQLStreamRun(labels: labels, minTime: chunk.minTimeNanos, maxTime: chunk.maxTimeNanos) {
+                try chunk.entries().map(Self.entry)
+            }
+        }
+    }
+
+    private static func entry(_ entry: LogStoreEntry) -> LogQLEntry {
+        LogQLEntry(timestamp: entry.timestampNanos, line: entry.line,
+                   structuredMetadata: entry.structuredMetadata.map { LogQLLabel($0.0, $0.1) })
     }
 }

@@ -134,86 +134,28 @@ public final class LogStore: LogSignalStore, Compacting, SegmentBlockStore {
     public func streams(matching predicate: (LogStreamLabels) -> Bool, start: Int64, end: Int64,
                         mustContain tokens: [String] = [], traceID: TraceID? = nil,
                         requiring requirement: LogEntryRequirement? = nil) throws -> [LogStoreStream] {
-        guard start < end else { return [] }
-        let lo = UInt64(max(0, start)), hi = UInt64(max(0, end))  // [lo, hi)
-        let hashes = LogTokenizer.queryHashes(tokens)
-        let pruner = requirement.map(LogBlockPruner.init)
-        let prefilter = requirement.flatMap(LogEntryPrefilter.init)
+        let runs = try chunks(matching: predicate, start: start, end: end, mustContain: tokens, traceID: traceID,
+                              requiring: requirement)  // in arrival order: blocks by segment, then the tail
         var found: [LogStreamLabels: [LogStoreEntry]] = [:]
-        var verdicts: [LogStreamLabels: Bool] = [:]
-        func matches(_ labels: LogStreamLabels) -> Bool {
-            if let v = verdicts[labels] { return v }
-            let v = predicate(labels)
-            verdicts[labels] = v
-            return v
-        }
-        func keep(_ record: LogRecord, time: UInt64, line: String) -> Bool {
-            guard time >= lo && time < hi else { return false }
-            if let prefilter, !prefilter.mayMatch(line) { return false }
-            if let traceID { return LogBlockEntryCodec.traceIDs(of: record, line: line).contains(traceID) }
-            return true
-        }
-        func entry(_ record: LogRecord, time: UInt64, line: String, resource: Resource) -> LogStoreEntry {
-            LogStoreEntry(timestampNanos: Int64(clamping: time), line: line,
-                          structuredMetadata: mapping.structuredMetadata(of: record, resource: resource))
-        }
-        try segmentsLock.withReadLock { () throws in
-            let snapshot = blocks.withLock { $0 }
-            for segment in snapshot.keys.sorted() {
-                let block = snapshot[segment]!
-                let meta = block.metadata
-                guard meta.entryCount > 0, meta.maxTimeUnixNano >= lo, meta.minTimeUnixNano < hi else { continue }
-                if !hashes.isEmpty && !block.mayContainAll(tokenHashes: hashes) { continue }
-                let streamOK = block.streams.map { matches($0) }
-                let indexed = if let traceID { try block.chunks(of: traceID) } else { Array(block.chunks.indices) }
-                var candidates = indexed.filter { index in
-                    let info = block.chunks[index]
-                    return streamOK[info.stream] && info.maxTimeUnixNano >= lo && info.minTimeUnixNano < hi
-                }
-                guard !candidates.isEmpty else { continue }
-                if let pruner {
-                    let kept = try pruner.filter(candidates, in: block)
-                    skippedChunks.add(candidates.count - kept.count, ordering: .relaxed)
-                    if kept.isEmpty { skippedBlocks.add(1, ordering: .relaxed) }
-                    candidates = kept
-                }
-                var origins: [LogBlockOrigin]?
-                for index in candidates {
-                    let info = block.chunks[index]
-                    let rows = try block.rows(ofChunk: index)
-                    if origins == nil { origins = try block.origins() }
-                    var entries: [LogStoreEntry] = []
-                    for row in rows {
-                        let line = LogLine.render(row.record.body)
-                        if keep(row.record, time: row.time, line: line) {
-                            entries.append(entry(row.record, time: row.time, line: line, resource: origins![row.origin].resource))
-                        }
-                    }
-                    if !entries.isEmpty { found[block.streams[info.stream], default: []] += entries }
-                }
-            }
-            try forEachTailResource(skipping: Set(snapshot.keys), wanted: { section in
-                section.maxTime >= lo && section.minTime < hi && matches(section.labels)
-            }) { section, resourceItems in
-                for scoped in resourceItems.scopes {
-                    for record in scoped.items {
-                        let time = LogBlockEntryCodec.timestamp(of: record)
-                        guard time >= lo && time < hi else { continue }
-                        let line = LogLine.render(record.body)
-                        if keep(record, time: time, line: line) {
-                            found[section.labels, default: []].append(entry(record, time: time, line: line, resource: resourceItems.resource))
-                        }
-                    }
-                }
-            }
+        for run in runs {
+            let entries = try run.entries()
+            if !entries.isEmpty { found[run.labels, default: []] += entries }
         }
         return found.keys.sorted().map { labels in
-            // Stable by arrival for equal timestamps.
-            let entries = found[labels]!.enumerated().sorted {
-                ($0.element.timestampNanos, $0.offset) < ($1.element.timestampNanos, $1.offset)
-            }.map(\.element)
+            // Runs of a stream may overlap in time (a WAL tail behind a block); stable by arrival for equal timestamps.
+            var entries = found[labels]!
+            if !zip(entries, entries.dropFirst()).allSatisfy({ $0.timestampNanos <= $1.timestampNanos }) {
+                entries = entries.enumerated().sorted {
+                    ($0.element.timestampNanos, $0.offset) < ($1.element.timestampNanos, $1.offset)
+                }.map(\.element)
+            }
             return LogStoreStream(labels: labels.pairs, entries: entries)
         }
+    }
+
+    func recordIndexSkips(chunks: Int, block: Bool) {
+        skippedChunks.add(chunks, ordering: .relaxed)
+        if block { skippedBlocks.add(1, ordering: .relaxed) }
     }
 
     /// Streams with an entry in `[start, end)`: blocks answer from chunk time ranges, without decompressing.

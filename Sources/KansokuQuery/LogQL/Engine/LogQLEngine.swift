@@ -35,28 +35,37 @@ public struct LogQLEngine: Sendable {
     /// for `.forward`, the newest for `.backward`); `limit <= 0` means no
     /// limit. Entries in each stream follow `direction`. Ties on timestamp
     /// are broken by label set, then by stored order.
+    ///
+    /// Stored runs are read in `direction` order and only while they can
+    /// still hold one of the first `limit` entries, so a query for the
+    /// newest lines reads little more than the newest runs.
     public func select(_ query: LogQLLogQuery, start: Int64, end: Int64, direction: LogQLDirection = .backward,
                        limit: Int = 100) throws(LogQLEvaluationError) -> [LogQLStream] {
         let pipeline = try LogQLPipeline(query.pipeline)
-        var rows: [(labels: LogQLLabels, entry: LogQLEntry, order: Int)] = []
-        for stream in try fetch(query.selector, start: start, end: end, hints: LogQLQueryHints(pipeline: query.pipeline)) {
-            for entry in stream.entries {
-                guard let (line, labels) = pipeline.process(entry, stream: stream.labels) else { continue }
+        let runs = try self.runs(query.selector, start: start, end: end, hints: LogQLQueryHints(pipeline: query.pipeline))
+        let forward = direction == .forward
+        let ordered = runs.enumerated().sorted { a, b in
+            let (x, y) = (a.element, b.element)
+            if forward, x.minTime != y.minTime { return x.minTime < y.minTime }
+            if !forward, x.maxTime != y.maxTime { return x.maxTime > y.maxTime }
+            return a.offset < b.offset
+        }
+        var selection = LogQLEntrySelection(direction: direction, limit: limit)
+        for (runIndex, run) in ordered {
+            guard selection.admits(runFrom: run.minTime, to: run.maxTime) else { break }
+            let entries = try read(run)
+            for index in forward ? Array(entries.indices) : entries.indices.reversed() {
+                let entry = entries[index]
+                guard selection.admits(entry.timestamp) else { break }
+                guard let (line, labels) = pipeline.process(entry, stream: run.labels) else { continue }
                 var out = entry
                 out.line = line
-                rows.append((labels.labels, out, rows.count))
+                selection.insert(.init(labels: labels.labels, entry: out, stream: run.labels,
+                                       position: (run.minTime, runIndex, index)))
             }
         }
-        rows.sort { a, b in
-            if a.entry.timestamp != b.entry.timestamp {
-                return direction == .forward ? a.entry.timestamp < b.entry.timestamp : a.entry.timestamp > b.entry.timestamp
-            }
-            if a.labels != b.labels { return a.labels < b.labels }
-            return direction == .forward ? a.order < b.order : a.order > b.order
-        }
-        if limit > 0, rows.count > limit { rows.removeLast(rows.count - limit) }
         var grouped: [LogQLLabels: [LogQLEntry]] = [:]
-        for row in rows { grouped[row.labels, default: []].append(row.entry) }
+        for row in selection.rows() { grouped[row.labels, default: []].append(row.entry) }
         return grouped.map { LogQLStream(labels: $0.key, entries: $0.value) }.sorted { $0.labels < $1.labels }
     }
 
@@ -64,7 +73,7 @@ public struct LogQLEngine: Sendable {
     /// expressions). Samples are sorted by labels, except under a top-level
     /// `sort`/`sort_desc`.
     public func instantQuery(_ expr: LogQLMetricExpr, at time: Int64) throws(LogQLEvaluationError) -> LogQLValue {
-        var evaluator = try LogQLMetricEvaluator(engine: self, expr: expr, start: time, end: time)
+        var evaluator = try LogQLMetricEvaluator(engine: self, expr: expr, start: time, end: time, step: 1)
         switch try evaluator.evaluate(expr, at: time) {
         case .scalar(let value): return .scalar(value)
         case .vector(let samples):
@@ -81,7 +90,7 @@ public struct LogQLEngine: Sendable {
     public func rangeQuery(_ expr: LogQLMetricExpr, start: Int64, end: Int64,
                            step: Int64) throws(LogQLEvaluationError) -> LogQLValue {
         guard step > 0 else { throw .invalidStep }
-        var evaluator = try LogQLMetricEvaluator(engine: self, expr: expr, start: start, end: end)
+        var evaluator = try LogQLMetricEvaluator(engine: self, expr: expr, start: start, end: end, step: step)
         var series: [LogQLLabels: [LogQLPoint]] = [:]
         var t = start
         while t <= end {
@@ -101,10 +110,31 @@ public struct LogQLEngine: Sendable {
                hints: LogQLQueryHints = .none) throws(LogQLEvaluationError) -> [LogQLStream] {
         do {
             return try source.select(selector, start: start, end: end, hints: hints)
-        } catch let error as LogQLEvaluationError {
-            throw error
         } catch {
-            throw .source(String(describing: error))
+            throw Self.sourceError(error)
         }
+    }
+
+    /// The source's runs of the selected streams in `[start, end)`.
+    func runs(_ selector: LogQLStreamSelector, start: Int64, end: Int64,
+              hints: LogQLQueryHints = .none) throws(LogQLEvaluationError) -> [LogQLStreamRun] {
+        do {
+            return try source.runs(selector, start: start, end: end, hints: hints)
+        } catch {
+            throw Self.sourceError(error)
+        }
+    }
+
+    /// The entries of `run`.
+    func read(_ run: LogQLStreamRun) throws(LogQLEvaluationError) -> [LogQLEntry] {
+        do {
+            return try run.entries()
+        } catch {
+            throw Self.sourceError(error)
+        }
+    }
+
+    private static func sourceError(_ error: any Error) -> LogQLEvaluationError {
+        (error as? LogQLEvaluationError) ?? .source(String(describing: error))
     }
 }

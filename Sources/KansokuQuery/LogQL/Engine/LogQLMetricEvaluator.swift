@@ -4,25 +4,46 @@ enum LogQLStepValue {
     case vector([LogQLSample])
 }
 
-/// Evaluates metric expressions step by step. Lines of every range
-/// aggregation are read and extracted once for the whole query span.
+/// Evaluates metric expressions step by step. Each range aggregation is
+/// extracted once for the whole query span (samples, not lines) and
+/// evaluated at every step at once (``LogQLRangeStepper``).
 struct LogQLMetricEvaluator {
-    let engine: LogQLEngine
-    private var extracted: [LogQLRangeAggregation: [LogQLLabels: LogQLSampleExtractor.Series]] = [:]
+    /// One range aggregation's samples, possibly already grouped for an enclosing `sum`.
+    private struct RangeKey: Hashable {
+        var aggregation: LogQLRangeAggregation
+        var folding: LogQLGrouping?
+    }
 
-    init(engine: LogQLEngine, expr: LogQLMetricExpr, start: Int64, end: Int64) throws(LogQLEvaluationError) {
+    let engine: LogQLEngine
+    private let steps: LogQLSteps
+    private var stepValues: [RangeKey: [[LogQLSample]]] = [:]
+
+    /// An evaluator for the steps `start, start + step, …, ≤ end`.
+    init(engine: LogQLEngine, expr: LogQLMetricExpr, start: Int64, end: Int64, step: Int64) throws(LogQLEvaluationError) {
         self.engine = engine
+        self.steps = LogQLSteps(start: start, end: end, step: step)
         try prepare(expr, start: start, end: end)
+    }
+
+    /// A `sum` directly over `count_over_time` or `bytes_over_time` gives the
+    /// same answer when each line's sample is grouped by the sum's labels
+    /// right away: the values are whole numbers, so adding them in another
+    /// order is exact. Returns the range aggregation and the grouping to fold.
+    private static func foldable(_ agg: LogQLVectorAggregation) -> (LogQLRangeAggregation, LogQLGrouping)? {
+        guard agg.operation == .sum, case .rangeAggregation(let range) = agg.expr,
+              range.operation == .countOverTime || range.operation == .bytesOverTime else { return nil }
+        return (range, agg.grouping ?? LogQLGrouping(without: false, labels: []))
     }
 
     private mutating func prepare(_ expr: LogQLMetricExpr, start: Int64, end: Int64) throws(LogQLEvaluationError) {
         switch expr {
-        case .rangeAggregation(let agg):
-            if agg.operation == .rateCounter { throw .unsupported("rate_counter") }
-            if extracted[agg] == nil {
-                extracted[agg] = try LogQLSampleExtractor.extract(agg, engine: engine, start: start, end: end)
+        case .rangeAggregation(let agg): try prepareRange(RangeKey(aggregation: agg), start: start, end: end)
+        case .vectorAggregation(let agg):
+            if let (range, grouping) = Self.foldable(agg) {
+                try prepareRange(RangeKey(aggregation: range, folding: grouping), start: start, end: end)
+            } else {
+                try prepare(agg.expr, start: start, end: end)
             }
-        case .vectorAggregation(let agg): try prepare(agg.expr, start: start, end: end)
         case .binary(let bin):
             try prepare(bin.lhs, start: start, end: end)
             try prepare(bin.rhs, start: start, end: end)
@@ -33,13 +54,26 @@ struct LogQLMetricEvaluator {
         }
     }
 
+    private mutating func prepareRange(_ key: RangeKey, start: Int64, end: Int64) throws(LogQLEvaluationError) {
+        if key.aggregation.operation == .rateCounter { throw .unsupported("rate_counter") }
+        guard stepValues[key] == nil else { return }
+        let series = try LogQLSampleExtractor.extract(key.aggregation, folding: key.folding, engine: engine, start: start, end: end)
+        stepValues[key] = LogQLRangeStepper.evaluate(key.aggregation, series: series, steps: steps)
+    }
+
     mutating func evaluate(_ expr: LogQLMetricExpr, at t: Int64) throws(LogQLEvaluationError) -> LogQLStepValue {
         switch expr {
         case .literal(let value): return .scalar(value)
         case .vector(let value): return .vector([LogQLSample(labels: LogQLLabels(), timestamp: t, value: value)])
-        case .rangeAggregation(let agg): return .vector(rangeAggregate(agg, at: t))
+        case .rangeAggregation(let agg): return .vector(rangeAggregate(RangeKey(aggregation: agg), at: t))
         case .vectorAggregation(let agg):
-            guard case .vector(let samples) = try evaluate(agg.expr, at: t) else {
+            let inner: LogQLStepValue
+            if let (range, grouping) = Self.foldable(agg) {
+                inner = .vector(rangeAggregate(RangeKey(aggregation: range, folding: grouping), at: t))
+            } else {
+                inner = try evaluate(agg.expr, at: t)
+            }
+            guard case .vector(let samples) = inner else {
                 throw .unsupported("vector aggregation of a scalar")
             }
             return .vector(try LogQLVectorAggregator.aggregate(agg, samples, at: t))
@@ -62,42 +96,9 @@ struct LogQLMetricEvaluator {
     }
 
     /// One range aggregation at step `t`.
-    private func rangeAggregate(_ agg: LogQLRangeAggregation, at t: Int64) -> [LogQLSample] {
-        let offset = agg.range.offset?.nanoseconds ?? 0
-        let upper = t - offset
-        let lower = upper - agg.range.range.nanoseconds
-        let seconds = agg.range.range.seconds
-        let all = extracted[agg] ?? [:]
-        if agg.operation == .absentOverTime {
-            let present = all.values.contains { $0.contains { $0.timestamp > lower && $0.timestamp <= upper } }
-            if present { return [] }
-            return [LogQLSample(labels: Self.absentLabels(agg.range.query.selector), timestamp: t, value: 1)]
-        }
-        var out: [LogQLSample] = []
-        for (labels, series) in all {
-            let values = series.filter { $0.timestamp > lower && $0.timestamp <= upper }.map(\.value)
-            guard !values.isEmpty else { continue }
-            let value: Double
-            switch agg.operation {
-            case .countOverTime: value = Double(values.count)
-            case .bytesOverTime, .sumOverTime: value = values.reduce(0, +)
-            case .rate:
-                // Without unwrap every value is 1; with unwrap Loki divides the sum.
-                value = values.reduce(0, +) / seconds
-            case .bytesRate: value = values.reduce(0, +) / seconds
-            case .avgOverTime: value = values.reduce(0, +) / Double(values.count)
-            case .minOverTime: value = values.min()!
-            case .maxOverTime: value = values.max()!
-            case .stdvarOverTime: value = Self.variance(values)
-            case .stddevOverTime: value = Self.variance(values).squareRoot()
-            case .quantileOverTime: value = Self.quantile(agg.parameter ?? 0, values)
-            case .firstOverTime: value = values.first!
-            case .lastOverTime: value = values.last!
-            case .absentOverTime, .rateCounter: continue
-            }
-            out.append(LogQLSample(labels: labels, timestamp: t, value: value))
-        }
-        return out
+    private func rangeAggregate(_ key: RangeKey, at t: Int64) -> [LogQLSample] {
+        guard let index = steps.index(of: t) else { return [] }
+        return stepValues[key]?[index] ?? []
     }
 
     /// Labels of `absent_over_time`: the selector's equality matchers

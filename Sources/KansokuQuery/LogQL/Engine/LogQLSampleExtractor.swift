@@ -5,15 +5,18 @@
 /// The unwrapped label is removed from the series labels; `by`/`without`
 /// on the range aggregation are applied here, so samples of several
 /// streams can fall into one series. A sample still carrying `__error__`
-/// fails the query with Loki's pipeline error.
+/// fails the query with Loki's pipeline error. Runs are read one at a time
+/// and only samples are kept, never lines.
 struct LogQLSampleExtractor {
     static let sampleExtractionError = "SampleExtractionErr"
 
-    /// Samples of one series, ascending by time.
-    typealias Series = [(timestamp: Int64, value: Double)]
-
-    static func extract(_ aggregation: LogQLRangeAggregation, engine: LogQLEngine, start: Int64,
-                        end: Int64) throws(LogQLEvaluationError) -> [LogQLLabels: Series] {
+    /// Extracts the samples of `aggregation` for steps in `[start, end]`.
+    /// `folding` is the grouping of an enclosing `sum` that may be applied to
+    /// each sample's labels right away (``LogQLMetricEvaluator`` decides when
+    /// that gives the same answer), so that a `sum by (level)` over millions of
+    /// parsed label sets keeps one series per level.
+    static func extract(_ aggregation: LogQLRangeAggregation, folding: LogQLGrouping?, engine: LogQLEngine, start: Int64,
+                        end: Int64) throws(LogQLEvaluationError) -> [LogQLLabels: LogQLSeriesSamples] {
         let range = aggregation.range
         let pipeline = try LogQLPipeline(range.query.pipeline)
         var postFilters: [LogQLLabelFilterEvaluator] = []
@@ -22,11 +25,13 @@ struct LogQLSampleExtractor {
         // Windows are (t - range - offset, t - offset]; the source is [from, to).
         let from = start - offset - range.range.nanoseconds + 1
         let to = end - offset + 1
-        var out: [LogQLLabels: Series] = [:]
-        for stream in try engine.fetch(range.query.selector, start: from, end: to,
-                                       hints: LogQLQueryHints(pipeline: range.query.pipeline)) {
-            for entry in stream.entries {
-                guard var (line, labels) = pipeline.process(entry, stream: stream.labels) else { continue }
+        let countsBytes = aggregation.operation == .bytesOverTime || aggregation.operation == .bytesRate
+        var out: [LogQLLabels: LogQLSeriesSamples] = [:]
+        var grouped: [LogQLLabels: LogQLLabels] = [:]  // labels after the pipeline → series labels
+        for run in try engine.runs(range.query.selector, start: from, end: to,
+                                   hints: LogQLQueryHints(pipeline: range.query.pipeline)) {
+            for entry in try engine.read(run) {
+                guard var (line, labels) = pipeline.process(entry, stream: run.labels) else { continue }
                 let value: Double
                 if let unwrap = range.unwrap {
                     let text = labels.get(unwrap.label) ?? ""
@@ -44,24 +49,29 @@ struct LogQLSampleExtractor {
                     labels.delete(unwrap.label)
                     if !postFilters.allSatisfy({ $0.keeps(&labels) }) { continue }
                 } else {
-                    value = aggregation.operation == .bytesOverTime || aggregation.operation == .bytesRate
-                        ? Double(line.utf8.count) : 1
+                    value = countsBytes ? Double(line.utf8.count) : 1
                     line = ""
                 }
-                var result = labels.labels
+                let result = labels.labels
                 if labels.hasError {
                     throw .pipelineError(errorType: labels.get(LogQLLabelsBuilder.errorLabel) ?? "", series: result)
                 }
-                result = result.removing([LogQLLabelsBuilder.errorDetailsLabel])
-                if let grouping = aggregation.grouping {
-                    result = grouping.without ? result.removing(Set(grouping.labels)) : result.keeping(Set(grouping.labels))
+                let series: LogQLLabels
+                if let known = grouped[result] {
+                    series = known
+                } else {
+                    var labels = result.removing([LogQLLabelsBuilder.errorDetailsLabel])
+                    if let grouping = aggregation.grouping { labels = LogQLVectorAggregator.groupLabels(labels, grouping) }
+                    if let folding { labels = LogQLVectorAggregator.groupLabels(labels, folding) }
+                    grouped[result] = labels
+                    series = labels
                 }
-                out[result, default: []].append((entry.timestamp, value))
+                out[series, default: LogQLSeriesSamples()].append(entry.timestamp, value)
             }
+            // Parsed label sets are often unique per line; forget them once they stop paying off.
+            if grouped.count > 100_000 { grouped.removeAll(keepingCapacity: true) }
         }
-        for key in Array(out.keys) {
-            out[key]?.sort { $0.timestamp < $1.timestamp }
-        }
+        for key in Array(out.keys) { out[key]!.seal() }
         return out
     }
 }

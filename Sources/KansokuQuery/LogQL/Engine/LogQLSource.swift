@@ -40,6 +40,21 @@ public protocol LogQLSource: Sendable {
     /// query keeps satisfies, so stored data that cannot match may be left
     /// out (the engine still filters every entry exactly).
     func select(_ selector: LogQLStreamSelector, start: Int64, end: Int64, hints: LogQLQueryHints) throws -> [LogQLStream]
+
+    /// The entries ``select(_:start:end:hints:)`` returns, as runs of one
+    /// stream each (``LogQLStreamRun``) in the order the source stores them;
+    /// runs of one stream do not overlap unless entries arrived out of order.
+    /// The default is one run per selected stream.
+    func runs(_ selector: LogQLStreamSelector, start: Int64, end: Int64, hints: LogQLQueryHints) throws -> [LogQLStreamRun]
+}
+
+extension LogQLSource {
+    public func runs(_ selector: LogQLStreamSelector, start: Int64, end: Int64,
+                     hints: LogQLQueryHints) throws -> [LogQLStreamRun] {
+        try select(selector, start: start, end: end, hints: hints).compactMap { stream in
+            stream.entries.isEmpty ? nil : LogQLStreamRun(labels: stream.labels, entries: stream.entries)
+        }
+    }
 }
 
 /// An in-memory source for tests and small embedded uses.
