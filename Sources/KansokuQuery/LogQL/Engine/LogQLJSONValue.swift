@@ -60,7 +60,12 @@ indirect enum LogQLJSONValue: Equatable {
         var index = 0
 
         mutating func skip() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x09, 0x0A, 0x0D: index += 1
+                default: return
+                }
+            }
         }
 
         mutating func literal(_ word: String) -> Bool {
@@ -113,17 +118,34 @@ indirect enum LogQLJSONValue: Equatable {
             case UInt8(ascii: "n"): return literal("null") ? .null : nil
             default:
                 let start = index
-                while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
+                while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
                 guard index > start else { return nil }
                 let text = String(decoding: bytes[start..<index], as: UTF8.self)
                 return Double(text) == nil ? nil : .number(text)
             }
         }
 
+        /// `+-0123456789.eE`
+        private static func isNumberByte(_ b: UInt8) -> Bool {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                 UInt8(ascii: "e"), UInt8(ascii: "E"): true
+            default: false
+            }
+        }
+
         mutating func string() -> String? {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
             index += 1
-            var out: [UInt8] = []
+            // Most strings have no escapes: take them straight from the input.
+            var end = index
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                defer { index = end + 1 }
+                return String(decoding: bytes[index..<end], as: UTF8.self)
+            }
+            var out: [UInt8] = Array(bytes[index..<end])
+            index = end
             while index < bytes.count {
                 let b = bytes[index]
                 index += 1

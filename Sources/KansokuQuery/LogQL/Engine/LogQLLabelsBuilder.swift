@@ -18,6 +18,8 @@ struct LogQLLabelsBuilder {
     init(stream: LogQLLabels, metadata: [LogQLLabel]) {
         self.stream = stream
         values = stream.dictionary
+        // Parsers add labels to most lines; grow once rather than by doubling.
+        values.reserveCapacity(values.count + metadata.count + 16)
         for pair in metadata where !pair.value.isEmpty { values[pair.name] = pair.value }
     }
 
@@ -57,12 +59,24 @@ struct LogQLLabelsBuilder {
     var labels: LogQLLabels {
         LogQLLabels(values.filter { !$0.value.isEmpty || ($0.key != Self.errorLabel && $0.key != Self.errorDetailsLabel) })
     }
+
+    /// `labels` without `__error_details__`, kept to `names`
+    /// (`labels.removing([errorDetailsLabel]).keeping(names)`), without
+    /// building the whole set first.
+    func labels(keeping names: Set<String>) -> LogQLLabels {
+        var kept: [String: String] = [:]
+        for name in names where name != Self.errorDetailsLabel {
+            if let value = values[name], !value.isEmpty || name != Self.errorLabel { kept[name] = value }
+        }
+        return LogQLLabels(kept)
+    }
 }
 
 /// Loki's `sanitizeLabelKey`: trims spaces, maps every character outside
 /// `[a-zA-Z0-9_]` to `_`, and (for a name's first segment) prefixes a
 /// leading digit with `_`.
 func logqlSanitizeLabelName(_ key: String, isPrefix: Bool = true) -> String {
+    if isValidLabelName(key, isPrefix: isPrefix) { return key }
     let trimmed = key.trimmingWhitespace()
     guard !trimmed.isEmpty else { return trimmed }
     var out = ""
@@ -73,4 +87,17 @@ func logqlSanitizeLabelName(_ key: String, isPrefix: Bool = true) -> String {
         out.unicodeScalars.append(ok ? scalar : "_")
     }
     return out
+}
+
+/// Whether `key` needs no sanitising: `[a-zA-Z0-9_]+`, not starting with a digit when a prefix.
+private func isValidLabelName(_ key: String, isPrefix: Bool) -> Bool {
+    var utf8 = key.utf8.makeIterator()
+    guard let first = utf8.next(), !(isPrefix && first >= 0x30 && first <= 0x39) else { return false }
+    var byte: UInt8? = first
+    while let b = byte {
+        let ok = (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F
+        if !ok { return false }
+        byte = utf8.next()
+    }
+    return true
 }

@@ -26,6 +26,9 @@ struct LogQLSampleExtractor {
         let from = start - offset - range.range.nanoseconds + 1
         let to = end - offset + 1
         let countsBytes = aggregation.operation == .bytesOverTime || aggregation.operation == .bytesRate
+        // When only `by` groupings apply, a series' labels are a few named
+        // labels, read without building each line's whole label set.
+        let projection = Self.projection(aggregation.grouping, folding)
         var out: [LogQLLabels: LogQLSeriesSamples] = [:]
         var grouped: [LogQLLabels: LogQLLabels] = [:]  // labels after the pipeline → series labels
         for run in try engine.runs(range.query.selector, start: from, end: to,
@@ -52,10 +55,14 @@ struct LogQLSampleExtractor {
                     value = countsBytes ? Double(line.utf8.count) : 1
                     line = ""
                 }
-                let result = labels.labels
                 if labels.hasError {
-                    throw .pipelineError(errorType: labels.get(LogQLLabelsBuilder.errorLabel) ?? "", series: result)
+                    throw .pipelineError(errorType: labels.get(LogQLLabelsBuilder.errorLabel) ?? "", series: labels.labels)
                 }
+                if let projection {
+                    out[labels.labels(keeping: projection), default: LogQLSeriesSamples()].append(entry.timestamp, value)
+                    continue
+                }
+                let result = labels.labels
                 let series: LogQLLabels
                 if let known = grouped[result] {
                     series = known
@@ -73,5 +80,16 @@ struct LogQLSampleExtractor {
         }
         for key in Array(out.keys) { out[key]!.seal() }
         return out
+    }
+
+    /// The label names a series keeps when every grouping that applies is a
+    /// `by` (and at least one applies); nil otherwise.
+    private static func projection(_ groupings: LogQLGrouping?...) -> Set<String>? {
+        var names: Set<String>?
+        for case let grouping? in groupings {
+            guard !grouping.without else { return nil }
+            names = names.map { $0.intersection(grouping.labels) } ?? Set(grouping.labels)
+        }
+        return names
     }
 }
