@@ -141,7 +141,8 @@ let package = Package(
         .testTarget(name: "KansokuModelTests", dependencies: ["KansokuModel"]),
         .testTarget(
             name: "KansokuStorageTests",
-            dependencies: ["KansokuStorage", "KansokuModel", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["KansokuStorage", "KansokuModel", .product(name: "Logging", package: "swift-log")],
+            exclude: ["Logs/Fixtures"]
         ),
         .testTarget(
             name: "KansokuIngestTests",

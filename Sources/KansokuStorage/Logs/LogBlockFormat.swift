@@ -10,14 +10,18 @@ import KansokuModel
 /// Constants of the log block file format (`docs/log-block-format.md`):
 ///
 /// ```text
-/// file    := header chunk* streams origins traceIndex bloom footer trailer
+/// file    := header chunk* streams origins chunkFilters footer trailer          (version 2)
+///          | header chunk* streams origins traceIndex bloom footer trailer    (version 1, read only)
 /// header  := magic:u32 version:u32                                  (8 bytes, LE)
 /// trailer := footerLength:u32 footerCRC32C:u32 version:u32 magic:u32 (16 bytes, LE)
 /// ```
 public enum LogBlockFormat {
     /// `"KLB1"` read as a little-endian `UInt32`.
     public static let magic: UInt32 = 0x3142_4C4B
-    public static let version: UInt32 = 1
+    /// The version written.
+    public static let version: UInt32 = 2
+    /// Versions read: 1 had one Bloom filter per block and an exact trace index.
+    static let readableVersions: ClosedRange<UInt32> = 1...2
     public static let fileExtension = "klb"
 
     static let headerSize = 8
@@ -26,12 +30,21 @@ public enum LogBlockFormat {
     static let maxSectionSize = 1 << 30
 }
 
-/// The block-wide sections, in file order.
+/// The block-wide sections.
 enum LogBlockSection: Int, CaseIterable, Sendable {
-    case streams = 0
-    case origins = 1
-    case traceIndex = 2
-    case bloom = 3
+    case streams
+    case origins
+    /// Version 1 only.
+    case traceIndex
+    /// Version 1 only: one token Bloom filter for the whole block.
+    case bloom
+    /// Version 2: a token Bloom filter per chunk (``LogChunkFilters``).
+    case chunkFilters
+
+    /// The sections of a block of `version`, in file and footer order.
+    static func layout(version: UInt32) -> [LogBlockSection] {
+        version == 1 ? [.streams, .origins, .traceIndex, .bloom] : [.streams, .origins, .chunkFilters]
+    }
 
     var name: String {
         switch self {
@@ -39,6 +52,7 @@ enum LogBlockSection: Int, CaseIterable, Sendable {
         case .origins: "origins"
         case .traceIndex: "trace index"
         case .bloom: "bloom"
+        case .chunkFilters: "chunk filters"
         }
     }
 }
@@ -149,19 +163,27 @@ public struct LogBlockMetadata: Sendable, Hashable {
 ///
 /// ```text
 /// footer := entryCount:uvar streamCount:uvar minTime:uvar maxTime:uvar
-///           (offset:uvar stored:uvar raw:uvar compressed:u8 crc:uvar) × 4   streams origins traceIndex bloom
+///           (offset:uvar stored:uvar raw:uvar compressed:u8 crc:uvar) × sections   (LogBlockSection.layout)
 ///           chunkCount:uvar (stream:uvar offset:uvar stored:uvar raw:uvar crc:uvar
 ///                            entries:uvar minTime:uvar maxTime−minTime:uvar)*
 /// ```
 struct LogBlockFooter: Sendable {
+    var version: UInt32
     var metadata: LogBlockMetadata
+    /// In ``LogBlockSection/layout(version:)`` order.
     var sections: [LogBlockSectionEntry]
     var chunks: [LogBlockChunkInfo]
 
     init(metadata: LogBlockMetadata, sections: [LogBlockSectionEntry], chunks: [LogBlockChunkInfo]) {
+        self.version = LogBlockFormat.version
         self.metadata = metadata
         self.sections = sections
         self.chunks = chunks
+    }
+
+    /// Where section `kind` lies; nil when blocks of this version have none.
+    func entry(_ kind: LogBlockSection) -> LogBlockSectionEntry? {
+        LogBlockSection.layout(version: version).firstIndex(of: kind).map { sections[$0] }
     }
 
     func encoded() -> [UInt8] {
@@ -193,7 +215,8 @@ struct LogBlockFooter: Sendable {
 
     /// Parses and validates: every section and chunk lies in the data area
     /// without overlap, chunks name existing streams, counts and times agree.
-    init(decoding bytes: [UInt8], dataEnd: UInt64, path: String) throws(LogBlockError) {
+    init(decoding bytes: [UInt8], version: UInt32, dataEnd: UInt64, path: String) throws(LogBlockError) {
+        self.version = version
         func malformed(_ detail: String) -> LogBlockError { .malformed(path: path, section: "footer", detail: detail) }
         var r = WALReader(bytes)
         do {
@@ -208,7 +231,7 @@ struct LogBlockFooter: Sendable {
                 ranges.append((offset, offset + UInt64(stored)))
             }
             sections = []
-            for kind in LogBlockSection.allCases {
+            for kind in LogBlockSection.layout(version: version) {
                 let offset = try r.readVarUInt(), stored = try r.readInt(), raw = try r.readInt()
                 let codec = try r.readByte()
                 let crc = try r.readVarUInt32()

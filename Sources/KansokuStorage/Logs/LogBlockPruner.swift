@@ -1,6 +1,6 @@
 import KansokuModel
 
-/// Decides, from a block's token Bloom filter and trace index alone, which of
+/// Decides, from a block's token filters and trace-id index alone, which of
 /// its chunks may hold an entry meeting a ``LogEntryRequirement``; the others
 /// need not be read. Conservative by construction: whatever an index cannot
 /// decide (a block written before ``LogTraceIndexCoverage``, a string that is
@@ -13,26 +13,6 @@ struct LogBlockPruner: Sendable {
         case all([Node])
         case any([Node])
         case everything
-    }
-
-    /// Chunks that may match: all of them, or the listed ones.
-    private enum Selection {
-        case all
-        case chunks(Set<Int>)
-
-        func intersection(_ other: Selection) -> Selection {
-            switch (self, other) {
-            case (.all, let x), (let x, .all): x
-            case (.chunks(let a), .chunks(let b)): .chunks(a.intersection(b))
-            }
-        }
-
-        func union(_ other: Selection) -> Selection {
-            switch (self, other) {
-            case (.all, _), (_, .all): .all
-            case (.chunks(let a), .chunks(let b)): .chunks(a.union(b))
-            }
-        }
     }
 
     private let root: Node
@@ -55,38 +35,28 @@ struct LogBlockPruner: Sendable {
     /// The members of `candidates` (chunk indices of `block`, in any order,
     /// kept in that order) that may hold an entry meeting the requirement.
     func filter(_ candidates: [Int], in block: LogBlockReader) throws(LogBlockError) -> [Int] {
-        switch try select(root, in: block) {
-        case .all: return candidates
-        case .chunks(let keep): return candidates.filter(keep.contains)
-        }
+        try select(root, in: block).filter(candidates)
     }
 
-    private func select(_ node: Node, in block: LogBlockReader) throws(LogBlockError) -> Selection {
+    private func select(_ node: Node, in block: LogBlockReader) throws(LogBlockError) -> LogChunkSelection {
         switch node {
         case .everything:
             return .all
         case .token(let hash):
-            return block.mayContainAll(tokenHashes: [hash]) ? .all : .chunks([])
+            return try block.chunks(mayContainTokens: [hash])
         case .lineTraceID(let id):
-            guard let hexRuns = try block.hexRunChunks() else { return .all }
-            return .chunks(Set(try block.chunks(of: id)).union(hexRuns))
+            return try block.chunks(mayHoldLineContaining: id)
         case .metadataTraceID(let id):
-            guard try block.hexRunChunks() != nil else { return .all }
-            var keep = Set(try block.chunks(of: id))
-            let labelled = block.streams.map { $0[LogTraceIndexCoverage.labelName] != nil }
-            if labelled.contains(true) {
-                for (index, chunk) in block.chunks.enumerated() where labelled[chunk.stream] { keep.insert(index) }
-            }
-            return .chunks(keep)
+            return try block.chunks(mayHoldMetadataTraceID: id)
         case .all(let parts):
-            var result = Selection.all
+            var result = LogChunkSelection.all
             for part in parts {
                 result = result.intersection(try select(part, in: block))
                 if case .chunks(let set) = result, set.isEmpty { break }
             }
             return result
         case .any(let parts):
-            var result = Selection.chunks([])
+            var result = LogChunkSelection.none
             for part in parts {
                 result = result.union(try select(part, in: block))
                 if case .all = result { break }

@@ -10,8 +10,9 @@ import Synchronization
 
 /// Reads one log block file (`docs/log-block-format.md`).
 ///
-/// Opening reads the trailer, footer, streams table and Bloom filter; the
-/// origins table and trace index are read on first use and kept; chunks are
+/// Opening reads the trailer, footer and streams table (and a version-1
+/// block's Bloom filter); the origins table and the chunk filters (version 1:
+/// the trace index) are read on first use and kept; chunks are
 /// read with `pread`, checked and decompressed on every query. Damage of any
 /// kind surfaces as a ``LogBlockError`` naming the file and section.
 public final class LogBlockReader: Sendable {
@@ -24,14 +25,25 @@ public final class LogBlockReader: Sendable {
 
     private let fd: Int32
     let footer: LogBlockFooter
-    private let bloom: LogBloomFilter
+    /// Version 1's block-wide token filter.
+    private let bloom: LogBloomFilter?
     private let cache = Mutex(Cache())
     private let chunkReadCount = Atomic<Int>(0)
 
     private struct Cache: Sendable {
         var origins: [LogBlockOrigin]?
         var traceIndex: LogBlockTraceTable?
+        var chunkFilters: LogChunkFilters?
     }
+
+    /// A block's token and trace-id index, by format version.
+    enum Index {
+        case version1(LogBloomFilter)
+        case version2(LogChunkFilters)
+    }
+
+    /// The block's format version.
+    public var version: UInt32 { footer.version }
 
     /// Chunks decompressed since opening (for tests and metrics).
     public var chunkReads: Int { chunkReadCount.load(ordering: .relaxed) }
@@ -46,7 +58,8 @@ public final class LogBlockReader: Sendable {
                 throw .malformed(path: path, section: LogBlockSection.streams.name,
                                  detail: "\(streams.count) streams, footer says \(footer.metadata.streamCount)")
             }
-            let bloom = try LogBloomFilter(decoding: Self.read(.bloom, footer: footer, fd: fd, path: path), path: path)
+            let bloom = footer.version == 1
+                ? try LogBloomFilter(decoding: Self.read(.bloom, footer: footer, fd: fd, path: path), path: path) : nil
             self.path = path
             self.fd = fd
             self.footer = footer
@@ -61,22 +74,22 @@ public final class LogBlockReader: Sendable {
 
     deinit { POSIXFile.close(fd) }
 
-    /// False when some token hash (``LogTokenizer/queryHashes(_:)``) certainly occurs in no line of the block.
-    public func mayContainAll(tokenHashes: [UInt64]) -> Bool {
-        metadata.entryCount > 0 && tokenHashes.allSatisfy(bloom.mayContain)
-    }
-
-    /// Indices of the chunks holding an entry of `traceID` (empty when none).
+    /// Indices of the chunks that may hold an entry of `traceID`, ascending
+    /// (version 1: exactly those that do).
     public func chunks(of traceID: TraceID) throws(LogBlockError) -> [Int] {
-        guard !traceID.isZero else { return [] }
-        return try traceIndex()[traceID] ?? []
+        switch try chunks(mayHoldTraceID: traceID) {
+        case .all: Array(chunks.indices)
+        case .chunks(let set): set.sorted()
+        }
     }
 
-    /// Chunks with a line in which 32+ hex digits run inside a longer token, or
-    /// nil for a block written before its trace index had that coverage
-    /// (``LogTraceIndexCoverage``).
-    func hexRunChunks() throws(LogBlockError) -> [Int]? {
-        try traceIndex()[LogTraceIndexCoverage.marker]
+    func index() throws(LogBlockError) -> Index {
+        if let bloom { return .version1(bloom) }
+        if let filters = cache.withLock({ $0.chunkFilters }) { return .version2(filters) }
+        let filters = try LogChunkFilters(decoding: Self.read(.chunkFilters, footer: footer, fd: fd, path: path),
+                                          chunkCount: footer.chunks.count, path: path)
+        cache.withLock { $0.chunkFilters = filters }
+        return .version2(filters)
     }
 
     /// The entries of chunk `index`, in time order.
@@ -114,7 +127,8 @@ public final class LogBlockReader: Sendable {
         return origins
     }
 
-    private func traceIndex() throws(LogBlockError) -> LogBlockTraceTable {
+    /// Version 1's trace index.
+    func traceIndex() throws(LogBlockError) -> LogBlockTraceTable {
         if let index = cache.withLock({ $0.traceIndex }) { return index }
         let index = try LogBlockTraceTable(decoding: Self.read(.traceIndex, footer: footer, fd: fd, path: path),
                                            chunkCount: footer.chunks.count, path: path)
@@ -143,7 +157,7 @@ public final class LogBlockReader: Sendable {
         var result: [(section: String, storedBytes: Int, rawBytes: Int)] = [
             ("chunks", footer.chunks.reduce(0) { $0 + $1.storedLength }, footer.chunks.reduce(0) { $0 + $1.rawLength }),
         ]
-        for (kind, entry) in zip(LogBlockSection.allCases, footer.sections) {
+        for (kind, entry) in zip(LogBlockSection.layout(version: footer.version), footer.sections) {
             result.append((kind.name, entry.storedLength, entry.rawLength))
         }
         return result
@@ -189,14 +203,15 @@ public final class LogBlockReader: Sendable {
         guard size >= UInt64(LogBlockFormat.headerSize) else { throw .truncated(path: path, section: "header") }
         let header = try readExactly(fd: fd, count: LogBlockFormat.headerSize, at: 0, path: path, section: "header")
         guard uint32(header, 0) == LogBlockFormat.magic else { throw .badMagic(path: path) }
-        guard uint32(header, 4) == LogBlockFormat.version else {
-            throw .unsupportedVersion(path: path, found: uint32(header, 4), supported: LogBlockFormat.version)
+        let version = uint32(header, 4)
+        guard LogBlockFormat.readableVersions.contains(version) else {
+            throw .unsupportedVersion(path: path, found: version, supported: LogBlockFormat.version)
         }
         guard size >= UInt64(LogBlockFormat.headerSize + LogBlockFormat.trailerSize) else { throw .truncated(path: path, section: "trailer") }
         let trailerOffset = size - UInt64(LogBlockFormat.trailerSize)
         let trailer = try readExactly(fd: fd, count: LogBlockFormat.trailerSize, at: trailerOffset, path: path, section: "trailer")
         guard uint32(trailer, 12) == LogBlockFormat.magic else { throw .truncated(path: path, section: "trailer") }
-        guard uint32(trailer, 8) == LogBlockFormat.version else {
+        guard uint32(trailer, 8) == version else {
             throw .unsupportedVersion(path: path, found: uint32(trailer, 8), supported: LogBlockFormat.version)
         }
         let footerLength = UInt64(uint32(trailer, 0))
@@ -207,11 +222,13 @@ public final class LogBlockReader: Sendable {
         guard crc == uint32(trailer, 4) else {
             throw .checksumMismatch(path: path, section: "footer", expected: uint32(trailer, 4), actual: crc)
         }
-        return try LogBlockFooter(decoding: bytes, dataEnd: footerOffset, path: path)
+        return try LogBlockFooter(decoding: bytes, version: version, dataEnd: footerOffset, path: path)
     }
 
     static func read(_ kind: LogBlockSection, footer: LogBlockFooter, fd: Int32, path: String) throws(LogBlockError) -> [UInt8] {
-        let entry = footer.sections[kind.rawValue]
+        guard let entry = footer.entry(kind) else {
+            throw .malformed(path: path, section: kind.name, detail: "no such section in a version \(footer.version) block")
+        }
         let stored = try readExactly(fd: fd, count: entry.storedLength, at: entry.offset, path: path, section: kind.name)
         let crc = CRC32C.checksum(stored)
         guard crc == entry.crc else { throw .checksumMismatch(path: path, section: kind.name, expected: entry.crc, actual: crc) }

@@ -141,9 +141,7 @@ public struct LogBlockWriter: Sendable {
 
         let order = streamLabels.indices.sorted { streamLabels[$0] < streamLabels[$1] }
         var chunks: [LogBlockChunkInfo] = []
-        var tokenHashes = Set<UInt64>()
-        var traceChunks: [TraceID: [Int]] = [:]
-        var hexRunChunks: [Int] = []
+        var filters = LogChunkFilterBuilder(falsePositiveRate: options.bloomFalsePositiveRate)
         let originIsLoki = origins.map { mapping.isLokiStream($0.resource) }
         let originTraceIDs = origins.map { LogTraceIndexCoverage.resourceMetadataTraceIDs($0.resource, mapping: mapping) }
         var blockMin = UInt64.max, blockMax: UInt64 = 0
@@ -165,6 +163,7 @@ public struct LogBlockWriter: Sendable {
                                                 offset: UInt64(file.count), storedLength: stored.count, rawLength: bytes.count,
                                                 crc: CRC32C.checksum(stored)))
                 file += stored
+                filters.finishChunk()
                 blockMin = min(blockMin, first)
                 blockMax = max(blockMax, previous)
                 meta = WALWriter(reservingCapacity: options.chunkTargetBytes / 4)
@@ -177,16 +176,13 @@ public struct LogBlockWriter: Sendable {
                                           meta: &meta, bodies: &bodies)
                 previous = entry.time
                 count += 1
-                let chunk = chunks.count
-                let line = LogLine.render(entry.record.body)
-                LogTokenizer.forEachTokenHash(line) { tokenHashes.insert($0) }
-                var ids = LogBlockEntryCodec.traceIDs(of: entry.record, line: line)
-                ids.formUnion(LogTraceIndexCoverage.recordMetadataTraceIDs(entry.record, lokiStream: originIsLoki[entry.origin]))
-                ids.formUnion(originTraceIDs[entry.origin])
-                for id in ids where traceChunks[id]?.last != chunk {
-                    traceChunks[id, default: []].append(chunk)
+                filters.add(line: LogLine.render(entry.record.body))
+                filters.add(traceID: entry.record.traceID)
+                for id in LogBlockEntryCodec.attributeTraceIDs(of: entry.record) { filters.add(traceID: id) }
+                for id in LogTraceIndexCoverage.recordMetadataTraceIDs(entry.record, lokiStream: originIsLoki[entry.origin]) {
+                    filters.add(traceID: id)
                 }
-                if hexRunChunks.last != chunk && LogTraceIndexCoverage.hasEmbeddedHexRun(line) { hexRunChunks.append(chunk) }
+                for id in originTraceIDs[entry.origin] { filters.add(traceID: id) }
                 if meta.bytes.count + bodies.bytes.count >= options.chunkTargetBytes { try flush() }
             }
             try flush()
@@ -221,11 +217,7 @@ public struct LogBlockWriter: Sendable {
             w.writeString(origin.scopeSchemaURL)
         }
         try appendSection(w.bytes, compressible: true)
-        traceChunks[LogTraceIndexCoverage.marker] = hexRunChunks
-        try appendSection(LogBlockTraceIndex.encode(traceChunks), compressible: true)
-        var bloom = LogBloomFilter(expectedCount: tokenHashes.count, falsePositiveRate: options.bloomFalsePositiveRate)
-        for hash in tokenHashes { bloom.insert(hash) }
-        try appendSection(bloom.encoded(), compressible: false)
+        try appendSection(filters.section(), compressible: false)
 
         let metadata = LogBlockMetadata(entryCount: sequence, streamCount: streamLabels.count, chunkCount: chunks.count,
                                         minTimeUnixNano: sequence == 0 ? 0 : blockMin, maxTimeUnixNano: sequence == 0 ? 0 : blockMax)
@@ -240,30 +232,6 @@ public struct LogBlockWriter: Sendable {
 
     private static func appendUInt32(_ value: UInt32, to bytes: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-}
-
-/// Trace id → chunks that hold an entry of it (read back as ``LogBlockTraceTable``).
-///
-/// ```text
-/// traceIndex := count:uvar (high:fixed64 low:fixed64 chunkCount:uvar chunkDelta:uvar*)*   ids ascending
-/// ```
-enum LogBlockTraceIndex {
-    static func encode(_ index: [TraceID: [Int]]) -> [UInt8] {
-        var w = WALWriter(reservingCapacity: index.count * 20)
-        w.writeCount(index.count)
-        for id in index.keys.sorted() {
-            w.writeFixed64(id.high)
-            w.writeFixed64(id.low)
-            let chunks = index[id]!
-            w.writeCount(chunks.count)
-            var previous = 0
-            for chunk in chunks {
-                w.writeCount(chunk - previous)
-                previous = chunk
-            }
-        }
-        return w.bytes
     }
 }
 
@@ -283,20 +251,25 @@ enum LogBlockEntryCodec {
         record.timeUnixNano != 0 ? record.timeUnixNano : record.observedTimeUnixNano
     }
 
-    /// Trace ids an entry is indexed under: its trace id, a 32-hex structured
+    /// Trace ids an entry refers to: its trace id, a 32-hex structured
     /// metadata value named like a trace id, and 32-hex tokens of its line.
     static func traceIDs(of record: LogRecord, line: String) -> Set<TraceID> {
-        var ids = Set<TraceID>()
+        var ids = Set(attributeTraceIDs(of: record))
         if !record.traceID.isZero { ids.insert(record.traceID) }
-        for attribute in record.attributes {
-            switch attribute.key {
-            case "trace_id", "traceid", "traceId", "traceID", "trace.id", "trace_id_hex":
-                if let text = attribute.value.stringValue, let id = TraceID(hex: text), !id.isZero { ids.insert(id) }
-            default: break
-            }
-        }
         LogTokenizer.forEachHexTraceID(line) { ids.insert($0) }
         return ids
+    }
+
+    /// The 32-hex values of a record's attributes named like a trace id.
+    static func attributeTraceIDs(of record: LogRecord) -> [TraceID] {
+        record.attributes.compactMap { attribute in
+            switch attribute.key {
+            case "trace_id", "traceid", "traceId", "traceID", "trace.id", "trace_id_hex":
+                if let text = attribute.value.stringValue, let id = TraceID(hex: text), !id.isZero { return id }
+                return nil
+            default: return nil
+            }
+        }
     }
 
     static func encode(_ record: LogRecord, time: UInt64, previous: UInt64, origin: Int,

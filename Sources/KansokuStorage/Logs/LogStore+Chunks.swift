@@ -3,8 +3,8 @@ import KansokuModel
 extension LogStore {
     /// The runs of entries (``LogStoreChunk``) of streams whose labels satisfy
     /// `predicate`, with entries in `[start, end)` (ns), unordered: one per
-    /// block chunk that the time range, `tokens` (Bloom filter), `traceID`
-    /// (trace index) and `requirement` (``LogBlockPruner``) cannot rule out,
+    /// block chunk that the time range, `tokens` (token filters), `traceID`
+    /// (filters or trace index) and `requirement` (``LogBlockPruner``) cannot rule out,
     /// and one per WAL-tail resource section with such entries.
     ///
     /// Block chunks are read only when their ``LogStoreChunk/entries()`` is
@@ -35,13 +35,14 @@ extension LogStore {
                 let block = snapshot[segment]!
                 let meta = block.metadata
                 guard meta.entryCount > 0, meta.maxTimeUnixNano >= filter.lo, meta.minTimeUnixNano < filter.hi else { continue }
-                if !hashes.isEmpty && !block.mayContainAll(tokenHashes: hashes) { continue }
                 let streamOK = block.streams.map { matches($0) }
-                let indexed = if let traceID { try block.chunks(of: traceID) } else { Array(block.chunks.indices) }
-                var candidates = indexed.filter { index in
+                var candidates = block.chunks.indices.filter { index in
                     let info = block.chunks[index]
                     return streamOK[info.stream] && info.maxTimeUnixNano >= filter.lo && info.minTimeUnixNano < filter.hi
                 }
+                guard !candidates.isEmpty else { continue }
+                candidates = try block.chunks(mayContainTokens: hashes).filter(candidates)
+                if let traceID { candidates = try block.chunks(mayHoldTraceID: traceID).filter(candidates) }
                 guard !candidates.isEmpty else { continue }
                 if let pruner {
                     let kept = try pruner.filter(candidates, in: block)

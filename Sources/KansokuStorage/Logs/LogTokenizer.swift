@@ -52,6 +52,37 @@ public enum LogTokenizer {
         }
     }
 
+    /// One pass over `text` for the block writer: calls `body` with each
+    /// token's hash (repeats included) and whether the token is longer than
+    /// 32 bytes and holds 32 or more consecutive hex digits
+    /// (``LogTraceIndexCoverage/hasEmbeddedHexRun(_:)``).
+    static func scan(_ text: String, _ body: (UInt64, Bool) -> Void) {
+        withUTF8(text) { buffer in
+            var i = 0
+            let n = buffer.count
+            while i < n {
+                while i < n && !isTokenByte(buffer[i]) { i += 1 }
+                guard i < n else { return }
+                let start = i
+                var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                var run = 0, longestRun = 0
+                while i < n {
+                    let c = buffer[i]
+                    guard isTokenByte(c) else { break }
+                    h = (h ^ UInt64(lower(c))) &* 0x0000_0100_0000_01B3
+                    if Hex.value(of: c) != nil {
+                        run += 1
+                        longestRun = max(longestRun, run)
+                    } else {
+                        run = 0
+                    }
+                    i += 1
+                }
+                body(LogBloomFilter.mix(h), i - start > 32 && longestRun >= 32)
+            }
+        }
+    }
+
     /// Trace ids spelled as 32 hex digits standing alone as a token in `text`.
     static func forEachHexTraceID(_ text: String, _ body: (TraceID) -> Void) {
         withUTF8(text) { buffer in

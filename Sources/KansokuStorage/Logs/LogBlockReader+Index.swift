@@ -1,0 +1,64 @@
+import KansokuModel
+
+/// What a block's indexes say about its chunks, for both block versions:
+/// version 2 answers per chunk from ``LogChunkFilters``; version 1 from its
+/// block-wide Bloom filter (all chunks or none) and exact trace index, read
+/// conservatively when it predates ``LogTraceIndexCoverage``.
+extension LogBlockReader {
+    /// Chunks that may hold a line with every token of `hashes` (``LogTokenizer/queryHashes(_:)``).
+    func chunks(mayContainTokens hashes: [UInt64]) throws(LogBlockError) -> LogChunkSelection {
+        guard !hashes.isEmpty else { return .all }
+        switch try index() {
+        case .version1(let bloom):
+            return hashes.allSatisfy(bloom.mayContain) ? .all : .none
+        case .version2(let filters):
+            return .chunks(Set((0..<filters.count).filter { filters.mayContain(chunk: $0, all: hashes) }))
+        }
+    }
+
+    /// Chunks that may hold an entry of `id` as ``LogBlockEntryCodec/traceIDs(of:line:)`` finds them.
+    func chunks(mayHoldTraceID id: TraceID) throws(LogBlockError) -> LogChunkSelection {
+        guard !id.isZero else { return .none }
+        switch try index() {
+        case .version1: return .chunks(Set(try traceIndex()[id] ?? []))
+        case .version2(let filters): return .chunks(Set(filters.chunks(mayContain: LogChunkFilters.hash(of: id))))
+        }
+    }
+
+    /// Chunks that may hold a line containing the 32 hex digits of `id` anywhere.
+    func chunks(mayHoldLineContaining id: TraceID) throws(LogBlockError) -> LogChunkSelection {
+        switch try index() {
+        case .version1:
+            guard let hexRuns = try traceIndex()[LogTraceIndexCoverage.marker] else { return .all }
+            return .chunks(Set(try traceIndex()[id] ?? []).union(hexRuns))
+        case .version2(let filters):
+            let hash = LogChunkFilters.hash(of: id)
+            return .chunks(Set((0..<filters.count).filter { filters.hasHexRun(chunk: $0) || filters.mayContain(chunk: $0, hash) }))
+        }
+    }
+
+    /// Chunks that may hold an entry whose `trace_id` structured metadata spells `id`.
+    func chunks(mayHoldMetadataTraceID id: TraceID) throws(LogBlockError) -> LogChunkSelection {
+        var keep: Set<Int>
+        switch try index() {
+        case .version1:
+            guard try traceIndex()[LogTraceIndexCoverage.marker] != nil else { return .all }
+            keep = Set(try traceIndex()[id] ?? [])
+        case .version2(let filters):
+            keep = Set(filters.chunks(mayContain: LogChunkFilters.hash(of: id)))
+        }
+        // A stream labelled trace_id gives every entry that label.
+        let labelled = streams.map { $0[LogTraceIndexCoverage.labelName] != nil }
+        if labelled.contains(true) {
+            for (index, chunk) in chunks.enumerated() where labelled[chunk.stream] { keep.insert(index) }
+        }
+        return .chunks(keep)
+    }
+}
+
+extension LogChunkFilters {
+    /// Chunks whose filter may contain `hash`.
+    func chunks(mayContain hash: UInt64) -> [Int] {
+        (0..<count).filter { mayContain(chunk: $0, hash) }
+    }
+}
