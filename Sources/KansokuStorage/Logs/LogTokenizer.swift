@@ -58,29 +58,41 @@ public enum LogTokenizer {
     /// (``LogTraceIndexCoverage/hasEmbeddedHexRun(_:)``).
     static func scan(_ text: String, _ body: (UInt64, Bool) -> Void) {
         withUTF8(text) { buffer in
-            var i = 0
-            let n = buffer.count
-            while i < n {
-                while i < n && !isTokenByte(buffer[i]) { i += 1 }
-                guard i < n else { return }
-                let start = i
-                var h: UInt64 = 0xCBF2_9CE4_8422_2325
-                var run = 0, longestRun = 0
+            byteClasses.withUnsafeBufferPointer { classes in
+                var i = 0
+                let n = buffer.count
                 while i < n {
-                    let c = buffer[i]
-                    guard isTokenByte(c) else { break }
-                    h = (h ^ UInt64(lower(c))) &* 0x0000_0100_0000_01B3
-                    if Hex.value(of: c) != nil {
-                        run += 1
+                    while i < n && classes[Int(buffer[i])] & tokenClass == 0 { i += 1 }
+                    guard i < n else { return }
+                    let start = i
+                    var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                    var run = 0, longestRun = 0
+                    while i < n {
+                        let c = buffer[i]
+                        let cls = classes[Int(c)]
+                        guard cls & tokenClass != 0 else { break }
+                        h = (h ^ UInt64(c | (cls & upperClass))) &* 0x0000_0100_0000_01B3
+                        run = cls & hexClass != 0 ? run + 1 : 0
                         longestRun = max(longestRun, run)
-                    } else {
-                        run = 0
+                        i += 1
                     }
-                    i += 1
+                    body(LogBloomFilter.mix(h), i - start > 32 && longestRun >= 32)
                 }
-                body(LogBloomFilter.mix(h), i - start > 32 && longestRun >= 32)
             }
         }
+    }
+
+    private static let tokenClass: UInt8 = 1
+    private static let hexClass: UInt8 = 2
+    /// Set for `A`–`Z`: OR-ing it in lowercases the byte (0x20).
+    private static let upperClass: UInt8 = 0x20
+    /// Per byte: token byte, hex digit, upper-case letter.
+    private static let byteClasses: [UInt8] = (0..<256).map { value in
+        let byte = UInt8(value)
+        var cls: UInt8 = isTokenByte(byte) ? tokenClass : 0
+        if Hex.value(of: byte) != nil { cls |= hexClass }
+        if byte >= 0x41 && byte <= 0x5A { cls |= upperClass }
+        return cls
     }
 
     /// Trace ids spelled as 32 hex digits standing alone as a token in `text`.
