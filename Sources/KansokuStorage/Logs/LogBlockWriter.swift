@@ -149,7 +149,11 @@ public struct LogBlockWriter: Sendable {
         var blockMin = UInt64.max, blockMax: UInt64 = 0
 
         for (newStream, oldStream) in order.enumerated() {
-            let entries = rows[oldStream].sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
+            // Streams usually arrive in time order; sort (by time, then arrival) only when not.
+            let entries = rows[oldStream]
+            let inOrder = zip(entries, entries.dropFirst()).allSatisfy { $0.time <= $1.time }
+            let order = inOrder ? Array(entries.indices)
+                : entries.indices.sorted { (entries[$0].time, entries[$0].sequence) < (entries[$1].time, entries[$1].sequence) }
             var meta = WALWriter(reservingCapacity: options.chunkTargetBytes / 4)
             var bodies = WALWriter(reservingCapacity: options.chunkTargetBytes)
             var count = 0, first: UInt64 = 0, previous: UInt64 = 0
@@ -172,7 +176,8 @@ public struct LogBlockWriter: Sendable {
                 bodies = WALWriter(reservingCapacity: options.chunkTargetBytes)
                 count = 0
             }
-            for entry in entries {
+            for index in order {
+                let entry = entries[index]
                 if count == 0 { first = entry.time; previous = entry.time }
                 LogBlockEntryCodec.encode(entry.record, time: entry.time, previous: previous, origin: entry.origin,
                                           meta: &meta, bodies: &bodies)
