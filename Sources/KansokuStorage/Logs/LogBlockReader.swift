@@ -11,8 +11,9 @@ import Synchronization
 /// Reads one log block file (`docs/log-block-format.md`).
 ///
 /// Opening reads the trailer, footer and streams table (and a version-1
-/// block's Bloom filter); the origins table and the chunk filters (version 1:
-/// the trace index) are read on first use and kept; chunks are
+/// block's Bloom filter); the origins table (and version 1's trace index) are
+/// read on first use and kept; the chunk filters are read when a query needs
+/// them; chunks are
 /// read with `pread`, checked and decompressed on every query. Damage of any
 /// kind surfaces as a ``LogBlockError`` naming the file and section.
 public final class LogBlockReader: Sendable {
@@ -33,7 +34,6 @@ public final class LogBlockReader: Sendable {
     private struct Cache: Sendable {
         var origins: [LogBlockOrigin]?
         var traceIndex: LogBlockTraceTable?
-        var chunkFilters: LogChunkFilters?
     }
 
     /// A block's token and trace-id index, by format version.
@@ -83,13 +83,13 @@ public final class LogBlockReader: Sendable {
         }
     }
 
+    /// The block's index. Version 2's chunk filters (about 4 bytes a line)
+    /// are read from the file on every call rather than kept, so memory does
+    /// not grow with the data kept; the file's pages stay in the OS cache.
     func index() throws(LogBlockError) -> Index {
         if let bloom { return .version1(bloom) }
-        if let filters = cache.withLock({ $0.chunkFilters }) { return .version2(filters) }
-        let filters = try LogChunkFilters(decoding: Self.read(.chunkFilters, footer: footer, fd: fd, path: path),
-                                          chunkCount: footer.chunks.count, path: path)
-        cache.withLock { $0.chunkFilters = filters }
-        return .version2(filters)
+        return .version2(try LogChunkFilters(decoding: Self.read(.chunkFilters, footer: footer, fd: fd, path: path),
+                                             chunkCount: footer.chunks.count, path: path))
     }
 
     /// The entries of chunk `index`, in time order.
