@@ -26,8 +26,22 @@ public struct SeriesLabel: Sendable, Hashable, Comparable {
     }
 
     public static func < (a: SeriesLabel, b: SeriesLabel) -> Bool {
-        if !a.name.utf8.elementsEqual(b.name.utf8) { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
-        return a.value.utf8.lexicographicallyPrecedes(b.value.utf8)
+        let byName = compareBytes(a.name, b.name)
+        return byName != 0 ? byName < 0 : compareBytes(a.value, b.value) < 0
+    }
+
+    /// Byte-wise order of two strings (negative, zero, positive), as Go
+    /// compares strings; one `memcmp`-like pass when both are contiguous.
+    static func compareBytes(_ a: String, _ b: String) -> Int {
+        let fast: Int?? = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] ? -1 : 1 }
+                return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+            }
+        }
+        if case .some(.some(let order)) = fast { return order }
+        if a.utf8.elementsEqual(b.utf8) { return 0 }
+        return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
     }
 }
 
@@ -73,7 +87,12 @@ public struct SeriesLabels: Sendable, Hashable, Comparable, CustomStringConverti
 
     public static func < (a: SeriesLabels, b: SeriesLabels) -> Bool {
         // Prometheus's labels.Compare: pairwise by name then value, shorter first.
-        for (x, y) in zip(a.labels, b.labels) where x != y { return x < y }
+        for (x, y) in zip(a.labels, b.labels) {
+            let byName = SeriesLabel.compareBytes(x.name, y.name)
+            if byName != 0 { return byName < 0 }
+            let byValue = SeriesLabel.compareBytes(x.value, y.value)
+            if byValue != 0 { return byValue < 0 }
+        }
         return a.labels.count < b.labels.count
     }
 

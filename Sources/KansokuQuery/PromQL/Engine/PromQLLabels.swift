@@ -62,7 +62,14 @@ public struct PromQLLabels: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     public static func == (a: PromQLLabels, b: PromQLLabels) -> Bool {
-        a.fingerprint == b.fingerprint && a.labels == b.labels
+        guard a.fingerprint == b.fingerprint else { return false }
+        // Range queries look up the same series' label set at every step:
+        // copies of one array share storage, so equal sets are usually found
+        // without comparing strings.
+        let shared = a.labels.withUnsafeBufferPointer { x in
+            b.labels.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count }
+        }
+        return shared || a.labels == b.labels
     }
 
     public func hash(into hasher: inout Hasher) {
