@@ -26,8 +26,14 @@ extension PromQLEvaluator {
 
         let grouping = Set(aggregation.grouping)
         let withoutNames = grouping.union([PromQLLabelMatcher.metricNameLabel])
+        let cacheKey = PromQLGroupingKey(without: aggregation.without, names: aggregation.grouping)
+        var cache = groupLabelCache.removeValue(forKey: cacheKey) ?? [:]
+        defer { groupLabelCache[cacheKey] = cache }
         func key(_ labels: PromQLLabels) -> PromQLLabels {
-            aggregation.without ? labels.removing(withoutNames) : labels.keeping(grouping)
+            if let known = cache[labels] { return known }
+            let group = aggregation.without ? labels.removing(withoutNames) : labels.keeping(grouping)
+            cache[labels] = group
+            return group
         }
 
         if op == .countValues {

@@ -14,6 +14,9 @@ final class PromQLEvaluator {
     private var selectionCache: [[PromQLLabelMatcher]: [PromQLSeries]] = [:]
     /// Compiled regexes for `label_replace` and friends.
     var regexCache: [String: Regex<AnyRegexOutput>] = [:]
+    /// Per aggregation grouping (`by`/`without` and its names): each input
+    /// label set's group labels, which range queries need at every step.
+    var groupLabelCache: [PromQLGroupingKey: [PromQLLabels: PromQLLabels]] = [:]
 
     /// The span of sample times the query can read; selections ask only for it.
     let selectionWindow: (start: Int64, end: Int64)
@@ -196,4 +199,10 @@ final class PromQLEvaluator {
         regexCache[pattern] = compiled
         return compiled
     }
+}
+
+/// Identifies an aggregation's grouping for ``PromQLEvaluator/groupLabelCache``.
+struct PromQLGroupingKey: Hashable {
+    var without: Bool
+    var names: [String]
 }
