@@ -46,6 +46,14 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]
         ),
 
+        // Intel's ISA-L (Debian's libisal-dev): CRC-32C with the CPU's
+        // instructions, for the write-ahead log's frame checksums.
+        .systemLibrary(
+            name: "CIsal",
+            path: "Sources/CIsal",
+            providers: [.apt(["libisal-dev"])]
+        ),
+
         // MARK: Model — Kansoku's own types for spans, log records and metric points.
         .target(name: "KansokuModel"),
 
@@ -76,7 +84,7 @@ let package = Package(
         .target(
             name: "KansokuStorage",
             dependencies: [
-                "KansokuModel", "CZstd",
+                "KansokuModel", "CZstd", "CIsal",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]

@@ -19,7 +19,9 @@ struct ActiveSegment: Sendable {
 ///
 /// Each round takes every append that queued up while the previous round was
 /// writing, writes their frames with as few `pwrite` calls as the batch
-/// allows, syncs once, and only then resumes the callers. One `fdatasync`
+/// allows (large payloads straight from their own storage, behind the
+/// buffered frames in one `pwritev`, rather than copied), syncs once, and
+/// only then resumes the callers. One `fdatasync`
 /// thus covers however many appends arrived during the last one, which is
 /// what keeps throughput up when many tasks append concurrently.
 ///
@@ -28,6 +30,10 @@ struct GroupCommitWriter: Sendable {
     /// A batch's frames are written in pieces of at most about this size, to
     /// bound memory when many large records arrive together.
     static let flushThreshold = 4 << 20
+
+    /// Payloads at least this large are written from their own storage,
+    /// behind the buffered frames, instead of being copied into the buffer.
+    static let directWriteThreshold = 64 << 10
 
     let directory: String
     let options: WALOptions
@@ -69,7 +75,9 @@ struct GroupCommitWriter: Sendable {
         var frameBytes = 0
         do {
             var buffer: [UInt8] = []
-            buffer.reserveCapacity(min(Self.flushThreshold, batch.reduce(0) { $0 + WALFrame.size(payloadCount: $1.payload.count) }))
+            buffer.reserveCapacity(min(Self.flushThreshold, batch.reduce(0) { total, item in
+                total + (item.payload.count >= Self.directWriteThreshold ? WALFrame.headerSize : WALFrame.size(payloadCount: item.payload.count))
+            }))
             let limit = UInt64(max(options.segmentSizeBytes, 1))
             for item in batch {
                 let frameSize = UInt64(WALFrame.size(payloadCount: item.payload.count))
@@ -82,9 +90,16 @@ struct GroupCommitWriter: Sendable {
                     try rotate(syncs: &syncs)
                 }
                 positions.append(WALPosition(segment: active.number, offset: active.size + UInt64(buffer.count)))
-                WALFrame.append(item.payload, to: &buffer)
                 frameBytes += Int(frameSize)
-                if buffer.count >= Self.flushThreshold { try write(&buffer) }
+                if item.payload.count >= Self.directWriteThreshold {
+                    try item.payload.withUnsafeBytes { payload in
+                        WALFrame.appendHeader(for: payload, to: &buffer)
+                        try write(&buffer, then: payload)
+                    }
+                } else {
+                    WALFrame.append(item.payload, to: &buffer)
+                    if buffer.count >= Self.flushThreshold { try write(&buffer) }
+                }
             }
             try write(&buffer)
             if options.fsync {
@@ -119,10 +134,16 @@ struct GroupCommitWriter: Sendable {
 
     /// Writes `buffer` at the end of the active segment and empties it.
     private mutating func write(_ buffer: inout [UInt8]) throws {
-        guard !buffer.isEmpty else { return }
+        try write(&buffer, then: UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+
+    /// Writes `buffer` and then `payload` (one `pwritev`) at the end of the
+    /// active segment and empties `buffer`.
+    private mutating func write(_ buffer: inout [UInt8], then payload: UnsafeRawBufferPointer) throws {
+        guard !buffer.isEmpty || !payload.isEmpty else { return }
         let (fd, offset, path) = (active.fd, active.size, SegmentFiles.path(directory, active.number))
-        try buffer.withUnsafeBytes { try POSIXFile.pwriteAll(fd, $0, at: offset, path: path) }
-        active.size += UInt64(buffer.count)
+        try buffer.withUnsafeBytes { try POSIXFile.pwriteAll(fd, $0, payload, at: offset, path: path) }
+        active.size += UInt64(buffer.count + payload.count)
         buffer.removeAll(keepingCapacity: true)
     }
 

@@ -46,6 +46,30 @@ enum POSIXFile {
         }
     }
 
+    /// Writes all of `first` and then all of `second` at `offset` with
+    /// `pwritev`, looping over short writes and `EINTR`; either may be empty.
+    static func pwriteAll(_ fd: Int32, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer,
+                          at offset: UInt64, path: String) throws {
+        guard !first.isEmpty else { return try pwriteAll(fd, second, at: offset, path: path) }
+        guard !second.isEmpty else { return try pwriteAll(fd, first, at: offset, path: path) }
+        var done = 0
+        while done < first.count {
+            var vectors = [
+                iovec(iov_base: UnsafeMutableRawPointer(mutating: first.baseAddress! + done), iov_len: first.count - done),
+                iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress!), iov_len: second.count),
+            ]
+            let n = pwritev(fd, &vectors, 2, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw WALError.io(operation: "pwritev", path: path, errno: errno)
+            }
+            done += n
+        }
+        // The first buffer is out; finish the second (if the write stopped short in it).
+        let written = done - first.count
+        try pwriteAll(fd, UnsafeRawBufferPointer(rebasing: second[written...]), at: offset + UInt64(done), path: path)
+    }
+
     /// Reads up to `buffer.count` bytes at `offset`; returns 0 only at end of file.
     static func pread(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64, path: String) throws -> Int {
         while true {

@@ -8,11 +8,17 @@ enum WALFrame {
 
     /// Appends the frame for `payload` to `buffer`.
     static func append(_ payload: [UInt8], to buffer: inout [UInt8]) {
+        payload.withUnsafeBytes { appendHeader(for: $0, to: &buffer) }
+        buffer.append(contentsOf: payload)
+    }
+
+    /// Appends only the header of the frame for `payload` to `buffer`, for a
+    /// writer that writes the payload from its own storage right after it.
+    static func appendHeader(for payload: UnsafeRawBufferPointer, to buffer: inout [UInt8]) {
         let length = UInt32(payload.count)
         let crc = CRC32C.checksum(payload)
-        withUnsafeBytes(of: length.littleEndian) { buffer.append(contentsOf: $0) }
-        withUnsafeBytes(of: crc.littleEndian) { buffer.append(contentsOf: $0) }
-        buffer.append(contentsOf: payload)
+        let header = UInt64(length) | UInt64(crc) << 32  // stored little-endian: length, then CRC
+        withUnsafeBytes(of: header.littleEndian) { buffer.append(contentsOf: $0) }
     }
 
     /// Frame size of a payload of `count` bytes.
