@@ -2,7 +2,10 @@
 ///
 /// Mirrors OTLP's `AnyValue` so that nothing a client sends is lost, but it is
 /// Kansoku's own type: nothing past the receivers sees generated protobuf code.
-public indirect enum AttributeValue: Sendable, Hashable {
+///
+/// Not `indirect`: the nested cases are already boxed by their arrays, and so
+/// a string value (every log line's body) needs no allocation of its own.
+public enum AttributeValue: Sendable, Hashable {
     case empty
     case string(String)
     case bool(Bool)

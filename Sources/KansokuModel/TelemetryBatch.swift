@@ -41,11 +41,25 @@ public struct TelemetryBatch<Item: Sendable & Hashable>: Sendable, Hashable {
     }
 
     /// How many spans, log records or metric data points the batch holds.
+    @inlinable
     public var itemCount: Int {
-        resources.reduce(0) { total, r in r.scopes.reduce(total) { $0 + $1.items.count } }
+        // Plain loops, inlinable: the generic `reduce` this once was ran
+        // unspecialized, looking up metadata for every scope.
+        var total = 0
+        for resource in resources {
+            for scope in resource.scopes { total += scope.items.count }
+        }
+        return total
     }
 
-    public var isEmpty: Bool { itemCount == 0 }
+    /// Whether the batch holds no item (resources and scopes without items do not count).
+    @inlinable
+    public var isEmpty: Bool {
+        for resource in resources {
+            for scope in resource.scopes where !scope.items.isEmpty { return false }
+        }
+        return true
+    }
 }
 
 public typealias SpanBatch = TelemetryBatch<Span>

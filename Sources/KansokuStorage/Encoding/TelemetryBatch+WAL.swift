@@ -12,7 +12,8 @@ extension TelemetryBatch where Item: WALEncodable {
             w.writeArray(resource.scopes) { scope, w in
                 scope.scope.encode(to: &w)
                 w.writeString(scope.schemaURL)
-                w.writeArray(scope.items) { item, w in item.encode(to: &w) }
+                w.writeCount(scope.items.count)
+                scope.items.withUnsafeBufferPointer { Item.encode($0, to: &w) }
             }
         }
         return writer.bytes
@@ -60,8 +61,8 @@ extension TelemetryBatch where Item: WALEncodable {
             total += 64 + resource.resource.attributes.walSizeHint
             for scope in resource.scopes {
                 total += 32 + scope.scope.name.utf8.count + scope.items.count
-                for item in scope.items {
-                    total += item.walSizeHint
+                scope.items.withUnsafeBufferPointer { items in
+                    for index in items.indices { total += items[index].walSizeHint }
                 }
             }
         }

@@ -20,6 +20,18 @@ public protocol WALEncodable: Sendable, Hashable {
     /// Appends this item's encoding.
     func encode(to writer: inout WALWriter)
 
+    /// Appends the encodings of `items`, one after another: what
+    /// `walPayload()` writes for a scope. The default calls
+    /// ``encode(to:)`` for each; a type may read its items in place instead,
+    /// to spare the copy (retains and releases) a call on each one costs.
+    static func encode(_ items: UnsafeBufferPointer<Self>, to writer: inout WALWriter)
+
     /// Reads one item written by `encode(to:)`.
     init(from reader: inout WALReader) throws(WALDecodingError)
+}
+
+extension WALEncodable {
+    public static func encode(_ items: UnsafeBufferPointer<Self>, to writer: inout WALWriter) {
+        for index in items.indices { items[index].encode(to: &writer) }
+    }
 }

@@ -63,10 +63,25 @@ public struct WALWriter: Sendable {
 
     /// Length-prefixed UTF-8.
     public mutating func writeString(_ value: String) {
-        let utf8 = value.utf8
-        writeCount(utf8.count)
+        writeCount(value.utf8.count)
         // Native strings hand out their storage directly; bridged or foreign
         // ones fall back to iterating code units.
+        appendUTF8(value)
+    }
+
+    /// Bytes as they are, without a length (for callers that wrote one).
+    mutating func appendRaw(_ raw: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: raw)
+    }
+
+    /// A string's UTF-8 bytes without a length (for callers that wrote one).
+    mutating func appendUTF8(_ value: String) {
+        if #available(macOS 26, *) {
+            // A borrowed span: unlike the closure below, it does not retain the string.
+            value.utf8.span.withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
+            return
+        }
+        let utf8 = value.utf8
         let copied: Void? = utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
         if copied == nil {
             bytes.append(contentsOf: utf8)
@@ -82,8 +97,10 @@ public struct WALWriter: Sendable {
     /// A count followed by each element as `encode` writes it.
     mutating func writeArray<Element>(_ elements: [Element], _ encode: (Element, inout WALWriter) -> Void) {
         writeCount(elements.count)
-        for element in elements {
-            encode(element, &self)
+        // By index rather than `for in`, which would copy (retain and
+        // release) every element on the way.
+        for index in elements.indices {
+            encode(elements[index], &self)
         }
     }
 }
