@@ -8,10 +8,21 @@ import KansokuModel
 public protocol TelemetrySink: Sendable {
     func accept(_ batch: SpanBatch) async throws
     func accept(_ batch: LogBatch) async throws
+    /// Log lines still in their request's bytes (Loki protobuf pushes), to be
+    /// stored as ``LogLineBatch/logBatch()``; a sink may write them without
+    /// converting them first.
+    func accept(_ lines: LogLineBatch) async throws
     /// Metric samples in Prometheus's shape (OTLP metrics are translated
     /// before they get here). Storage may refuse single samples (out of
     /// order, over a limit) while keeping the rest; the result says which.
     func accept(_ batch: SampleBatch) async throws -> SampleWriteResult
+}
+
+extension TelemetrySink {
+    /// Converts the lines and accepts the batch they make.
+    public func accept(_ lines: LogLineBatch) async throws {
+        try await accept(lines.logBatch())
+    }
 }
 
 /// What the store did with a batch of samples.

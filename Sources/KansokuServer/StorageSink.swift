@@ -13,6 +13,10 @@ struct StorageSink: TelemetrySink {
         try await storage.logs.append(batch)
         logTail.publish(batch)
     }
+    func accept(_ lines: LogLineBatch) async throws {
+        try await storage.logs.append(lines)
+        logTail.publish(lines)
+    }
     func accept(_ batch: SampleBatch) async throws -> SampleWriteResult {
         let report = try await storage.metrics.append(batch)
         return SampleWriteResult(acceptedSamples: report.acceptedSamples, rejectedSamples: report.rejectedSamples,

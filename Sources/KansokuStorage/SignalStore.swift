@@ -158,6 +158,10 @@ extension TraceSignalStore {
 /// A log store that answers stream queries (LogQL's selector and its
 /// pre-filters) without reading everything.
 public protocol LogSignalStore: SignalStore where Item == LogRecord {
+    /// Persists `lines` as ``SignalStore/append(_:)`` persists
+    /// `lines.logBatch()`, and returns only once they are durable.
+    func append(_ lines: LogLineBatch) async throws
+
     /// Streams whose labels satisfy `predicate`, with their entries in
     /// `[start, end)` (ns), ascending. May skip stored data that cannot hold
     /// every token of `mustContain` or `traceID` (entries are filtered by
@@ -185,6 +189,11 @@ public protocol LogSignalStore: SignalStore where Item == LogRecord {
 }
 
 extension LogSignalStore {
+    /// Stores without a faster path convert the lines first.
+    public func append(_ lines: LogLineBatch) async throws {
+        try await append(lines.logBatch())
+    }
+
     /// Stream label names with data in `[start, end)`, sorted.
     public func labelNames(start: Int64, end: Int64) throws -> [String] {
         Set(try streamLabels(start: start, end: end).flatMap(\.names)).sorted()

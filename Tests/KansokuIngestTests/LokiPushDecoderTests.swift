@@ -222,11 +222,13 @@ extension LogBatch {
         ]
         let decoded = try LokiPushProtobuf.decode(try request.serializedBytes())
         #expect(decoded.streams.map(\.labels) == [#"{a="b"}"#, ""])
-        let entries = decoded.streams[0].entries
+        #expect(decoded.streams.map(\.entries) == [0..<2, 2..<2])
+        let entries = decoded.entries
         #expect(entries.count == 2)
         #expect(entries[0].timestamp?.seconds == 1 && entries[0].timestamp?.nanos == 2)
-        #expect(entries[0].structuredMetadata.map { "\($0.name)=\($0.value)" } == ["k=v"])
-        #expect(entries[1].timestamp?.seconds == -3 && entries[1].line == "é€😀")
+        #expect(decoded.labelPairs[entries[0].structuredMetadata].map { "\(decoded.string($0.name))=\(decoded.string($0.value))" } == ["k=v"])
+        #expect(entries[1].structuredMetadata.isEmpty)
+        #expect(entries[1].timestamp?.seconds == -3 && decoded.string(entries[1].line) == "é€😀")
     }
 
     @Test func malformedProtobufIsRefused() throws {

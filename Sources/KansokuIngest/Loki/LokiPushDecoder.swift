@@ -10,6 +10,10 @@ import KansokuModel
 /// - `application/json`: `{"streams":[{"stream":{"app":"api"},"values":[["<unix ns>","<line>"],
 ///   ["<unix ns>","<line>",{"structured":"metadata"}]]}]}`.
 /// Any `Content-Encoding` (gzip on JSON pushes) must already be undone by the receiver.
+/// A protobuf push can also be decoded into a `LogLineBatch`
+/// (``decodeProtobufLines(_:maxDecompressedBytes:labelCache:)``): the same
+/// records, their lines left in the request's bytes, which is how the
+/// receiver hands them to the sink.
 ///
 /// Mapping, a faithful transport mapping with no interpretation of the content:
 /// - each stream becomes one `ResourceItems` whose resource attributes are the
@@ -44,6 +48,7 @@ enum LokiPushDecoder {
     /// protobuf, `application/json` → JSON (parameters such as `charset` ignored,
     /// case-insensitive); anything else throws `.unsupportedContentType`.
     static func format(contentType: String) throws(IngestError) -> Format {
+        if contentType == "application/x-protobuf" { return .protobuf }  // what Promtail and Alloy send, without parsing
         switch MediaType.of(contentType) {
         case "", "application/x-protobuf": return .protobuf
         case "application/json": return .json
@@ -55,17 +60,40 @@ enum LokiPushDecoder {
     /// mapping and what is rejected. `maxDecompressedBytes` bounds the protobuf
     /// body after snappy decompression (`.tooLarge` beyond it, checked against the
     /// length the snappy block declares, before allocating); a JSON body is used
-    /// as it is, so its size must already be bounded by the caller.
-    static func decode(_ body: [UInt8], contentType: String, maxDecompressedBytes: Int) throws(IngestError) -> ConversionOutcome<LogRecord> {
+    /// as it is, so its size must already be bounded by the caller. `labelCache`,
+    /// when given, remembers parsed protobuf stream selectors across calls.
+    static func decode(_ body: [UInt8], contentType: String, maxDecompressedBytes: Int,
+                       labelCache: LokiLabelCache? = nil) throws(IngestError) -> ConversionOutcome<LogRecord> {
         switch try format(contentType: contentType) {
-        case .protobuf: try decodeProtobuf(body, maxDecompressedBytes: maxDecompressedBytes)
+        case .protobuf: try decodeProtobuf(body, maxDecompressedBytes: maxDecompressedBytes, labelCache: labelCache)
         case .json: try decodeJSON(body)
         }
     }
 
     // MARK: Protobuf
 
-    static func decodeProtobuf(_ body: [UInt8], maxDecompressedBytes: Int) throws(IngestError) -> ConversionOutcome<LogRecord> {
+    /// A protobuf push decoded and validated: the accepted lines, still in the
+    /// request's bytes, and what was rejected.
+    struct ProtobufLines {
+        var lines: LogLineBatch
+        /// The rejections only: its batch stays empty.
+        var rejections = ConversionOutcome<LogRecord>()
+    }
+
+    /// ``decodeProtobufLines(_:maxDecompressedBytes:labelCache:)`` with the
+    /// lines made into log records.
+    static func decodeProtobuf(_ body: [UInt8], maxDecompressedBytes: Int,
+                               labelCache: LokiLabelCache? = nil) throws(IngestError) -> ConversionOutcome<LogRecord> {
+        let decoded = try decodeProtobufLines(body, maxDecompressedBytes: maxDecompressedBytes, labelCache: labelCache)
+        var outcome = decoded.rejections
+        outcome.batch = decoded.lines.logBatch()
+        return outcome
+    }
+
+    /// Decodes a snappy-compressed protobuf push into the lines to store
+    /// (streams without an accepted entry left out) and the rejections.
+    static func decodeProtobufLines(_ body: [UInt8], maxDecompressedBytes: Int,
+                                    labelCache: LokiLabelCache? = nil) throws(IngestError) -> ProtobufLines {
         let raw = try SnappyBlock.uncompress(body, maxBytes: maxDecompressedBytes)
         let request: LokiPushProtobuf
         do {
@@ -74,31 +102,38 @@ enum LokiPushDecoder {
             throw .malformed("invalid protobuf PushRequest: \(error.message)")
         }
 
-        var outcome = ConversionOutcome<LogRecord>()
+        var decoded = ProtobufLines(lines: LogLineBatch(bytes: raw))
+        decoded.lines.entries.reserveCapacity(request.entries.count)
+        decoded.lines.metadata = request.labelPairs.map { LogLineBatch.Metadata(name: $0.name, value: $0.value) }
         for (s, stream) in request.streams.enumerated() {
             let path = "streams[\(s)]"
             let labels: [Attribute]
             do {
-                labels = try LokiLabelSelector.parse(stream.labels)
+                if let labelCache {
+                    labels = try labelCache.parse(stream.labels)
+                } else {
+                    labels = try LokiLabelSelector.parse(stream.labels)
+                }
             } catch {
-                if !stream.entries.isEmpty { outcome.reject(stream.entries.count, "\(path): \(error.message)") }
+                if !stream.entries.isEmpty { decoded.rejections.reject(stream.entries.count, "\(path): \(error.message)") }
                 continue
             }
-            var records: [LogRecord] = []
-            records.reserveCapacity(stream.entries.count)
-            for (e, entry) in stream.entries.enumerated() {
+            let first = decoded.lines.entries.count
+            for index in stream.entries {
+                let entry = request.entries[index]
                 do {
-                    let time = try timestamp(entry.timestamp)
-                    records.append(LogRecord(
-                        timeUnixNano: time, observedTimeUnixNano: 0, body: .string(entry.line),
-                        attributes: entry.structuredMetadata.map { Attribute(key: $0.name, value: .string($0.value)) }))
+                    decoded.lines.entries.append(LogLineBatch.Entry(
+                        timeUnixNano: try timestamp(entry.timestamp), line: entry.line, metadata: entry.structuredMetadata))
                 } catch {
-                    outcome.reject(1, "\(path).entries[\(e)] of stream '\(stream.labels)': \(error.message)")
+                    let e = index - stream.entries.lowerBound
+                    decoded.rejections.reject(1, "\(path).entries[\(e)] of stream '\(stream.labels)': \(error.message)")
                 }
             }
-            append(records, labels: labels, to: &outcome)
+            if decoded.lines.entries.count > first {
+                decoded.lines.streams.append(LogLineBatch.Stream(labels: labels, entries: first..<decoded.lines.entries.count))
+            }
         }
-        return outcome
+        return decoded
     }
 
     /// Nanoseconds since the epoch for a protobuf `Timestamp`.

@@ -1,25 +1,47 @@
-import KansokuModel
-
 /// A `logproto.PushRequest` as read off the wire (see `Proto/loki/push.proto`),
 /// before any validation.
+///
+/// Lines and structured metadata stay byte ranges into the serialized request
+/// until ``string(_:)`` makes them strings, so that decoding allocates
+/// nothing per entry and entries that are then rejected cost no string. The
+/// entries of all streams share one array (and their metadata pairs another),
+/// each stream owning a contiguous run of it.
 struct LokiPushProtobuf {
     struct Stream {
         var labels = ""
-        var entries: [Entry] = []
+        /// The stream's entries: indices into ``LokiPushProtobuf/entries``.
+        var entries: Range<Int> = 0..<0
     }
 
     struct Entry {
         /// `google.protobuf.Timestamp`; nil when the field was absent.
         var timestamp: (seconds: Int64, nanos: Int32)?
-        var line = ""
-        var structuredMetadata: [(name: String, value: String)] = []
+        /// The line's bytes in ``LokiPushProtobuf/bytes`` (UTF-8, not validated).
+        var line: Range<Int> = 0..<0
+        /// The entry's metadata pairs: indices into ``LokiPushProtobuf/labelPairs``, in the order sent.
+        var structuredMetadata: Range<Int> = 0..<0
     }
 
+    /// One `LabelPairAdapter`: name and value as byte ranges in ``LokiPushProtobuf/bytes``.
+    struct LabelPair {
+        var name: Range<Int> = 0..<0
+        var value: Range<Int> = 0..<0
+    }
+
+    /// The serialized request the ranges point into.
+    let bytes: [UInt8]
     var streams: [Stream] = []
+    var entries: [Entry] = []
+    var labelPairs: [LabelPair] = []
 
     /// Why the bytes are not a `PushRequest`.
     struct Failure: Error, Equatable {
         var message: String
+    }
+
+    /// The bytes at `range` as a string; invalid UTF-8 is repaired (U+FFFD), never refused.
+    func string(_ range: Range<Int>) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 
     /// Decodes a serialized `PushRequest`.
@@ -27,40 +49,48 @@ struct LokiPushProtobuf {
     /// Hand-written rather than through the generated `Logproto_PushRequest`
     /// because swift-protobuf refuses a whole message when any string is not
     /// valid UTF-8, while Loki (gogoproto) takes such log lines as they are; here
-    /// invalid sequences become U+FFFD and the line is kept. Unknown fields are
-    /// skipped, as protobuf requires.
+    /// invalid sequences become U+FFFD (in ``string(_:)``) and the line is kept.
+    /// Unknown fields are skipped, as protobuf requires; a repeated singular
+    /// field keeps its last value, and a repeated message field merges.
     static func decode(_ bytes: [UInt8]) throws(Failure) -> LokiPushProtobuf {
-        var reader = Reader(bytes: bytes, index: 0, end: bytes.count)
-        var request = LokiPushProtobuf()
-        while !reader.isAtEnd {
-            let (field, wireType) = try reader.tag()
-            if field == 1 {
-                var sub = try reader.message(wireType, "PushRequest.streams")
-                request.streams.append(try decodeStream(&sub))
-            } else {
-                try reader.skip(wireType)
+        var request = LokiPushProtobuf(bytes: bytes)
+        try bytes.withUnsafeBufferPointer { buffer throws(Failure) in
+            var reader = Reader(bytes: buffer, index: 0, end: buffer.count)
+            while !reader.isAtEnd {
+                let (field, wireType) = try reader.tag()
+                if field == 1 {
+                    var sub = try reader.message(wireType, "PushRequest.streams")
+                    let first = request.entries.count
+                    var stream = Stream()
+                    try request.decodeStream(&sub, into: &stream)
+                    stream.entries = first..<request.entries.count
+                    request.streams.append(stream)
+                } else {
+                    try reader.skip(wireType)
+                }
             }
         }
         return request
     }
 
-    private static func decodeStream(_ reader: inout Reader) throws(Failure) -> Stream {
-        var stream = Stream()
+    private mutating func decodeStream(_ reader: inout Reader, into stream: inout Stream) throws(Failure) {
         while !reader.isAtEnd {
             let (field, wireType) = try reader.tag()
             switch field {
-            case 1: stream.labels = try reader.string(wireType, "StreamAdapter.labels")
+            case 1:
+                let range = try reader.lengthDelimited(wireType, "StreamAdapter.labels")
+                stream.labels = String(decoding: UnsafeBufferPointer(rebasing: reader.bytes[range]), as: UTF8.self)
             case 2:
                 var sub = try reader.message(wireType, "StreamAdapter.entries")
-                stream.entries.append(try decodeEntry(&sub))
+                entries.append(try decodeEntry(&sub))
             default: try reader.skip(wireType)
             }
         }
-        return stream
     }
 
-    private static func decodeEntry(_ reader: inout Reader) throws(Failure) -> Entry {
+    private mutating func decodeEntry(_ reader: inout Reader) throws(Failure) -> Entry {
         var entry = Entry()
+        let firstPair = labelPairs.count
         while !reader.isAtEnd {
             let (field, wireType) = try reader.tag()
             switch field {
@@ -77,28 +107,30 @@ struct LokiPushProtobuf {
                     }
                 }
                 entry.timestamp = (seconds, nanos)
-            case 2: entry.line = try reader.string(wireType, "EntryAdapter.line")
+            case 2: entry.line = try reader.lengthDelimited(wireType, "EntryAdapter.line")
             case 3:
                 var sub = try reader.message(wireType, "EntryAdapter.structuredMetadata")
-                var pair = (name: "", value: "")
+                var pair = LabelPair()
                 while !sub.isAtEnd {
                     let (pairField, pairWireType) = try sub.tag()
                     switch pairField {
-                    case 1: pair.name = try sub.string(pairWireType, "LabelPairAdapter.name")
-                    case 2: pair.value = try sub.string(pairWireType, "LabelPairAdapter.value")
+                    case 1: pair.name = try sub.lengthDelimited(pairWireType, "LabelPairAdapter.name")
+                    case 2: pair.value = try sub.lengthDelimited(pairWireType, "LabelPairAdapter.value")
                     default: try sub.skip(pairWireType)
                     }
                 }
-                entry.structuredMetadata.append(pair)
+                labelPairs.append(pair)
             default: try reader.skip(wireType)  // including `parsed` (4), which only Loki's query responses fill
             }
         }
+        entry.structuredMetadata = firstPair..<labelPairs.count
         return entry
     }
 
-    /// A cursor over `bytes[index..<end]`; sub-messages share the array.
+    /// A cursor over `bytes[index..<end]`; sub-messages share the buffer, which
+    /// is only valid inside ``decode(_:)``.
     private struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var index: Int
         let end: Int
 
@@ -113,7 +145,25 @@ struct LokiPushProtobuf {
             return (field, UInt8(key & 7))
         }
 
+        @inline(__always)
         mutating func rawVarint() throws(Failure) -> UInt64 {
+            // One- and two-byte varints (tags, lengths of lines) are the common case.
+            if index < end {
+                let first = bytes[index]
+                if first < 0x80 {
+                    index += 1
+                    return UInt64(first)
+                }
+                if end - index >= 2, bytes[index + 1] < 0x80 {
+                    let value = UInt64(first & 0x7F) | UInt64(bytes[index + 1]) << 7
+                    index += 2
+                    return value
+                }
+            }
+            return try longVarint()
+        }
+
+        private mutating func longVarint() throws(Failure) -> UInt64 {
             var value: UInt64 = 0
             var shift: UInt64 = 0
             while true {
@@ -144,12 +194,6 @@ struct LokiPushProtobuf {
         mutating func message(_ wireType: UInt8, _ field: String) throws(Failure) -> Reader {
             let range = try lengthDelimited(wireType, field)
             return Reader(bytes: bytes, index: range.lowerBound, end: range.upperBound)
-        }
-
-        /// A string field; invalid UTF-8 is repaired (U+FFFD), never refused.
-        mutating func string(_ wireType: UInt8, _ field: String) throws(Failure) -> String {
-            let range = try lengthDelimited(wireType, field)
-            return String(decoding: bytes[range], as: UTF8.self)
         }
 
         mutating func skip(_ wireType: UInt8) throws(Failure) {

@@ -57,6 +57,13 @@ public final class LogTailHub: Sendable {
         for subscriber in subscribers { subscriber.offer(entries) }
     }
 
+    /// ``publish(_:)-(LogBatch)`` for lines not made into records yet: they
+    /// are converted only when a tail is open.
+    public func publish(_ lines: LogLineBatch) {
+        guard subscriberCount > 0 else { return }
+        publish(lines.logBatch())
+    }
+
     /// The batch's records as entries with their stream labels and structured metadata.
     func entries(of batch: LogBatch) -> [LogTailEntry] {
         var entries: [LogTailEntry] = []
