@@ -26,6 +26,7 @@ public struct ServerApplication: Sendable {
     }
 
     public func run() async throws {
+        AllocatorTuning.apply(logger: logger)
         let config = configuration
         logger.info("opening storage", metadata: ["data_dir": "\(config.dataDirectory)"])
         let opened = try EmbeddedStorage.open(
