@@ -103,6 +103,30 @@ struct LogQLStreamRunTests {
         }
     }
 
+    /// With many runs the extraction is split among the cores; answers and
+    /// the pipeline error reported are those of one pass over one run per stream.
+    @Test func runsSplitAmongCoresGiveTheSinglePassAnswer() throws {
+        let chunked = LogQLEngine(source: ChunkedSource(logqlFixture, runLength: 2))
+        for query in [
+            #"sum by (app) (count_over_time({app=~".+"} [3m]))"#,
+            #"count_over_time({env="prod"} |= "1" [2m])"#,
+            #"last_over_time({app="api", env="prod"} | json | unwrap latency_ms [4m])"#,
+            #"quantile_over_time(0.9, {app="api"} | logfmt | unwrap duration(duration) [10m]) by (env)"#,
+        ] {
+            let expr = try LogQLParser.parseMetricQuery(query)
+            let step: Int64 = 20_000_000_000
+            let reference = Result { try logqlEngine.rangeQuery(expr, start: ns(0), end: ns(700), step: step) }
+            let split = Result { try chunked.rangeQuery(expr, start: ns(0), end: ns(700), step: step) }
+            switch (reference, split) {
+            case (.success(let a), .success(let b)): #expect(a == b, "\(query)")
+            case (.failure(let a), .failure(let b)): #expect(String(describing: a) == String(describing: b), "\(query)")
+            default: Issue.record("\(query): \(reference) vs \(split)")
+            }
+        }
+        let failing = try LogQLParser.parseMetricQuery(#"count_over_time({app=~".+"} | json [10m])"#)
+        #expect(throws: LogQLEvaluationError.self) { try chunked.rangeQuery(failing, start: ns(0), end: ns(700), step: 60_000_000_000) }
+    }
+
     /// Every window of a range query holds exactly the lines in `(t - range, t]`,
     /// including steps a series skips and windows wider or narrower than the step.
     @Test(arguments: [(10, 60), (60, 10), (45, 45), (7, 300)])

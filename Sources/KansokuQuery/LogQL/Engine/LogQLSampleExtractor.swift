@@ -1,3 +1,13 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Turns the lines of a log range into per-series samples, Loki's
 /// `SampleExtractor`: `1` per line (count/rate), the byte length of the
 /// processed line (bytes_*), or the `unwrap`ped label value.
@@ -10,29 +20,65 @@
 struct LogQLSampleExtractor {
     static let sampleExtractionError = "SampleExtractionErr"
 
+    /// Runs are read by this many threads at most (one per core), each taking
+    /// at least `minimumRunsPerPart` consecutive runs.
+    static let parallelism = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    static let minimumRunsPerPart = 16
+
     /// Extracts the samples of `aggregation` for steps in `[start, end]`.
     /// `folding` is the grouping of an enclosing `sum` that may be applied to
     /// each sample's labels right away (``LogQLMetricEvaluator`` decides when
     /// that gives the same answer), so that a `sum by (level)` over millions of
     /// parsed label sets keeps one series per level.
+    ///
+    /// Consecutive runs are split among the cores; each part is extracted on
+    /// its own and the parts are joined in run order, so the answer (ties in
+    /// time included, and which pipeline error is reported) is the one a
+    /// single pass gives.
     static func extract(_ aggregation: LogQLRangeAggregation, folding: LogQLGrouping?, engine: LogQLEngine, start: Int64,
                         end: Int64) throws(LogQLEvaluationError) -> [LogQLLabels: LogQLSeriesSamples] {
         let range = aggregation.range
-        let pipeline = try LogQLPipeline(range.query.pipeline)
-        var postFilters: [LogQLLabelFilterEvaluator] = []
-        for filter in range.unwrap?.postFilters ?? [] { postFilters.append(try LogQLLabelFilterEvaluator(filter)) }
         let offset = range.offset?.nanoseconds ?? 0
         // Windows are (t - range - offset, t - offset]; the source is [from, to).
         let from = start - offset - range.range.nanoseconds + 1
         let to = end - offset + 1
+        let runs = try engine.runs(range.query.selector, start: from, end: to, hints: LogQLQueryHints(pipeline: range.query.pipeline))
+        let parts = min(parallelism, max(1, runs.count / minimumRunsPerPart))
+        var out: [LogQLLabels: LogQLSeriesSamples]
+        if parts == 1 {
+            out = try extract(aggregation, folding: folding, engine: engine, runs: runs[...])
+        } else {
+            let results = Mutex([Result<[LogQLLabels: LogQLSeriesSamples], LogQLEvaluationError>?](repeating: nil, count: parts))
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let slice = runs[(runs.count * part / parts)..<(runs.count * (part + 1) / parts)]
+                let result = Result { () throws(LogQLEvaluationError) in
+                    try extract(aggregation, folding: folding, engine: engine, runs: slice)
+                }
+                results.withLock { $0[part] = result }
+            }
+            out = [:]
+            for result in results.withLock({ $0 }) {
+                for (labels, samples) in try result!.get() { out[labels, default: LogQLSeriesSamples()].append(contentsOf: samples) }
+            }
+        }
+        for key in Array(out.keys) { out[key]!.seal() }
+        return out
+    }
+
+    /// The samples of `runs`, in run order (not sealed).
+    private static func extract(_ aggregation: LogQLRangeAggregation, folding: LogQLGrouping?, engine: LogQLEngine,
+                                runs: ArraySlice<LogQLStreamRun>) throws(LogQLEvaluationError) -> [LogQLLabels: LogQLSeriesSamples] {
+        let range = aggregation.range
+        let pipeline = try LogQLPipeline(range.query.pipeline)
+        var postFilters: [LogQLLabelFilterEvaluator] = []
+        for filter in range.unwrap?.postFilters ?? [] { postFilters.append(try LogQLLabelFilterEvaluator(filter)) }
         let countsBytes = aggregation.operation == .bytesOverTime || aggregation.operation == .bytesRate
         // When only `by` groupings apply, a series' labels are a few named
         // labels, read without building each line's whole label set.
         let projection = Self.projection(aggregation.grouping, folding)
         var out: [LogQLLabels: LogQLSeriesSamples] = [:]
         var grouped: [LogQLLabels: LogQLLabels] = [:]  // labels after the pipeline → series labels
-        for run in try engine.runs(range.query.selector, start: from, end: to,
-                                   hints: LogQLQueryHints(pipeline: range.query.pipeline)) {
+        for run in runs {
             for entry in try engine.read(run) {
                 guard var (line, labels) = pipeline.process(entry, stream: run.labels) else { continue }
                 let value: Double
@@ -78,7 +124,6 @@ struct LogQLSampleExtractor {
             // Parsed label sets are often unique per line; forget them once they stop paying off.
             if grouped.count > 100_000 { grouped.removeAll(keepingCapacity: true) }
         }
-        for key in Array(out.keys) { out[key]!.seal() }
         return out
     }
 

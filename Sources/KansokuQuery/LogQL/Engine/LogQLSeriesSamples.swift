@@ -11,6 +11,14 @@ struct LogQLSeriesSamples {
         values.append(value)
     }
 
+    /// Appends `other`'s samples after these.
+    mutating func append(contentsOf other: LogQLSeriesSamples) {
+        if let last = timestamps.last, let first = other.timestamps.first, first < last { isSorted = false }
+        if !other.isSorted { isSorted = false }
+        timestamps += other.timestamps
+        values += other.values
+    }
+
     /// Sorts by time (stable), when samples arrived out of order.
     mutating func seal() {
         guard !isSorted else { return }
