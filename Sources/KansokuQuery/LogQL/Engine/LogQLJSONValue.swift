@@ -55,7 +55,8 @@ indirect enum LogQLJSONValue: Equatable {
         return out + "\""
     }
 
-    private struct Reader {
+    /// A byte cursor over a JSON text (the flattening `| json` parser extends it).
+    struct Reader {
         let bytes: [UInt8]
         var index = 0
 

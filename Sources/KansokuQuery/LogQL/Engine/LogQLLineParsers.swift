@@ -7,22 +7,11 @@ enum LogQLLineParsers {
     /// joined with `_` (`{"a":{"b":1}}` → `a_b="1"`); arrays and nulls are skipped;
     /// names are sanitised. Invalid JSON sets `__error__="JSONParserErr"`.
     static func json(_ line: String, _ labels: inout LogQLLabelsBuilder) {
-        guard case .object(let members)? = LogQLJSONValue.parse(line) else {
+        guard let pairs = LogQLJSONValue.flattenedLabels(line) else {
             labels.setError(jsonError, details: "Value looks like object, but can't find closing '}' symbol")
             return
         }
-        flatten(members, prefix: "", &labels)
-    }
-
-    private static func flatten(_ members: [(String, LogQLJSONValue)], prefix: String, _ labels: inout LogQLLabelsBuilder) {
-        for (key, value) in members {
-            let name = prefix.isEmpty ? logqlSanitizeLabelName(key) : prefix + "_" + logqlSanitizeLabelName(key, isPrefix: false)
-            switch value {
-            case .object(let inner): flatten(inner, prefix: name, &labels)
-            case .array, .null: continue
-            default: labels.setParsed(name, value.labelValue)
-            }
-        }
+        for (name, value) in pairs { labels.setParsed(name, value) }
     }
 
     /// `| json a="x.y[0]", b`: only the listed paths; a missing path (or a
