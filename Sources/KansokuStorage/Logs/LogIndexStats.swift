@@ -41,13 +41,8 @@ extension LogStore {
         let lo = UInt64(max(0, start)), hi = UInt64(max(0, end))  // [lo, hi)
         var stats = LogIndexStats()
         var streams = Set<LogStreamLabels>()
-        var verdicts: [LogStreamLabels: Bool] = [:]
-        func matches(_ labels: LogStreamLabels) -> Bool {
-            if let v = verdicts[labels] { return v }
-            let v = predicate(labels)
-            verdicts[labels] = v
-            return v
-        }
+        var verdicts = LogStreamVerdicts()
+        func matches(_ labels: LogStreamLabels) -> Bool { verdicts.matches(labels, predicate) }
         try segmentsLock.withReadLock { () throws in
             let snapshot = withBlocks { $0 }
             for block in snapshot.values where block.metadata.entryCount > 0

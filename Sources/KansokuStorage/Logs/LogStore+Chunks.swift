@@ -21,13 +21,8 @@ extension LogStore {
                                          prefilter: requirement.flatMap(LogEntryPrefilter.init), mapping: mapping)
         let hashes = LogTokenizer.queryHashes(tokens)
         let pruner = requirement.map(LogBlockPruner.init)
-        var verdicts: [LogStreamLabels: Bool] = [:]
-        func matches(_ labels: LogStreamLabels) -> Bool {
-            if let v = verdicts[labels] { return v }
-            let v = predicate(labels)
-            verdicts[labels] = v
-            return v
-        }
+        var verdicts = LogStreamVerdicts()
+        func matches(_ labels: LogStreamLabels) -> Bool { verdicts.matches(labels, predicate) }
         var result: [LogStoreChunk] = []
         try segmentsLock.withReadLock { () throws in
             let snapshot = withBlocks { $0 }
