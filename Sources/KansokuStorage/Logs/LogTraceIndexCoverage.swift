@@ -24,7 +24,10 @@ enum LogTraceIndexCoverage {
     /// The label name whose values are indexed.
     static let labelName = "trace_id"
 
-    /// Whether some token of `line` longer than 32 bytes holds 32 or more consecutive hex digits.
+    /// Whether some token of `line` longer than 32 bytes holds 32 or more
+    /// consecutive hex digits: the plain definition of the hex-run flag,
+    /// which the writer computes in its one pass (``LogTokenizer/scan(_:_:)``;
+    /// tests check the two agree).
     static func hasEmbeddedHexRun(_ line: String) -> Bool {
         guard line.utf8.count > 32 else { return false }
         var found = false
