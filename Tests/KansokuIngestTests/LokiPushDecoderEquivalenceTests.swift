@@ -112,22 +112,6 @@ import Testing
         return out
     }
 
-    private static func snappy(_ input: [UInt8]) -> [UInt8] {
-        var length = snappy_max_compressed_length(input.count)
-        var output = [UInt8](repeating: 0, count: length)
-        let status = input.withUnsafeBufferPointer { inp in
-            inp.withMemoryRebound(to: CChar.self) { inp in
-                output.withUnsafeMutableBufferPointer { out in
-                    out.withMemoryRebound(to: CChar.self) { out in
-                        snappy_compress(inp.baseAddress, inp.count, out.baseAddress, &length)
-                    }
-                }
-            }
-        }
-        precondition(status == SNAPPY_OK)
-        return Array(output.prefix(length))
-    }
-
     /// Shared by all the pushes, and small, so that hits, misses and evictions all happen.
     private static let labelCache = LokiLabelCache(capacity: 4, maxSelectorBytes: 20)
 

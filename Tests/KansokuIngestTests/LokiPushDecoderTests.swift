@@ -7,8 +7,8 @@ import Testing
 
 // MARK: Helpers
 
-/// Snappy block compression, as Promtail applies it to protobuf pushes.
-private func snappy(_ input: [UInt8]) -> [UInt8] {
+/// Snappy block compression, as Promtail applies it to protobuf pushes (shared by the decoder tests).
+func snappy(_ input: [UInt8]) -> [UInt8] {
     var length = snappy_max_compressed_length(input.count)
     var output = [UInt8](repeating: 0, count: length)
     let status = input.withUnsafeBufferPointer { inp in
