@@ -8,7 +8,7 @@ func promqlStore(interval: Int64 = 60_000, _ lines: [(String, String)]) -> InMem
     for (series, values) in lines {
         let labels = PromQLTestScriptValues.parseLabels(series)!
         for (i, value) in PromQLTestScriptValues.expand(values)!.enumerated() {
-            if let value { store.add(labels, PromQLSample(timestamp: Int64(i) * interval, value: value)) }
+            if let value = value?.float { store.add(labels, PromQLSample(timestamp: Int64(i) * interval, value: value)) }
         }
     }
     return store

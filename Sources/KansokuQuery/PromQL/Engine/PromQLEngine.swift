@@ -1,3 +1,5 @@
+import KansokuModel
+
 /// Evaluates parsed PromQL against a ``PromQLSeriesSource`` with
 /// Prometheus 3.x semantics (left-open windows, 5m lookback, staleness,
 /// delayed `__name__` removal).
@@ -75,12 +77,18 @@ public struct PromQLEngine: Sendable {
                 default: throw PromQLEvaluationError.execution("range query evaluated to an unexpected value type")
                 }
                 for element in elements {
-                    let sample = PromQLSample(timestamp: t, value: element.value)
-                    if let index = byLabels[element.labels] {
-                        result[index].samples.append(sample)
+                    let index: Int
+                    if let known = byLabels[element.labels] {
+                        index = known
                     } else {
-                        byLabels[element.labels] = result.count
-                        result.append(PromQLSeries(labels: element.labels, samples: [sample]))
+                        index = result.count
+                        byLabels[element.labels] = index
+                        result.append(PromQLSeries(labels: element.labels, samples: []))
+                    }
+                    if let histogram = element.histogram {
+                        result[index].histograms.append(PromQLHistogramSample(timestamp: t, histogram: histogram))
+                    } else {
+                        result[index].samples.append(PromQLSample(timestamp: t, value: element.value))
                     }
                 }
                 t += step
@@ -129,7 +137,7 @@ extension PromQLEvaluator {
             guard seen.insert(labels).inserted else {
                 throw PromQLEvaluationError.execution("vector cannot contain metrics with the same labelset")
             }
-            return PromQLVectorSample(labels: labels, value: element.value, timestamp: time)
+            return PromQLVectorSample(labels: labels, value: element.value, timestamp: time, histogram: element.histogram)
         }
     }
 
@@ -138,17 +146,19 @@ extension PromQLEvaluator {
     static func finish(_ series: [PromQLRangeSeries]) throws -> [PromQLSeries] {
         var byLabels: [PromQLLabels: Int] = [:]
         var result: [PromQLSeries] = []
-        for s in series where !s.samples.isEmpty {
+        for s in series where !s.samples.isEmpty || !s.histograms.isEmpty {
             let labels = s.dropName ? s.labels.droppingMetadata : s.labels
             if let index = byLabels[labels] {
-                let existing = Set(result[index].samples.map(\.timestamp))
-                guard !s.samples.contains(where: { existing.contains($0.timestamp) }) else {
+                let existing = Set(result[index].samples.map(\.timestamp) + result[index].histograms.map(\.timestamp))
+                guard !s.samples.contains(where: { existing.contains($0.timestamp) }),
+                      !s.histograms.contains(where: { existing.contains($0.timestamp) }) else {
                     throw PromQLEvaluationError.execution("vector cannot contain metrics with the same labelset")
                 }
                 result[index].samples = (result[index].samples + s.samples).sorted { $0.timestamp < $1.timestamp }
+                result[index].histograms = (result[index].histograms + s.histograms).sorted { $0.timestamp < $1.timestamp }
             } else {
                 byLabels[labels] = result.count
-                result.append(PromQLSeries(labels: labels, samples: s.samples))
+                result.append(PromQLSeries(labels: labels, samples: s.samples, histograms: s.histograms))
             }
         }
         return result

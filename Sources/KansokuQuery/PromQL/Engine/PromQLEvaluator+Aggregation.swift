@@ -40,7 +40,7 @@ extension PromQLEvaluator {
             // count_values groups by the value as an extra label.
             var counts: [PromQLLabels: Int] = [:]
             var order: [PromQLLabels] = []
-            for element in input {
+            for element in input where !element.isHistogram {
                 let labels = key(element.labels).setting(label, to: PromQLNumber.format(element.value))
                 if counts[labels] == nil { order.append(labels) }
                 counts[labels, default: 0] += 1
@@ -48,9 +48,15 @@ extension PromQLEvaluator {
             return order.map { PromQLElement(labels: $0, value: Double(counts[$0]!), timestamp: t) }
         }
 
+        // Only sum, avg, count, group and the k-selections read histograms;
+        // the others ignore them (topk/bottomk too), as upstream.
+        let readsHistograms: Bool = switch op {
+        case .sum, .avg, .count, .group, .limitk, .limitRatio: true
+        default: false
+        }
         var groups: [Group] = []
         var index: [PromQLLabels: Int] = [:]
-        for element in input {
+        for element in input where readsHistograms || !element.isHistogram {
             let k = key(element.labels)
             let i: Int
             if let existing = index[k] {
@@ -88,9 +94,14 @@ extension PromQLEvaluator {
                 op == .limitk ? Array(group.elements.prefix(k)) : Self.selectK(group.elements, k: k, top: op == .topk)
             }
         default:
-            return groups.map { group in
-                PromQLElement(labels: group.labels, value: Self.aggregate(op, group.values, parameter: parameter),
-                              timestamp: t, dropName: group.dropName)
+            return groups.compactMap { group in
+                if (op == .sum || op == .avg) && group.elements.contains(where: \.isHistogram) {
+                    return Self.aggregateHistograms(op, group.elements).map {
+                        PromQLElement(labels: group.labels, histogram: $0, timestamp: t, dropName: group.dropName)
+                    }
+                }
+                return PromQLElement(labels: group.labels, value: Self.aggregate(op, group.values, parameter: parameter),
+                                     timestamp: t, dropName: group.dropName)
             }
         }
     }

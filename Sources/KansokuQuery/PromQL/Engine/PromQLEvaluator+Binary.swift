@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import KansokuModel
 
 /// Binary operators: scalar/scalar, vector/scalar and vector/vector with
 /// Prometheus's matching rules and error texts.
@@ -49,10 +50,57 @@ extension PromQLEvaluator {
         case .greaterEqual: return (l, l >= r)
         case .lessEqual: return (l, l <= r)
         case .trimUpper, .trimLower:
-            throw PromQLEvaluationError.unsupported("operator \(op.rawValue) (native histograms)")
+            // Trimming applies to histograms only; floats are dropped.
+            return (l, false)
         case .and, .or, .unless:
             throw PromQLEvaluationError.execution("set operator \(op) not allowed in binary scalar expression")
         }
+    }
+
+    /// `histogram * scalar`, `scalar * histogram`, `histogram / scalar`
+    /// (exactly one of `lhs`/`rhs` set); nil where the operator is not
+    /// defined for these operand types (the element is dropped, as upstream).
+    static func combineHistograms(_ op: PromQLBinaryOperator, _ lhs: NativeHistogram?, _ rhs: NativeHistogram?, _ scalar: Double) -> NativeHistogram? {
+        switch (op, lhs, rhs) {
+        case (.mul, let h?, nil), (.mul, nil, let h?): return h.multiplied(by: scalar).compacted()
+        case (.div, let h?, nil): return h.divided(by: scalar).compacted()
+        case (.trimUpper, let h?, nil): return h.trimmed(at: scalar, upper: true)
+        case (.trimLower, let h?, nil): return h.trimmed(at: scalar, upper: false)
+        default: return nil
+        }
+    }
+
+    /// `vectorElemBinop` when a histogram is involved: value, histogram and
+    /// whether to keep the element; nil where the operator is not defined
+    /// for the operand types or the histograms do not combine.
+    static func histogramElements(_ op: PromQLBinaryOperator, _ l: PromQLElement, _ r: PromQLElement) -> (Double, NativeHistogram?, Bool)? {
+        switch (l.histogram, r.histogram) {
+        case (let a?, let b?):
+            switch op {
+            case .add:
+                guard let sum = try? a.adding(b).result else { return nil }
+                return (0, sum.compacted(), true)
+            case .sub:
+                guard var difference = try? a.subtracting(b).result else { return nil }
+                difference.counterResetHint = .gauge
+                return (0, difference.compacted(), true)
+            case .equal: return (0, a, sameHistogram(a, b))
+            case .notEqual: return (0, a, !sameHistogram(a, b))
+            default: return nil
+            }
+        case (let a?, nil): return combineHistograms(op, a, nil, r.value).map { (0, $0, true) }
+        case (nil, let b?): return combineHistograms(op, nil, b, l.value).map { (0, $0, true) }
+        case (nil, nil): return nil
+        }
+    }
+
+    /// Upstream's `FloatHistogram.Equals` on compacted histograms: every
+    /// field but the counter-reset hint.
+    static func sameHistogram(_ a: NativeHistogram, _ b: NativeHistogram) -> Bool {
+        var (x, y) = (a.compacted(), b.compacted())
+        x.counterResetHint = .unknown
+        y.counterResetHint = .unknown
+        return x == y
     }
 
     /// Arithmetic marks the name for removal; so does `bool`.
@@ -66,6 +114,14 @@ extension PromQLEvaluator {
     private func vectorScalar(_ binary: PromQLBinaryExpression, _ vector: [PromQLElement], _ scalar: Double, swapped: Bool, at t: Int64) throws -> [PromQLElement] {
         var out: [PromQLElement] = []
         for element in vector {
+            if let h = element.histogram {
+                // Only `histogram * scalar`, `scalar * histogram` and `histogram / scalar` are defined.
+                guard !binary.returnBool,
+                      let product = Self.combineHistograms(binary.op, swapped ? nil : h, swapped ? h : nil, scalar) else { continue }
+                out.append(PromQLElement(labels: element.labels, histogram: product, timestamp: t,
+                                         dropName: Self.changesSchema(binary.op) || element.dropName))
+                continue
+            }
             let (l, r) = swapped ? (scalar, element.value) : (element.value, scalar)
             var (value, keep) = try Self.apply(binary.op, l, r)
             // The vector's value is the result of a filtering comparison,
@@ -137,9 +193,25 @@ extension PromQLEvaluator {
         var out: [PromQLElement] = []
 
         func combine(_ m: PromQLElement, _ o: PromQLElement, _ signature: PromQLLabels) throws {
-            let (l, r) = oneToMany ? (o.value, m.value) : (m.value, o.value)
-            var (value, keep) = try Self.apply(binary.op, l, r)
-            if binary.returnBool { value = keep ? 1 : 0 }
+            let (le, re) = oneToMany ? (o, m) : (m, o)
+            var histogram: NativeHistogram?
+            var value = 0.0, keep = false
+            if le.isHistogram || re.isHistogram {
+                if let (f, h, k) = Self.histogramElements(binary.op, le, re) {
+                    (value, histogram, keep) = (f, h, k)
+                    if binary.returnBool {
+                        // Only the comparisons of two histograms reach here.
+                        histogram = nil
+                        value = keep ? 1 : 0
+                    }
+                } else {
+                    keep = false
+                    if binary.returnBool { return }
+                }
+            } else {
+                (value, keep) = try Self.apply(binary.op, le.value, re.value)
+                if binary.returnBool { value = keep ? 1 : 0 }
+            }
             let labels = resultLabels(m.labels, o.labels, binary.op, matching)
             if oneToOne {
                 guard matchedOneToOne.insert(signature).inserted else {
@@ -151,7 +223,11 @@ extension PromQLEvaluator {
                 }
             }
             guard keep || binary.returnBool else { return }
-            out.append(PromQLElement(labels: labels, value: value, timestamp: t, dropName: binary.returnBool))
+            if let histogram {
+                out.append(PromQLElement(labels: labels, histogram: histogram, timestamp: t, dropName: binary.returnBool))
+            } else {
+                out.append(PromQLElement(labels: labels, value: value, timestamp: t, dropName: binary.returnBool))
+            }
         }
 
         for m in many {

@@ -12,6 +12,7 @@ extension PromQLEvaluator {
         let high = smoothed ? ref + options.lookbackDelta : ref
         var result: [PromQLRangeSeries] = []
         for s in try series(matching: inner.matchers) {
+            try Self.refuseHistograms(s, after: low, through: high)
             let lower = s.samples.partitionIndex { $0.timestamp > low }
             let upper = s.samples.partitionIndex { $0.timestamp > high }
             guard lower < upper else { continue }
@@ -62,6 +63,7 @@ extension PromQLEvaluator {
         let ref = try referenceTime(t, at: selector.at, offset: selector.offset, offsetExpression: selector.offsetExpression)
         var result: [PromQLElement] = []
         for s in try series(matching: selector.matchers) {
+            try Self.refuseHistograms(s, after: ref - options.lookbackDelta, through: ref + options.lookbackDelta)
             let lower = s.samples.partitionIndex { $0.timestamp > ref - options.lookbackDelta }
             let upper = s.samples.partitionIndex { $0.timestamp > ref + options.lookbackDelta }
             guard lower < upper else { continue }
@@ -71,5 +73,13 @@ extension PromQLEvaluator {
             }
         }
         return result
+    }
+
+    /// The extended selectors (experimental upstream) are implemented for
+    /// floats only; a window with native histograms is refused rather
+    /// than answered wrongly.
+    private static func refuseHistograms(_ s: PromQLSeries, after low: Int64, through high: Int64) throws {
+        guard !s.histograms.isEmpty, !window(s.histograms, after: low, through: high).isEmpty else { return }
+        throw PromQLEvaluationError.unsupported("anchored/smoothed selectors over native histograms")
     }
 }

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import KansokuModel
 
 /// Function calls: dispatch to range functions, element-wise math, label
 /// manipulation, sorting and the time functions.
@@ -16,7 +17,7 @@ extension PromQLEvaluator {
             return .vector(try rangeFunction(name, args[0], at: t) { PromQLRangeFunctions.evaluate(name, $0) })
         }
         if let math = Self.elementwise[name] {
-            return .vector(try vector(args[0], at: t).map { markDropped($0, math($0.value), t) })
+            return .vector(try floatVector(args[0], at: t).map { markDropped($0, math($0.value), t) })
         }
         switch name {
         case "quantile_over_time":
@@ -45,9 +46,9 @@ extension PromQLEvaluator {
         case "round":
             let toNearest = args.count > 1 ? try scalar(args[1], at: t) : 1
             let inverse = 1.0 / toNearest
-            return .vector(try vector(args[0], at: t).map { markDropped($0, floor($0.value * inverse + 0.5) / inverse, t) })
+            return .vector(try floatVector(args[0], at: t).map { markDropped($0, floor($0.value * inverse + 0.5) / inverse, t) })
         case "clamp", "clamp_min", "clamp_max":
-            let input = try vector(args[0], at: t)
+            let input = try floatVector(args[0], at: t)
             var low = -Double.infinity, high = Double.infinity
             if name == "clamp" {
                 low = try scalar(args[1], at: t)
@@ -75,13 +76,13 @@ extension PromQLEvaluator {
         case "max_of": return .scalar(Self.goMax(try scalar(args[0], at: t), try scalar(args[1], at: t)))
         case "vector": return .vector([PromQLElement(labels: .empty, value: try scalar(args[0], at: t), timestamp: t)])
         case "scalar":
-            let input = try vector(args[0], at: t)
+            let input = try floatVector(args[0], at: t)
             return .scalar(input.count == 1 ? input[0].value : .nan)
         case "day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour", "minute", "month", "year":
-            let input = args.isEmpty ? [PromQLElement(labels: .empty, value: Double(t) / 1000, timestamp: t)] : try vector(args[0], at: t)
+            let input = args.isEmpty ? [PromQLElement(labels: .empty, value: Double(t) / 1000, timestamp: t)] : try floatVector(args[0], at: t)
             return .vector(input.map { markDropped($0, PromQLCalendar.component(name, seconds: $0.value), t) })
         case "sort", "sort_desc":
-            let input = try vector(args[0], at: t)
+            let input = try floatVector(args[0], at: t)
             // NaN sorts last in both directions, like upstream's heap order.
             return .vector(input.enumerated().sorted { a, b in
                 let (x, y) = (a.element.value, b.element.value)
@@ -104,21 +105,31 @@ extension PromQLEvaluator {
         case "label_join": return .vector(try labelJoin(args, at: t))
         case "histogram_quantile":
             let q = try scalar(args[0], at: t)
-            return .vector(try PromQLClassicHistogram.quantile(q, try vector(args[1], at: t), at: t))
+            let (classic, native) = Self.splitHistograms(try vector(args[1], at: t))
+            return .vector(try PromQLClassicHistogram.quantile(q, classic, at: t)
+                + nativeHistogramValues(native, at: t) { PromQLHistogramStatistics.quantile(q, $0) })
         case "info": return .vector(try evaluateInfo(args, at: t))
         case "histogram_quantiles":
             let label = try string(args[1], at: t)
             let qs = try args.dropFirst(2).map { try scalar($0, at: t) }
-            return .vector(PromQLClassicHistogram.quantiles(qs, label: label, try vector(args[0], at: t), at: t))
+            let (classic, native) = Self.splitHistograms(try vector(args[0], at: t))
+            return .vector(PromQLClassicHistogram.quantiles(qs, label: label, classic, at: t)
+                + nativeHistogramQuantiles(qs, label: label, native, at: t))
         case "histogram_fraction":
             let lower = try scalar(args[0], at: t), upper = try scalar(args[1], at: t)
-            return .vector(PromQLClassicHistogram.fraction(lower, upper, try vector(args[2], at: t), at: t))
+            let (classic, native) = Self.splitHistograms(try vector(args[2], at: t))
+            return .vector(PromQLClassicHistogram.fraction(lower, upper, classic, at: t)
+                + nativeHistogramValues(native, at: t) { PromQLHistogramStatistics.fraction(lower: lower, upper: upper, $0) })
         case "histogram_count", "histogram_sum", "histogram_avg", "histogram_stddev", "histogram_stdvar":
-            // These read native histograms only and skip float samples, as
-            // upstream does; a ``PromQLSeriesSource`` yields floats only, so
-            // the answer is always empty.
-            _ = try vector(args[0], at: t)
-            return .vector([])
+            // These read native histograms only and skip float samples, as upstream.
+            let property: (NativeHistogram) -> Double = switch name {
+            case "histogram_count": { $0.count }
+            case "histogram_sum": { $0.sum }
+            case "histogram_avg": { $0.sum / $0.count }
+            case "histogram_stddev": { PromQLHistogramStatistics.stddev($0) }
+            default: { PromQLHistogramStatistics.stdvar($0) }
+            }
+            return .vector(nativeHistogramValues(try vector(args[0], at: t), at: t, property))
         default:
             throw PromQLEvaluationError.unsupported("function \(name)")
         }
@@ -137,12 +148,19 @@ extension PromQLEvaluator {
         }
         let keepsName = name == "last_over_time" || name == "first_over_time"
         if case .matrixSelector(let m) = argument {
-            return try selectorRangeFunction(m, keepsName: keepsName, at: t, body)
+            return try selectorRangeFunction(name, m, keepsName: keepsName, at: t, body)
         }
         let series = try matrix(argument, at: t)
         let (start, end) = try windowBounds(argument, at: t)
         var out: [PromQLElement] = []
         for s in series {
+            if !s.histograms.isEmpty {
+                if let element = histogramRangeElement(name, s.labels, s.samples[...], s.histograms[...], start: start, end: end,
+                                                       dropName: !keepsName || s.dropName, at: t, body) {
+                    out.append(element)
+                }
+                continue
+            }
             guard let value = body(PromQLRangeFunctions.Window(samples: s.samples[...], start: start, end: end)) else { continue }
             out.append(PromQLElement(labels: s.labels, value: value, timestamp: t, dropName: !keepsName || s.dropName))
         }
@@ -152,7 +170,7 @@ extension PromQLEvaluator {
     /// ``rangeFunction`` over a plain range selector, the common case: each
     /// series' window is a view of its cached samples, not a copy (unless
     /// staleness markers must be filtered out of it).
-    private func selectorRangeFunction(_ selector: PromQLMatrixSelector, keepsName: Bool, at t: Int64,
+    private func selectorRangeFunction(_ name: String, _ selector: PromQLMatrixSelector, keepsName: Bool, at t: Int64,
                                        _ body: (PromQLRangeFunctions.Window) -> Double?) throws -> [PromQLElement] {
         let inner = selector.selector
         let end = try referenceTime(t, at: inner.at, offset: inner.offset, offsetExpression: inner.offsetExpression)
@@ -161,6 +179,17 @@ extension PromQLEvaluator {
         for s in try series(matching: inner.matchers) {
             let lower = s.samples.partitionIndex { $0.timestamp > start }
             let upper = s.samples.partitionIndex { $0.timestamp > end }
+            if !s.histograms.isEmpty {
+                let histograms = Self.window(s.histograms, after: start, through: end)
+                if !histograms.isEmpty {
+                    let floats = s.samples[lower..<upper].filter { !PromQLStaleness.isMarker($0.value) }[...]
+                    if let element = histogramRangeElement(name, s.labels, floats, histograms, start: start, end: end,
+                                                           dropName: !keepsName, at: t, body) {
+                        out.append(element)
+                    }
+                    continue
+                }
+            }
             guard lower < upper else { continue }
             var window = s.samples[lower..<upper]
             if window.contains(where: { PromQLStaleness.isMarker($0.value) }) {
@@ -171,6 +200,23 @@ extension PromQLEvaluator {
             out.append(PromQLElement(labels: s.labels, value: value, timestamp: t, dropName: !keepsName))
         }
         return out
+    }
+
+    /// One series' result when its window holds native histograms: the
+    /// float-only functions see just the floats; the others follow
+    /// ``PromQLHistogramRangeFunctions``.
+    private func histogramRangeElement(_ name: String, _ labels: PromQLLabels, _ floats: ArraySlice<PromQLSample>,
+                                       _ histograms: ArraySlice<PromQLHistogramSample>, start: Int64, end: Int64, dropName: Bool,
+                                       at t: Int64, _ body: (PromQLRangeFunctions.Window) -> Double?) -> PromQLElement? {
+        if PromQLHistogramRangeFunctions.floatOnly.contains(name) {
+            guard !floats.isEmpty, let value = body(PromQLRangeFunctions.Window(samples: floats, start: start, end: end)) else { return nil }
+            return PromQLElement(labels: labels, value: value, timestamp: t, dropName: dropName)
+        }
+        switch PromQLHistogramRangeFunctions.evaluate(name, floats: floats, histograms: histograms, start: start, end: end) {
+        case .float(let value): return PromQLElement(labels: labels, value: value, timestamp: t, dropName: dropName)
+        case .histogram(let h): return PromQLElement(labels: labels, histogram: h, timestamp: t, dropName: dropName)
+        case .none: return nil
+        }
     }
 
     /// The `(start, end]` window of a range argument at `t`.

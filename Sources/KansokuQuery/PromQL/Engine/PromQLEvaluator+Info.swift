@@ -45,6 +45,9 @@ extension PromQLEvaluator {
             let (at, offset) = Self.infoTimeModifiers(args[0])
             let selector = PromQLVectorSelector(name: nil, matchers: matchers, offset: offset, at: at)
             for info in try instantSelect(selector, at: t) {
+                guard !info.isHistogram else {
+                    throw PromQLEvaluationError.execution("this should be an info metric, with float samples: \(info.labels)")
+                }
                 let signature = Self.infoSignature(info.labels, name: info.labels.metricName ?? "")
                 infoNames.insert(info.labels.metricName ?? "")
                 if let existing = infoBySignature[signature] {
@@ -82,7 +85,10 @@ extension PromQLEvaluator {
             if !matched && !dataMatchers.allSatisfy({ $0.matches("") }) { continue }
             var labels = element.labels
             for (name, value) in added { labels = labels.setting(name, to: value) }
-            out.append(PromQLElement(labels: labels, value: element.value, timestamp: t, dropName: element.dropName))
+            var enriched = element
+            enriched.labels = labels
+            enriched.timestamp = t
+            out.append(enriched)
         }
         return out
     }

@@ -48,7 +48,7 @@ final class PromQLEvaluator {
             switch value {
             case .scalar(let v): return .scalar(-v)
             case .vector(let elements):
-                return .vector(elements.map { PromQLElement(labels: $0.labels, value: -$0.value, timestamp: t, dropName: true) })
+                return .vector(elements.map { Self.negated($0, at: t) })
             default: throw PromQLEvaluationError.execution("unary minus applied to a non-numeric value")
             }
         case .binary(let binary): return try evaluateBinary(binary, at: t)
@@ -134,6 +134,16 @@ final class PromQLEvaluator {
         var result: [PromQLElement] = []
         for s in try series(matching: selector.matchers) {
             let index = s.samples.partitionIndex { $0.timestamp > ref } - 1
+            if !s.histograms.isEmpty {
+                // The newer of the latest float and the latest histogram.
+                let h = s.histograms.partitionIndex { $0.timestamp > ref } - 1
+                if h >= 0, index < 0 || s.histograms[h].timestamp > s.samples[index].timestamp {
+                    let sample = s.histograms[h]
+                    guard sample.timestamp > ref - options.lookbackDelta else { continue }
+                    result.append(PromQLElement(labels: s.labels, histogram: sample.histogram, timestamp: sample.timestamp))
+                    continue
+                }
+            }
             guard index >= 0 else { continue }
             let sample = s.samples[index]
             guard sample.timestamp > ref - options.lookbackDelta, !PromQLStaleness.isMarker(sample.value) else { continue }
@@ -153,10 +163,10 @@ final class PromQLEvaluator {
         for s in try series(matching: inner.matchers) {
             let lower = s.samples.partitionIndex { $0.timestamp > ref - range }
             let upper = s.samples.partitionIndex { $0.timestamp > ref }
-            guard lower < upper else { continue }
             let samples = s.samples[lower..<upper].filter { !PromQLStaleness.isMarker($0.value) }
-            guard !samples.isEmpty else { continue }
-            result.append(PromQLRangeSeries(labels: s.labels, samples: samples))
+            let histograms = s.histograms.isEmpty ? [] : Array(Self.window(s.histograms, after: ref - range, through: ref))
+            guard !samples.isEmpty || !histograms.isEmpty else { continue }
+            result.append(PromQLRangeSeries(labels: s.labels, samples: samples, histograms: histograms))
         }
         return result
     }
@@ -178,18 +188,35 @@ final class PromQLEvaluator {
         var time = first
         while time <= ref {
             for element in try vector(subquery.expression, at: time) {
-                let sample = PromQLSample(timestamp: time, value: element.value)
-                if let index = byLabels[element.labels] {
-                    result[index].samples.append(sample)
+                let index: Int
+                if let known = byLabels[element.labels] {
+                    index = known
                     result[index].dropName = result[index].dropName || element.dropName
                 } else {
-                    byLabels[element.labels] = result.count
-                    result.append(PromQLRangeSeries(labels: element.labels, samples: [sample], dropName: element.dropName))
+                    index = result.count
+                    byLabels[element.labels] = index
+                    result.append(PromQLRangeSeries(labels: element.labels, samples: [], dropName: element.dropName))
+                }
+                if var histogram = element.histogram {
+                    // A subquery may skip samples or repeat one: explicit
+                    // reset hints would mislead, so resets are detected
+                    // afresh, as upstream.
+                    if histogram.counterResetHint != .gauge { histogram.counterResetHint = .unknown }
+                    result[index].histograms.append(PromQLHistogramSample(timestamp: time, histogram: histogram))
+                } else {
+                    result[index].samples.append(PromQLSample(timestamp: time, value: element.value))
                 }
             }
             time += step
         }
         return result
+    }
+
+    /// The samples of `samples` in `(after, through]`.
+    static func window<Sample: PromQLTimestamped>(_ samples: [Sample], after: Int64, through: Int64) -> ArraySlice<Sample> {
+        let lower = samples.partitionIndex { $0.timestamp > after }
+        let upper = samples.partitionIndex { $0.timestamp > through }
+        return lower < upper ? samples[lower..<upper] : []
     }
 
     /// A cached compiled regex (label_replace patterns are anchored).

@@ -1,3 +1,5 @@
+import KansokuModel
+
 /// One float sample: a millisecond timestamp and a value.
 public struct PromQLSample: Sendable, Hashable {
     /// Milliseconds since the Unix epoch.
@@ -22,16 +24,37 @@ public struct PromQLSample: Sendable, Hashable {
     }
 }
 
-/// A series: a sorted label set and its float samples in timestamp order.
+/// One native histogram sample: a millisecond timestamp and a histogram.
+public struct PromQLHistogramSample: Sendable, Hashable {
+    /// Milliseconds since the Unix epoch.
+    public var timestamp: Int64
+    public var histogram: NativeHistogram
+
+    /// Creates a sample.
+    public init(timestamp: Int64, histogram: NativeHistogram) {
+        self.timestamp = timestamp
+        self.histogram = histogram
+    }
+}
+
+/// A series: a sorted label set and its samples in timestamp order.
+///
+/// Float samples and native histogram samples are kept apart (as
+/// Prometheus's `promql.Series` does), so float-only series, the common case,
+/// cost nothing extra. A timestamp holds one or the other, never both; a
+/// staleness marker is always a float sample.
 public struct PromQLSeries: Sendable, Hashable {
     /// The series' labels (including `__name__` when it has one).
     public var labels: PromQLLabels
-    /// Samples in ascending timestamp order.
+    /// Float samples in ascending timestamp order.
     public var samples: [PromQLSample]
+    /// Native histogram samples in ascending timestamp order.
+    public var histograms: [PromQLHistogramSample]
 
     /// Creates a series.
-    public init(labels: PromQLLabels, samples: [PromQLSample]) {
+    public init(labels: PromQLLabels, samples: [PromQLSample], histograms: [PromQLHistogramSample] = []) {
         self.labels = labels
         self.samples = samples
+        self.histograms = histograms
     }
 }

@@ -31,8 +31,10 @@ struct PromQLTestScriptEval {
     struct ExpectedSeries {
         var labels: PromQLLabels
         /// One entry per step; `nil` means "no point at this step".
-        var values: [Double?]
+        var values: [PromQLTestScriptValue?]
         var line: Int
+        /// The line states histograms' counter-reset hints, so they are compared.
+        var checksHint = false
     }
 
     var line: Int
@@ -47,8 +49,6 @@ struct PromQLTestScriptEval {
     var expectedString: String?
     var expectedScalar: Double?
     var expected: [ExpectedSeries] = []
-    /// Expected output contains native histograms (`{{…}}`).
-    var expectsHistograms = false
     /// The block had a line this runner could not read.
     var malformed: String?
     /// `expect warn`/`expect info` lines (or `eval_warn`/`eval_info`):
@@ -159,10 +159,6 @@ enum PromQLTestScriptParser {
             eval.failRegex = String(text.dropFirst("expected_fail_regexp".count)).trimmingWhitespace
             return
         }
-        if text.contains("{{") {
-            eval.expectsHistograms = true
-            return
-        }
         let (labelText, valueText) = PromQLTestScriptValues.splitSeriesLine(text)
         if valueText.isEmpty, let scalar = PromQLTestScriptValues.parseNumber(labelText) {
             eval.expectedScalar = scalar
@@ -173,7 +169,7 @@ enum PromQLTestScriptParser {
             eval.malformed = "unreadable expected line \(lineNumber): \(text)"
             return
         }
-        eval.expected.append(.init(labels: labels, values: values.map { $0 }, line: lineNumber))
+        eval.expected.append(.init(labels: labels, values: values, line: lineNumber, checksHint: text.contains("counter_reset_hint")))
     }
 }
 

@@ -1,3 +1,5 @@
+import KansokuModel
+
 /// Runs an upstream Prometheus PromQL `.test` script against
 /// ``PromQLEngine`` over an ``InMemoryPromQLSeriesSource`` and reports each
 /// `eval` as passed, failed or unsupported.
@@ -9,10 +11,9 @@
 /// Annotations (`expect warn`/`info`) are not checked yet, and the extra
 /// `@`-pinned re-runs upstream performs are not done.
 ///
-/// Native histogram samples (`{{…}}`) and start timestamps (`…@st` lines)
-/// cannot be stored, so those load lines are skipped (as are the native
-/// histograms `load_with_nhcb` would derive); an eval whose selectors match a
-/// skipped series and does not pass is reported as unsupported, not failed.
+/// Start timestamps (`…@st` lines) cannot be stored, so those load lines
+/// are skipped; an eval whose selectors match a skipped series and does not
+/// pass is reported as unsupported, not failed.
 public struct PromQLTestScriptRunner: Sendable {
     /// What happened to one eval.
     public enum Status: Sendable, Hashable {
@@ -76,9 +77,6 @@ public struct PromQLTestScriptRunner: Sendable {
                 if case .failed(let why) = status, let reason = PromQLTestScriptRunner.skippedDependency(eval.expression, skipped) {
                     status = .unsupported("reads \(reason) (\(why))")
                 }
-                if case .failed(let why) = status, eval.expectsHistograms {
-                    status = .unsupported("expects native histograms (\(why))")
-                }
                 outcomes.append(Outcome(line: eval.line, expression: eval.expression, status: status,
                                         annotationsUnchecked: eval.expectsAnnotations))
             }
@@ -95,6 +93,7 @@ public struct PromQLTestScriptRunner: Sendable {
     }
 
     static func load(_ load: PromQLTestScriptLoad, into store: inout InMemoryPromQLSeriesSource, skipped: inout [SkippedSeries]) {
+        var classic: [(PromQLLabels, [PromQLTestScriptValue?])] = []
         for (_, text) in load.series {
             let (labelText, valueText) = PromQLTestScriptValues.splitSeriesLine(text)
             // Start-timestamp lines (`name{…}@st <offsets>`, `name@st <offsets>`)
@@ -105,21 +104,40 @@ public struct PromQLTestScriptRunner: Sendable {
                 skipped.append(SkippedSeries(labels: labels, reason: "start timestamps"))
                 continue
             }
-            if valueText.contains("{{") {
-                skipped.append(SkippedSeries(labels: labels, reason: "native histogram data"))
-                continue
-            }
-            if load.withNativeHistogramConversion, let name = labels.metricName {
-                // The converted native histogram would be stored under the base name.
-                for suffix in ["_bucket", "_count", "_sum"] where name.hasSuffix(suffix) {
-                    let converted = labels.removing(["le"]).setting(PromQLLabelMatcher.metricNameLabel, to: String(name.dropLast(suffix.count)))
-                    skipped.append(SkippedSeries(labels: converted, reason: "native histogram data"))
-                }
-            }
             guard let values = PromQLTestScriptValues.expand(valueText) else { continue }
-            for (i, value) in values.enumerated() {
-                guard let value else { continue }
-                store.add(labels, PromQLSample(timestamp: Int64(i) * load.interval, value: value))
+            add(labels, values, interval: load.interval, to: &store)
+            if load.withNativeHistogramConversion { classic.append((labels, values)) }
+        }
+        for (labels, values) in PromQLTestScriptClassicConversion.convert(classic) {
+            add(labels, values, interval: load.interval, to: &store)
+        }
+    }
+
+    /// Stores one series' values. Histograms get the counter-reset hints
+    /// Prometheus's TSDB gives them when read back: the first of a run
+    /// `unknown` (or `reset` when stated), later ones `reset` or
+    /// `not_reset` by comparison with the previous one, gauges `gauge`.
+    private static func add(_ labels: PromQLLabels, _ values: [PromQLTestScriptValue?], interval: Int64,
+                            to store: inout InMemoryPromQLSeriesSource) {
+        var previous: NativeHistogram?
+        for (i, value) in values.enumerated() {
+            let t = Int64(i) * interval
+            switch value {
+            case .float(let v)?:
+                store.add(labels, PromQLSample(timestamp: t, value: v))
+                previous = nil
+            case .histogram(var h)?:
+                if h.counterResetHint != .gauge {
+                    if let previous {
+                        h.counterResetHint = h.counterResetHint == .counterReset || h.detectsReset(after: previous) ? .counterReset : .notCounterReset
+                    } else if h.counterResetHint != .counterReset {
+                        h.counterResetHint = .unknown
+                    }
+                }
+                store.add(labels, PromQLHistogramSample(timestamp: t, histogram: h))
+                previous = h
+            case nil:
+                break
             }
         }
     }
@@ -210,6 +228,8 @@ public struct PromQLTestScriptRunner: Sendable {
             for s in series {
                 if let sample = s.samples.first(where: { $0.timestamp == t }) {
                     middle.append(PromQLVectorSample(labels: s.labels, value: sample.value, timestamp: t))
+                } else if let sample = s.histograms.first(where: { $0.timestamp == t }) {
+                    middle.append(PromQLVectorSample(labels: s.labels, value: 0, timestamp: t, histogram: sample.histogram))
                 }
             }
             let rebuilt: PromQLValue

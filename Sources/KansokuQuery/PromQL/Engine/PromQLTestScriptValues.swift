@@ -53,13 +53,18 @@ enum PromQLTestScriptValues {
         return PromQLLabels(pairs)
     }
 
-    /// Expands a value sequence; `nil` entries are gaps (`_`). Returns
-    /// `nil` if a token cannot be read.
-    static func expand(_ text: String) -> [Double?]? {
-        var result: [Double?] = []
-        for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) {
-            guard let values = expandToken(token) else { return nil }
-            result += values
+    /// Expands a value sequence of floats and native histograms (`{{…}}`);
+    /// `nil` entries are gaps (`_`). Returns `nil` if a token cannot be read.
+    static func expand(_ text: String) -> [PromQLTestScriptValue?]? {
+        var result: [PromQLTestScriptValue?] = []
+        for token in PromQLTestScriptHistogram.tokens(text) {
+            if token.hasPrefix("{{") {
+                guard let values = PromQLTestScriptHistogram.expand(token) else { return nil }
+                result += values
+            } else {
+                guard let values = expandToken(token) else { return nil }
+                result += values.map { $0.map(PromQLTestScriptValue.float) }
+            }
         }
         return result
     }
