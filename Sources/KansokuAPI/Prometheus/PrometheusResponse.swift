@@ -47,7 +47,11 @@ enum PrometheusResponse {
             for sample in samples {
                 json.beginObject()
                 json.key("metric"); labels(sample.labels, into: &json)
-                json.key("value"); point(sample.timestamp, GoFloatFormat.fixed(sample.value), into: &json)
+                if let h = sample.histogram {
+                    json.key("histogram"); histogramPoint(sample.timestamp, h, into: &json)
+                } else {
+                    json.key("value"); point(sample.timestamp, GoFloatFormat.fixed(sample.value), into: &json)
+                }
                 json.endObject()
             }
             json.endArray()
@@ -64,9 +68,17 @@ enum PrometheusResponse {
         for s in series {
             json.beginObject()
             json.key("metric"); labels(s.labels, into: &json)
-            json.key("values"); json.beginArray()
-            for sample in s.samples { point(sample.timestamp, GoFloatFormat.fixed(sample.value), into: &json) }
-            json.endArray()
+            // As Prometheus: `values` and `histograms` only when there are some.
+            if !s.samples.isEmpty || s.histograms.isEmpty {
+                json.key("values"); json.beginArray()
+                for sample in s.samples { point(sample.timestamp, GoFloatFormat.fixed(sample.value), into: &json) }
+                json.endArray()
+            }
+            if !s.histograms.isEmpty {
+                json.key("histograms"); json.beginArray()
+                for sample in s.histograms { histogramPoint(sample.timestamp, sample.histogram, into: &json) }
+                json.endArray()
+            }
             json.endObject()
         }
         json.endArray()
@@ -77,6 +89,38 @@ enum PrometheusResponse {
         json.beginArray()
         PrometheusTimestamp.append(time, to: &json)
         json.string(value)
+        json.endArray()
+    }
+
+    /// `[<seconds>, {"count":…,"sum":…,"buckets":[[<boundary rule>,"<lower>","<upper>","<count>"],…]}]`,
+    /// populated buckets only; the rule is 0 for `(lower, upper]`, 1 for
+    /// `[lower, upper)`, 3 for `[lower, upper]` (the zero bucket).
+    static func histogramPoint(_ time: Int64, _ histogram: NativeHistogram, into json: inout JSONWriter) {
+        json.beginArray()
+        PrometheusTimestamp.append(time, to: &json)
+        json.beginObject()
+        json.key("count"); json.string(GoFloatFormat.fixed(histogram.count))
+        json.key("sum"); json.string(GoFloatFormat.fixed(histogram.sum))
+        let buckets = histogram.buckets.filter { $0.count != 0 }
+        if !buckets.isEmpty {
+            json.key("buckets"); json.beginArray()
+            for bucket in buckets {
+                json.beginArray()
+                let rule = switch (bucket.lowerInclusive, bucket.upperInclusive) {
+                case (false, true): 0
+                case (true, false): 1
+                case (false, false): 2
+                case (true, true): 3
+                }
+                json.rawValue(Array(String(rule).utf8))
+                json.string(GoFloatFormat.fixed(bucket.lower))
+                json.string(GoFloatFormat.fixed(bucket.upper))
+                json.string(GoFloatFormat.fixed(bucket.count))
+                json.endArray()
+            }
+            json.endArray()
+        }
+        json.endObject()
         json.endArray()
     }
 
