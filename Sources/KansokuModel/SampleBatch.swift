@@ -43,15 +43,31 @@ public struct SeriesExemplar: Sendable, Hashable {
     }
 }
 
+/// One native histogram sample of a time series.
+public struct HistogramSample: Sendable, Hashable {
+    /// Milliseconds since the Unix epoch.
+    public var timestamp: Int64
+    public var histogram: NativeHistogram
+
+    public init(timestamp: Int64, histogram: NativeHistogram) {
+        self.timestamp = timestamp
+        self.histogram = histogram
+    }
+}
+
 /// Samples (and exemplars) of one series, in the order they were sent.
+/// Float samples and native histogram samples are kept apart; a series
+/// normally has one kind only.
 public struct SeriesSamples: Sendable, Hashable {
     public var labels: SeriesLabels
     public var samples: [Sample]
+    public var histograms: [HistogramSample]
     public var exemplars: [SeriesExemplar]
 
-    public init(labels: SeriesLabels, samples: [Sample], exemplars: [SeriesExemplar] = []) {
+    public init(labels: SeriesLabels, samples: [Sample], histograms: [HistogramSample] = [], exemplars: [SeriesExemplar] = []) {
         self.labels = labels
         self.samples = samples
+        self.histograms = histograms
         self.exemplars = exemplars
     }
 }
@@ -88,6 +104,6 @@ public struct SampleBatch: Sendable, Hashable {
         self.metadata = metadata
     }
 
-    /// Number of samples carried.
-    public var sampleCount: Int { series.reduce(0) { $0 + $1.samples.count } }
+    /// Number of samples carried (floats and histograms).
+    public var sampleCount: Int { series.reduce(0) { $0 + $1.samples.count + $1.histograms.count } }
 }

@@ -26,13 +26,14 @@ struct StorePromQLSource: PromQLSeriesSource {
             throw PromQLEvaluationError(.execution, error.description)
         }
         let series = try store.select(converted, start: start, end: end)
-        let total = loaded.add(series.reduce(0) { $0 + $1.samples.count })
+        let total = loaded.add(series.reduce(0) { $0 + $1.samples.count + $1.histograms.count })
         if limits.maxSamples > 0, total > limits.maxSamples {
             throw PromQLEvaluationError(.execution, "query processing would load too many samples into memory in query execution")
         }
         return series.map { s in
             PromQLSeries(labels: PromQLLabels(sorted: s.labels.labels.map { PromQLLabel(name: $0.name, value: $0.value) }),
-                         samples: s.samples.map { PromQLSample(timestamp: $0.timestamp, value: $0.value) })
+                         samples: s.samples.map { PromQLSample(timestamp: $0.timestamp, value: $0.value) },
+                         histograms: s.histograms.map { PromQLHistogramSample(timestamp: $0.timestamp, histogram: $0.histogram) })
         }
     }
 }

@@ -28,8 +28,8 @@ extension EmbeddedMetricStore {
         let series = try head.blockSeries(before: boundary)
         var written = 0
         if !series.isEmpty {
-            let minTime = series.lazy.compactMap { $0.chunks.first?.minTime }.min()!
-            let maxTime = series.lazy.compactMap { $0.chunks.last?.maxTime }.max()!
+            let minTime = series.lazy.flatMap { [$0.chunks.first?.minTime, $0.histogramChunks.first?.minTime] }.compactMap { $0 }.min()!
+            let maxTime = series.lazy.flatMap { [$0.chunks.last?.maxTime, $0.histogramChunks.last?.maxTime] }.compactMap { $0 }.max()!
             let meta = try MetricBlockWriter.write(series, minTime: minTime, maxTime: maxTime, to: blocks.directory)
             blocks.add(try MetricBlockReader(path: meta.path))
             written = 1

@@ -7,17 +7,28 @@ import KansokuModel
 extension EmbeddedMetricStore {
     public func select(_ matchers: [SeriesMatcher], start: Int64, end: Int64) throws -> [SeriesSamples] {
         var merged: [SeriesLabels: [Sample]] = [:]
+        // Native histograms are rare next to floats: a second map, filled only when there are some.
+        var histograms: [SeriesLabels: [HistogramSample]] = [:]
         for block in blocks.overlapping(start: start, end: end) {
             for series in try block.select(matchers, start: start, end: end) {
                 merged[series.labels] = MetricBlockCompactor.mergeSamples(merged[series.labels] ?? [], series.samples)
+                if !series.histograms.isEmpty {
+                    histograms[series.labels] = MetricBlockCompactor.mergeSamples(histograms[series.labels] ?? [], series.histograms)
+                }
             }
         }
         for snapshot in head.snapshots(matchers, start: start, end: end) {
             let samples = try snapshot.samples(start: start, end: end)
+            let recent = snapshot.histograms(start: start, end: end)
+            if !recent.isEmpty {
+                histograms[snapshot.labels] = MetricBlockCompactor.mergeSamples(histograms[snapshot.labels] ?? [], recent)
+                if merged[snapshot.labels] == nil { merged[snapshot.labels] = [] }
+            }
             guard !samples.isEmpty else { continue }
             merged[snapshot.labels] = MetricBlockCompactor.mergeSamples(merged[snapshot.labels] ?? [], samples)
         }
-        return merged.map { SeriesSamples(labels: $0.key, samples: $0.value) }.sorted { $0.labels < $1.labels }
+        return merged.map { SeriesSamples(labels: $0.key, samples: $0.value, histograms: histograms[$0.key] ?? []) }
+            .sorted { $0.labels < $1.labels }
     }
 
     public func series(_ selectors: [[SeriesMatcher]], start: Int64, end: Int64) throws -> [SeriesLabels] {

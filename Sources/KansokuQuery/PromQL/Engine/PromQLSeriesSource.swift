@@ -5,10 +5,8 @@
 /// markers must be returned as stored, because the evaluator needs them to
 /// end a series' lookback early.
 ///
-/// Only float samples exist at this seam. A source that stores native
-/// histograms must not convert them to floats: it should throw
-/// ``PromQLEvaluationError`` with kind `.unsupported` when a selection would
-/// include one, until the evaluator supports them.
+/// Native histogram samples travel in ``PromQLSeries/histograms``, apart
+/// from the float samples.
 public protocol PromQLSeriesSource: Sendable {
     /// Series matching all `matchers`, each with its samples in `[start, end]`.
     func select(matchers: [PromQLLabelMatcher], start: Int64, end: Int64) throws -> [PromQLSeries]

@@ -34,6 +34,7 @@ public enum MetricBlockCompactor {
                 continue
             }
             var samples: [Sample] = []
+            var histograms: [HistogramSample] = []
             for part in parts {
                 do {
                     samples = mergeSamples(samples, try part.series.samples())
@@ -41,8 +42,14 @@ public enum MetricBlockCompactor {
                     let path = readers[part.input].path
                     throw .corruptChunk(path: path, series: labels.description, chunkIndex: -1, detail: error.description)
                 }
+                do {
+                    histograms = mergeSamples(histograms, try part.series.histogramSamples())
+                } catch {
+                    let path = readers[part.input].path
+                    throw .corruptChunk(path: path, series: labels.description, chunkIndex: -1, detail: error.description)
+                }
             }
-            merged.append(MetricBlockSeries(labels: labels, chunks: encode(samples)))
+            merged.append(MetricBlockSeries(labels: labels, chunks: encode(samples), histogramChunks: encode(histograms)))
         }
         let minTime = readers.map(\.meta.minTime).min()!
         let maxTime = readers.map(\.meta.maxTime).max()!
@@ -50,10 +57,10 @@ public enum MetricBlockCompactor {
     }
 
     /// Merges two time-sorted runs; on equal timestamps `newer`'s sample wins.
-    static func mergeSamples(_ older: [Sample], _ newer: [Sample]) -> [Sample] {
+    static func mergeSamples<S: BlockSample>(_ older: [S], _ newer: [S]) -> [S] {
         if older.isEmpty { return newer }
         if newer.isEmpty { return older }
-        var out: [Sample] = []
+        var out: [S] = []
         out.reserveCapacity(older.count + newer.count)
         var i = 0, j = 0
         while i < older.count || j < newer.count {
@@ -85,4 +92,21 @@ public enum MetricBlockCompactor {
         }
         return chunks
     }
+
+    /// Time-sorted histogram samples as histogram chunks of at most
+    /// `samplesPerChunk` samples.
+    static func encode(_ samples: [HistogramSample]) -> [HeadHistogramChunk] {
+        stride(from: 0, to: samples.count, by: samplesPerChunk).map { start in
+            let part = samples[start..<min(start + samplesPerChunk, samples.count)]
+            return HeadHistogramChunk(chunk: HistogramChunk(part), minTime: part.first!.timestamp, maxTime: part.last!.timestamp)
+        }
+    }
 }
+
+/// A sample of either kind, for merging.
+protocol BlockSample {
+    var timestamp: Int64 { get }
+}
+
+extension Sample: BlockSample {}
+extension HistogramSample: BlockSample {}

@@ -2,7 +2,10 @@
 enum MetricBlockFormat {
     /// "KMB1", little-endian.
     static let magic: UInt32 = 0x3142_4D4B
-    static let version: UInt32 = 1
+    /// Version 2 added native histogram chunks to the series table.
+    static let version: UInt32 = 2
+    /// Version 1 blocks (floats only) are still read.
+    static let readableVersions: ClosedRange<UInt32> = 1...2
     /// magic:u32 version:u32.
     static let headerSize = 8
     /// footerLength:u32 footerCRC32C:u32 version:u32 magic:u32.
@@ -67,6 +70,8 @@ struct MetricBlockFooter: Sendable {
     /// Bytes of the chunk section, which starts right after the header.
     var chunksLength: UInt64
     var sections: [MetricBlockSectionKind: MetricBlockSectionEntry]
+    /// The file's format version (from its header; not part of the footer bytes).
+    var formatVersion: UInt32 = MetricBlockFormat.version
 
     init(minTime: Int64, maxTime: Int64, seriesCount: Int, chunkCount: Int, sampleCount: Int,
          chunksLength: UInt64, sections: [MetricBlockSectionEntry]) {

@@ -25,10 +25,13 @@ struct MetricBlockChunkRef: Sendable, Hashable {
 struct MetricBlockSeriesEntry: Sendable {
     var labels: SeriesLabels
     var chunks: [MetricBlockChunkRef]
+    /// Native histogram chunks (format version 2).
+    var histogramChunks: [MetricBlockChunkRef] = []
 
     /// Whether any chunk overlaps `[start, end]`.
     func overlaps(start: Int64, end: Int64) -> Bool {
         chunks.contains { $0.minTime <= end && $0.maxTime >= start }
+            || histogramChunks.contains { $0.minTime <= end && $0.maxTime >= start }
     }
 }
 
@@ -121,11 +124,12 @@ enum MetricBlockIndex {
     // MARK: Series
 
     /// `count:uvar series*`; `series := labelCount:uvar (name:uvar value:uvar)*
-    /// chunkCount:uvar (gap:uvar span:uvar frame:uvar offset:uvar length:uvar)*`
-    /// where the first chunk's gap is `minTime - blockMinTime` and later ones
-    /// `minTime - previousMaxTime`.
-    static func encode(series: [MetricBlockSeries], refs: [[MetricBlockChunkRef]], symbolIDs: [String: Int],
-                       blockMinTime: Int64) -> [UInt8] {
+    /// chunks histogramChunks` with `chunks := count:uvar (gap:uvar span:uvar
+    /// frame:uvar offset:uvar length:uvar)*`, where the first chunk's gap is
+    /// `minTime - blockMinTime` and later ones `minTime - previousMaxTime`
+    /// (the histogram chunk list starts again from `blockMinTime`).
+    static func encode(series: [MetricBlockSeries], refs: [(floats: [MetricBlockChunkRef], histograms: [MetricBlockChunkRef])],
+                       symbolIDs: [String: Int], blockMinTime: Int64, withHistograms: Bool = true) -> [UInt8] {
         var w = WALWriter(reservingCapacity: series.count * 64)
         w.writeCount(series.count)
         for (s, chunks) in zip(series, refs) {
@@ -134,15 +138,17 @@ enum MetricBlockIndex {
                 w.writeCount(symbolIDs[label.name]!)
                 w.writeCount(symbolIDs[label.value]!)
             }
-            w.writeCount(chunks.count)
-            var previous = blockMinTime
-            for c in chunks {
-                w.writeVarUInt(UInt64(bitPattern: c.minTime &- previous))
-                w.writeVarUInt(UInt64(bitPattern: c.maxTime &- c.minTime))
-                w.writeCount(c.frame)
-                w.writeCount(c.offset)
-                w.writeCount(c.length)
-                previous = c.maxTime
+            for list in withHistograms ? [chunks.floats, chunks.histograms] : [chunks.floats] {
+                w.writeCount(list.count)
+                var previous = blockMinTime
+                for c in list {
+                    w.writeVarUInt(UInt64(bitPattern: c.minTime &- previous))
+                    w.writeVarUInt(UInt64(bitPattern: c.maxTime &- c.minTime))
+                    w.writeCount(c.frame)
+                    w.writeCount(c.offset)
+                    w.writeCount(c.length)
+                    previous = c.maxTime
+                }
             }
         }
         return w.bytes
@@ -157,6 +163,30 @@ enum MetricBlockIndex {
         var r = WALReader(bytes)
         var entries: [MetricBlockSeriesEntry] = []
         var chunkTotal = 0
+        /// One chunk list: in the block's range, in order, inside its frame.
+        func readChunks(_ r: inout WALReader, series index: Int, kind: String) throws -> [MetricBlockChunkRef] {
+            let chunkCount = try r.readCount(minimumElementSize: 5)
+            var chunks: [MetricBlockChunkRef] = []
+            chunks.reserveCapacity(chunkCount)
+            var previous = footer.minTime
+            for c in 0..<chunkCount {
+                let gap = try r.readVarUInt(), span = try r.readVarUInt()
+                let frame = try r.readInt(), offset = try r.readInt(), length = try r.readInt()
+                let limit = UInt64(bitPattern: footer.maxTime &- footer.minTime)
+                let (minTime, maxTime) = (previous &+ Int64(bitPattern: gap), previous &+ Int64(bitPattern: gap) &+ Int64(bitPattern: span))
+                guard gap <= limit, span <= limit, (c == 0 || gap >= 1), minTime <= maxTime, maxTime <= footer.maxTime,
+                      minTime >= footer.minTime else {
+                    throw malformed("\(kind) \(c) of series \(index) lies outside the block or overlaps its predecessor")
+                }
+                guard frame < frames.count, length >= XORChunk.headerByteCount, offset <= frames[frame].rawLength,
+                      length <= frames[frame].rawLength - offset else {
+                    throw malformed("\(kind) \(c) of series \(index) lies outside its frame")
+                }
+                chunks.append(MetricBlockChunkRef(minTime: minTime, maxTime: maxTime, frame: frame, offset: offset, length: length))
+                previous = maxTime
+            }
+            return chunks
+        }
         do {
             let count = try r.readCount(minimumElementSize: 2)
             guard count == footer.seriesCount else { throw malformed("\(count) series, footer says \(footer.seriesCount)") }
@@ -176,28 +206,10 @@ enum MetricBlockIndex {
                 }
                 let seriesLabels = SeriesLabels(sorted: labels)
                 if let previous = entries.last, !(previous.labels < seriesLabels) { throw malformed("series \(index) out of order") }
-                let chunkCount = try r.readCount(minimumElementSize: 5)
-                var chunks: [MetricBlockChunkRef] = []
-                chunks.reserveCapacity(chunkCount)
-                var previous = footer.minTime
-                for c in 0..<chunkCount {
-                    let gap = try r.readVarUInt(), span = try r.readVarUInt()
-                    let frame = try r.readInt(), offset = try r.readInt(), length = try r.readInt()
-                    let limit = UInt64(bitPattern: footer.maxTime &- footer.minTime)
-                    let (minTime, maxTime) = (previous &+ Int64(bitPattern: gap), previous &+ Int64(bitPattern: gap) &+ Int64(bitPattern: span))
-                    guard gap <= limit, span <= limit, (c == 0 || gap >= 1), minTime <= maxTime, maxTime <= footer.maxTime,
-                          minTime >= footer.minTime else {
-                        throw malformed("chunk \(c) of series \(index) lies outside the block or overlaps its predecessor")
-                    }
-                    guard frame < frames.count, length >= XORChunk.headerByteCount, offset <= frames[frame].rawLength,
-                          length <= frames[frame].rawLength - offset else {
-                        throw malformed("chunk \(c) of series \(index) lies outside its frame")
-                    }
-                    chunks.append(MetricBlockChunkRef(minTime: minTime, maxTime: maxTime, frame: frame, offset: offset, length: length))
-                    previous = maxTime
-                }
-                chunkTotal += chunkCount
-                entries.append(MetricBlockSeriesEntry(labels: seriesLabels, chunks: chunks))
+                let chunks = try readChunks(&r, series: index, kind: "chunk")
+                let histogramChunks = footer.formatVersion >= 2 ? try readChunks(&r, series: index, kind: "histogram chunk") : []
+                chunkTotal += chunks.count + histogramChunks.count
+                entries.append(MetricBlockSeriesEntry(labels: seriesLabels, chunks: chunks, histogramChunks: histogramChunks))
             }
             guard r.isAtEnd else { throw malformed("\(r.remaining) trailing bytes") }
         } catch let error as MetricBlockError {

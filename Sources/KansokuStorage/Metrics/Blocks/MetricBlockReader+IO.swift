@@ -36,14 +36,15 @@ extension MetricBlockReader {
         guard size >= headerSize else { throw .truncated(path: path, section: "header", offset: 0) }
         let header = try readExactly(fd: fd, count: MetricBlockFormat.headerSize, at: 0, path: path, section: "header")
         guard uint32(header, 0) == MetricBlockFormat.magic else { throw .badMagic(path: path) }
-        guard uint32(header, 4) == MetricBlockFormat.version else {
-            throw .unsupportedVersion(path: path, found: uint32(header, 4), supported: MetricBlockFormat.version)
+        let version = uint32(header, 4)
+        guard MetricBlockFormat.readableVersions.contains(version) else {
+            throw .unsupportedVersion(path: path, found: version, supported: MetricBlockFormat.version)
         }
         guard size >= headerSize + trailerSize else { throw .truncated(path: path, section: "trailer", offset: headerSize) }
         let trailerOffset = size - trailerSize
         let trailer = try readExactly(fd: fd, count: MetricBlockFormat.trailerSize, at: trailerOffset, path: path, section: "trailer")
         guard uint32(trailer, 12) == MetricBlockFormat.magic else { throw .truncated(path: path, section: "trailer", offset: trailerOffset) }
-        guard uint32(trailer, 8) == MetricBlockFormat.version else {
+        guard uint32(trailer, 8) == version else {
             throw .unsupportedVersion(path: path, found: uint32(trailer, 8), supported: MetricBlockFormat.version)
         }
         let footerLength = UInt64(uint32(trailer, 0))
@@ -54,7 +55,9 @@ extension MetricBlockReader {
         guard crc == uint32(trailer, 4) else {
             throw .checksumMismatch(path: path, section: "footer", offset: footerOffset, expected: uint32(trailer, 4), actual: crc)
         }
-        return try MetricBlockFooter(decoding: bytes, dataEnd: footerOffset, path: path)
+        var footer = try MetricBlockFooter(decoding: bytes, dataEnd: footerOffset, path: path)
+        footer.formatVersion = version
+        return footer
     }
 
     /// Reads an index section, checks its CRC-32C and expands it.

@@ -93,7 +93,16 @@ public final class MetricBlockReader: Sendable {
                     throw error as! MetricBlockError
                 }
             }
-            if !samples.isEmpty { result.append(SeriesSamples(labels: entry.labels, samples: samples)) }
+            var histograms: [HistogramSample] = []
+            for (index, c) in entry.histogramChunks.enumerated() where c.minTime <= end && c.maxTime >= start {
+                for sample in try loadHistograms(c, index: index, of: entry, frames: &frames)
+                where sample.timestamp >= start && sample.timestamp <= end {
+                    histograms.append(sample)
+                }
+            }
+            if !samples.isEmpty || !histograms.isEmpty {
+                result.append(SeriesSamples(labels: entry.labels, samples: samples, histograms: histograms))
+            }
         }
         return result
     }
@@ -145,7 +154,17 @@ public final class MetricBlockReader: Sendable {
                 sampleTotal += samples.count
                 chunks.append(HeadChunk(chunk: chunk, minTime: c.minTime, maxTime: c.maxTime))
             }
-            result.append(MetricBlockSeries(labels: entry.labels, chunks: chunks))
+            var histogramChunks: [HeadHistogramChunk] = []
+            for (index, c) in entry.histogramChunks.enumerated() {
+                let frame = try frames.frame(c.frame)
+                let chunk: HistogramChunk
+                do { chunk = try HistogramChunk(bytes: Array(frame[c.offset..<c.offset + c.length])) } catch {
+                    throw corrupt(entry, index, "histogram chunk: \(error)")
+                }
+                sampleTotal += try loadHistograms(c, index: index, of: entry, frames: &frames).count
+                histogramChunks.append(HeadHistogramChunk(chunk: chunk, minTime: c.minTime, maxTime: c.maxTime))
+            }
+            result.append(MetricBlockSeries(labels: entry.labels, chunks: chunks, histogramChunks: histogramChunks))
         }
         guard sampleTotal == meta.sampleCount else {
             throw .malformed(path: path, section: "footer", detail: "\(sampleTotal) samples, footer says \(meta.sampleCount)")
@@ -169,6 +188,22 @@ public final class MetricBlockReader: Sendable {
         } catch {
             throw corrupt(entry, index, error.description)
         }
+    }
+
+    /// A histogram chunk's samples, checked to span exactly its recorded range.
+    private func loadHistograms(_ c: MetricBlockChunkRef, index: Int, of entry: MetricBlockSeriesEntry,
+                                frames: inout FrameCache) throws(MetricBlockError) -> [HistogramSample] {
+        let frame = try frames.frame(c.frame)
+        let samples: [HistogramSample]
+        do {
+            samples = try HistogramChunk(bytes: Array(frame[c.offset..<c.offset + c.length])).decodeAll()
+        } catch {
+            throw corrupt(entry, index, "histogram chunk: \(error)")
+        }
+        guard samples.first?.timestamp == c.minTime, samples.last?.timestamp == c.maxTime else {
+            throw corrupt(entry, index, "histogram chunk samples do not span [\(c.minTime), \(c.maxTime)]")
+        }
+        return samples
     }
 
     private func corrupt(_ entry: MetricBlockSeriesEntry, _ index: Int, _ detail: String) -> MetricBlockError {

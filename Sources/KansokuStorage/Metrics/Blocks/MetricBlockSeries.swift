@@ -5,19 +5,29 @@ import KansokuModel
 /// `MetricBlockReader.allSeries()` gives back.
 public struct MetricBlockSeries: Sendable {
     public var labels: SeriesLabels
-    /// Chunks with their time bounds, oldest first.
+    /// Float chunks with their time bounds, oldest first.
     var chunks: [HeadChunk]
+    /// Native histogram chunks with their time bounds, oldest first.
+    var histogramChunks: [HeadHistogramChunk]
 
-    init(labels: SeriesLabels, chunks: [HeadChunk]) {
+    init(labels: SeriesLabels, chunks: [HeadChunk], histogramChunks: [HeadHistogramChunk] = []) {
         self.labels = labels
         self.chunks = chunks
+        self.histogramChunks = histogramChunks
     }
 
-    /// Number of chunks.
-    public var chunkCount: Int { chunks.count }
+    /// Number of chunks of either kind.
+    public var chunkCount: Int { chunks.count + histogramChunks.count }
 
-    /// Number of samples, as the chunk headers state.
-    public var sampleCount: Int { chunks.reduce(0) { $0 + $1.chunk.count } }
+    /// Number of samples of either kind, as the chunk headers state.
+    public var sampleCount: Int { chunks.reduce(0) { $0 + $1.chunk.count } + histogramChunks.reduce(0) { $0 + $1.chunk.count } }
+
+    /// Every histogram sample, oldest first.
+    public func histogramSamples() throws(WALDecodingError) -> [HistogramSample] {
+        var all: [HistogramSample] = []
+        for chunk in histogramChunks { all += try chunk.chunk.decodeAll() }
+        return all
+    }
 
     /// Every sample, oldest first.
     public func samples() throws(XORChunkError) -> [Sample] {

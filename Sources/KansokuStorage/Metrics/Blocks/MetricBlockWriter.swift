@@ -32,6 +32,9 @@ public enum MetricBlockWriter {
         var compress = true
         /// Test hook: fail with an I/O error at this point of the write.
         var failAt: FaultPoint?
+        /// Test hook: write an older format version (1: no histogram chunks),
+        /// to check that readers still open such blocks.
+        var formatVersion = MetricBlockFormat.version
     }
 
     /// Where a test can make a write fail.
@@ -57,6 +60,9 @@ public enum MetricBlockWriter {
         guard minTime <= maxTime else { throw .invalidInput(detail: "minTime \(minTime) is after maxTime \(maxTime)") }
         let series = input.sorted { $0.labels < $1.labels }
         try validate(series, minTime: minTime, maxTime: maxTime)
+        if options.formatVersion < 2, series.contains(where: { !$0.histogramChunks.isEmpty }) {
+            throw .invalidInput(detail: "format version \(options.formatVersion) cannot hold native histograms")
+        }
 
         let id = makeID(minTime: minTime)
         let path = directory + "/" + id + MetricBlockFormat.fileExtension
@@ -97,14 +103,14 @@ public enum MetricBlockWriter {
                                       options: Options) throws(MetricBlockError) -> (chunks: Int, samples: Int) {
         var header = WALWriter(reservingCapacity: MetricBlockFormat.headerSize)
         appendUInt32(MetricBlockFormat.magic, to: &header)
-        appendUInt32(MetricBlockFormat.version, to: &header)
+        appendUInt32(options.formatVersion, to: &header)
         try sink.write(header.bytes)
 
         // Chunk section: whole chunks packed into frames, series by series.
         var frames: [MetricBlockFrame] = []
         var frame: [UInt8] = []
         frame.reserveCapacity(options.frameSize + 1024)
-        var refs: [[MetricBlockChunkRef]] = []
+        var refs: [(floats: [MetricBlockChunkRef], histograms: [MetricBlockChunkRef])] = []
         refs.reserveCapacity(series.count)
         var chunkCount = 0, sampleCount = 0
         func flush() throws(MetricBlockError) {
@@ -115,19 +121,24 @@ public enum MetricBlockWriter {
             try sink.write(stored)
             frame.removeAll(keepingCapacity: true)
         }
+        func place(_ bytes: [UInt8], minTime: Int64, maxTime: Int64, samples: Int) throws(MetricBlockError) -> MetricBlockChunkRef {
+            if !frame.isEmpty && frame.count + bytes.count > options.frameSize { try flush() }
+            let ref = MetricBlockChunkRef(minTime: minTime, maxTime: maxTime, frame: frames.count, offset: frame.count, length: bytes.count)
+            frame.append(contentsOf: bytes)
+            chunkCount += 1
+            sampleCount += samples
+            return ref
+        }
         for s in series {
-            var seriesRefs: [MetricBlockChunkRef] = []
-            seriesRefs.reserveCapacity(s.chunks.count)
+            var floats: [MetricBlockChunkRef] = [], histograms: [MetricBlockChunkRef] = []
+            floats.reserveCapacity(s.chunks.count)
             for c in s.chunks {
-                let bytes = c.chunk.bytes
-                if !frame.isEmpty && frame.count + bytes.count > options.frameSize { try flush() }
-                seriesRefs.append(MetricBlockChunkRef(minTime: c.minTime, maxTime: c.maxTime, frame: frames.count,
-                                                      offset: frame.count, length: bytes.count))
-                frame.append(contentsOf: bytes)
-                chunkCount += 1
-                sampleCount += c.chunk.count
+                floats.append(try place(c.chunk.bytes, minTime: c.minTime, maxTime: c.maxTime, samples: c.chunk.count))
             }
-            refs.append(seriesRefs)
+            for c in s.histogramChunks {
+                histograms.append(try place(c.chunk.bytes, minTime: c.minTime, maxTime: c.maxTime, samples: c.chunk.count))
+            }
+            refs.append((floats, histograms))
         }
         try flush()
         let chunksLength = sink.offset - UInt64(MetricBlockFormat.headerSize)
@@ -143,7 +154,8 @@ public enum MetricBlockWriter {
         let raws: [(MetricBlockSectionKind, [UInt8])] = [
             (.frames, MetricBlockIndex.encode(frames: frames)),
             (.symbols, MetricBlockIndex.encode(symbols: symbols)),
-            (.series, MetricBlockIndex.encode(series: series, refs: refs, symbolIDs: symbolIDs, blockMinTime: minTime)),
+            (.series, MetricBlockIndex.encode(series: series, refs: refs, symbolIDs: symbolIDs, blockMinTime: minTime,
+                                              withHistograms: options.formatVersion >= 2)),
             (.postings, MetricBlockPostings(series: series).encoded(symbolIDs: symbolIDs)),
         ]
         var entries: [MetricBlockSectionEntry] = []
@@ -160,7 +172,7 @@ public enum MetricBlockWriter {
         for b in footer { trailer.writeByte(b) }
         appendUInt32(UInt32(footer.count), to: &trailer)
         appendUInt32(CRC32C.checksum(footer), to: &trailer)
-        appendUInt32(MetricBlockFormat.version, to: &trailer)
+        appendUInt32(options.formatVersion, to: &trailer)
         appendUInt32(MetricBlockFormat.magic, to: &trailer)
         try sink.write(trailer.bytes)
         return (chunkCount, sampleCount)
@@ -193,6 +205,15 @@ public enum MetricBlockWriter {
                 guard c.chunk.count > 0, c.minTime <= c.maxTime, c.minTime >= minTime, c.maxTime <= maxTime,
                       lastTime.map({ $0 < c.minTime }) ?? true, c.chunk.bytes.count <= MetricBlockFormat.maxFrameSize else {
                     throw .invalidInput(detail: "chunk \(index) of \(s.labels) [\(c.minTime), \(c.maxTime)] is empty, "
+                                        + "out of order or outside the block [\(minTime), \(maxTime)]")
+                }
+                lastTime = c.maxTime
+            }
+            lastTime = nil
+            for (index, c) in s.histogramChunks.enumerated() {
+                guard c.chunk.count > 0, c.minTime <= c.maxTime, c.minTime >= minTime, c.maxTime <= maxTime,
+                      lastTime.map({ $0 < c.minTime }) ?? true, c.chunk.bytes.count <= MetricBlockFormat.maxFrameSize else {
+                    throw .invalidInput(detail: "histogram chunk \(index) of \(s.labels) [\(c.minTime), \(c.maxTime)] is empty, "
                                         + "out of order or outside the block [\(minTime), \(maxTime)]")
                 }
                 lastTime = c.maxTime

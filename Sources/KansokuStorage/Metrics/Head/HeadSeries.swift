@@ -20,6 +20,10 @@ struct HeadSeries: Sendable {
     /// Samples older than the newest in-order one (within the window), sorted
     /// by time. Merged into reads; few, so a sorted array is enough.
     private(set) var outOfOrder: [Sample] = []
+    /// Native histogram samples not yet in a block, sorted by time. Kept
+    /// decoded: histogram series are few next to float ones, and a block
+    /// stores them as ``HistogramChunk``s.
+    private(set) var histograms: [HistogramSample] = []
     /// Newest in-order sample.
     private(set) var last: Sample?
     /// Oldest sample of any kind.
@@ -31,7 +35,7 @@ struct HeadSeries: Sendable {
         self.logged = logged
     }
 
-    var maxTime: Int64 { last?.timestamp ?? Int64.min }
+    var maxTime: Int64 { max(last?.timestamp ?? Int64.min, histograms.last?.timestamp ?? Int64.min) }
 
     /// What appending `sample` did.
     enum AppendOutcome {
@@ -86,7 +90,34 @@ struct HeadSeries: Sendable {
 
     /// Whether the series has any sample in `[start, end]` (by its bounds).
     func overlaps(start: Int64, end: Int64) -> Bool {
-        last != nil && minTime <= end && maxTime >= start
+        (last != nil || !histograms.isEmpty) && minTime <= end && maxTime >= start
+    }
+
+    /// Appends a native histogram sample. Within the out-of-order window an
+    /// older one is inserted in place; the same timestamp twice is a
+    /// duplicate when the histogram is the same, else refused.
+    mutating func append(_ sample: HistogramSample, outOfOrderWindow: Int64) -> AppendOutcome {
+        let newest = maxTime
+        if sample.timestamp > newest || newest == Int64.min {
+            histograms.append(sample)
+            minTime = min(minTime, sample.timestamp)
+            return .appended
+        }
+        var low = 0, high = histograms.count
+        while low < high {
+            let mid = (low + high) / 2
+            if histograms[mid].timestamp < sample.timestamp { low = mid + 1 } else { high = mid }
+        }
+        if low < histograms.count, histograms[low].timestamp == sample.timestamp {
+            return histograms[low].histogram == sample.histogram ? .duplicate : .rejected(.duplicateTimestamp)
+        }
+        if sample.timestamp == last?.timestamp { return .rejected(.duplicateTimestamp) }
+        guard outOfOrderWindow > 0 else { return .rejected(.outOfOrder) }
+        let (oldest, overflow) = newest.subtractingReportingOverflow(outOfOrderWindow)
+        guard overflow || sample.timestamp >= oldest else { return .rejected(.tooOld) }
+        histograms.insert(sample, at: low)
+        minTime = min(minTime, sample.timestamp)
+        return .appended
     }
 
     /// Drops what lies before `boundary` once a block holds it: closed chunks
@@ -97,7 +128,9 @@ struct HeadSeries: Sendable {
         guard maxTime >= boundary else { return false }
         closedChunks.removeAll { $0.maxTime < boundary }
         outOfOrder.removeAll { $0.timestamp < boundary }
-        minTime = min(closedChunks.first?.minTime ?? openChunk.minTime, outOfOrder.first?.timestamp ?? Int64.max)
+        histograms.removeAll { $0.timestamp < boundary }
+        let floatMin = last == nil ? Int64.max : (closedChunks.first?.minTime ?? openChunk.minTime)
+        minTime = min(floatMin, outOfOrder.first?.timestamp ?? Int64.max, histograms.first?.timestamp ?? Int64.max)
         return true
     }
 
@@ -105,7 +138,7 @@ struct HeadSeries: Sendable {
     func snapshot() -> HeadSeriesSnapshot {
         var chunks = closedChunks
         if openChunk.count > 0 { chunks.append(HeadChunk(chunk: openChunk.chunk, minTime: openChunk.minTime, maxTime: openChunk.maxTime)) }
-        return HeadSeriesSnapshot(labels: labels, chunks: chunks, outOfOrder: outOfOrder)
+        return HeadSeriesSnapshot(labels: labels, chunks: chunks, outOfOrder: outOfOrder, histograms: histograms)
     }
 }
 
@@ -117,11 +150,25 @@ struct HeadChunk: Sendable {
     let maxTime: Int64
 }
 
+/// A histogram chunk with its time bounds (the block's counterpart of ``HeadChunk``).
+struct HeadHistogramChunk: Sendable {
+    let chunk: HistogramChunk
+    let minTime: Int64
+    let maxTime: Int64
+}
+
 /// A series' chunks as they were when a query looked: immutable, decodable without locks.
 struct HeadSeriesSnapshot: Sendable {
     let labels: SeriesLabels
     let chunks: [HeadChunk]
     let outOfOrder: [Sample]
+    let histograms: [HistogramSample]
+
+    /// Histogram samples in `[start, end]`, in time order.
+    func histograms(start: Int64, end: Int64) -> [HistogramSample] {
+        guard !histograms.isEmpty else { return [] }
+        return histograms.filter { $0.timestamp >= start && $0.timestamp <= end }
+    }
 
     /// Samples in `[start, end]` in time order, out-of-order ones merged in.
     func samples(start: Int64, end: Int64) throws(XORChunkError) -> [Sample] {

@@ -61,12 +61,12 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
     private func appendSeries(_ incoming: SeriesSamples, report: inout MetricAppendReport, record: inout MetricWALRecord,
                               defined: inout Set<UInt64>) {
         // Exemplars alone do not create a series (Prometheus refuses exemplars of unknown series).
-        if incoming.samples.isEmpty, refs[incoming.labels] == nil { return }
+        if incoming.samples.isEmpty, incoming.histograms.isEmpty, refs[incoming.labels] == nil { return }
         let ref: UInt32
         switch reference(for: incoming.labels, walID: nil) {
         case .success(let found): ref = found
         case .failure(let rejection):
-            report.reject(incoming.samples.count, rejection)
+            report.reject(incoming.samples.count + incoming.histograms.count, rejection)
             return
         }
         let first = record.samples.count
@@ -86,10 +86,27 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
             }
         }
         let kept = record.samples.count - first
-        sampleCount += kept
-        for exemplar in incoming.exemplars { exemplarRing.add(exemplar, ref: ref) }
-        guard kept > 0 || !incoming.exemplars.isEmpty else { return }
         let walID = series[Int(ref)].walID
+        let firstHistogram = record.histograms.count
+        for sample in incoming.histograms {
+            if sample.timestamp < minValidTime {
+                report.reject(1, MetricRejection(reason: .outOfBounds, series: incoming.labels.description, timestamp: sample.timestamp))
+                continue
+            }
+            switch series[Int(ref)].append(sample, outOfOrderWindow: limits.outOfOrderWindow) {
+            case .appended:
+                record.histograms.append(MetricWALRecord.Histogram(walID: walID, sample: sample))
+                report.acceptedSamples += 1
+            case .duplicate:
+                report.acceptedSamples += 1
+            case .rejected(let reason):
+                report.reject(1, MetricRejection(reason: reason, series: incoming.labels.description, timestamp: sample.timestamp))
+            }
+        }
+        let keptHistograms = record.histograms.count - firstHistogram
+        sampleCount += kept + keptHistograms
+        for exemplar in incoming.exemplars { exemplarRing.add(exemplar, ref: ref) }
+        guard kept > 0 || keptHistograms > 0 || !incoming.exemplars.isEmpty else { return }
         if !series[Int(ref)].logged, defined.insert(walID).inserted {
             record.definitions.append(MetricWALRecord.Definition(walID: walID, labels: incoming.labels))
         }
@@ -178,6 +195,22 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
                     case .duplicate: break
                     case .rejected: state.skipped += 1
                     }
+                }
+            }
+            for item in record.histograms {
+                state.noteID(item.walID)
+                if item.sample.timestamp < minValidTime {
+                    state.skipped += 1
+                    continue
+                }
+                guard let ref = resolve(item.walID, &state) else {
+                    state.lostSamples += 1
+                    continue
+                }
+                switch series[Int(ref)].append(item.sample, outOfOrderWindow: Int64.max) {
+                case .appended: sampleCount += 1
+                case .duplicate: break
+                case .rejected: state.skipped += 1
                 }
             }
             for item in record.exemplars {
@@ -279,7 +312,11 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
         var out: [MetricBlockSeries] = []
         for snapshot in snapshots {
             let samples = try snapshot.samples(start: Int64.min, end: boundary - 1)
-            if !samples.isEmpty { out.append(MetricBlockSeries(labels: snapshot.labels, chunks: MetricBlockCompactor.encode(samples))) }
+            let histograms = snapshot.histograms(start: Int64.min, end: boundary - 1)
+            if !samples.isEmpty || !histograms.isEmpty {
+                out.append(MetricBlockSeries(labels: snapshot.labels, chunks: MetricBlockCompactor.encode(samples),
+                                             histogramChunks: MetricBlockCompactor.encode(histograms)))
+            }
         }
         return out
     }

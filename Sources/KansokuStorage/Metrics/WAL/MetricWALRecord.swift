@@ -18,6 +18,8 @@ import KansokuModel
 ///                  first Δt is from the base, the next ones from the previous sample
 /// exemplars   := count (id:uvar labels value:f64 timestamp:var)*
 /// metadata    := count (family:str kind:u8 help:str unit:str)*
+/// histograms  := [count (id:uvar timestamp:var histogram)*]   only when there are some,
+///                  so float-only records are as before; histogram as in `NativeHistogram+WAL`
 /// labels      := count (name:str value:str)*
 /// ```
 ///
@@ -43,11 +45,17 @@ struct MetricWALRecord: Sendable {
         var exemplar: SeriesExemplar
     }
 
+    struct Histogram: Sendable {
+        var walID: UInt64
+        var sample: HistogramSample
+    }
+
     var definitions: [Definition] = []
     var runs: [Run] = []
     var samples: [Sample] = []
     var exemplars: [Exemplar] = []
     var metadata: [MetricFamilyMetadata] = []
+    var histograms: [Histogram] = []
 
     init(definitions: [Definition] = [], runs: [Run] = [], samples: [Sample] = [], exemplars: [Exemplar] = [],
          metadata: [MetricFamilyMetadata] = []) {
@@ -59,10 +67,14 @@ struct MetricWALRecord: Sendable {
     }
 
     /// Nothing to log: no samples, exemplars or metadata (definitions alone are never logged).
-    var isEmpty: Bool { runs.isEmpty && exemplars.isEmpty && metadata.isEmpty }
+    var isEmpty: Bool { runs.isEmpty && exemplars.isEmpty && metadata.isEmpty && histograms.isEmpty }
 
     /// Newest sample time in the record, nil without samples.
-    var newestTimestamp: Int64? { samples.lazy.map(\.timestamp).max() }
+    var newestTimestamp: Int64? {
+        let newestFloat = samples.lazy.map(\.timestamp).max()
+        guard let newestHistogram = histograms.lazy.map(\.sample.timestamp).max() else { return newestFloat }
+        return max(newestFloat ?? .min, newestHistogram)
+    }
 
     /// The samples of every run, in record order (for tests and diagnostics).
     var samplesByRun: [(walID: UInt64, samples: ArraySlice<Sample>)] {
@@ -118,6 +130,14 @@ struct MetricWALRecord: Sendable {
         }
 
         MetricWALRecord.write(metadata, to: &writer)
+        if !histograms.isEmpty {
+            writer.writeCount(histograms.count)
+            for item in histograms {
+                writer.writeVarUInt(item.walID)
+                writer.writeVarInt(item.sample.timestamp)
+                item.sample.histogram.write(to: &writer)
+            }
+        }
         return writer.bytes
     }
 
@@ -170,6 +190,16 @@ struct MetricWALRecord: Sendable {
         }
 
         metadata = try MetricWALRecord.readMetadata(&reader)
+        if !reader.isAtEnd {
+            // The section is written only when it has entries: an empty one is stray bytes.
+            let start = reader.offset
+            guard try reader.readCount() > 0 else { throw reader.failure(.trailingBytes(count: reader.remaining + 1), at: start) }
+            reader.rewind(to: start)
+            histograms = try reader.readArray(minimumElementSize: 40) { r throws(WALDecodingError) in
+                Histogram(walID: try r.readVarUInt(),
+                          sample: HistogramSample(timestamp: try r.readVarInt(), histogram: try NativeHistogram(from: &r)))
+            }
+        }
         guard reader.isAtEnd else { throw reader.failure(.trailingBytes(count: reader.remaining)) }
     }
 
