@@ -7,7 +7,8 @@ import KansokuModel
 /// `WriteRequest { timeseries = 1; metadata = 3 }`,
 /// `TimeSeries { labels = 1; samples = 2; exemplars = 3; histograms = 4 }`,
 /// `Label { name = 1; value = 2 }`, `Sample { value = 1 (double); timestamp = 2 (int64) }`,
-/// `Exemplar { labels = 1; value = 2; timestamp = 3 }`,
+/// `Exemplar { labels = 1; value = 2; timestamp = 3 }`, `Histogram` (see
+/// `RemoteWriteDecodingState+Histogram.swift`),
 /// `MetricMetadata { type = 1; metric_family_name = 2; help = 4; unit = 5 }`.
 ///
 /// Malformed protobuf, a known field with the wrong wire type, or a string
@@ -16,7 +17,13 @@ import KansokuModel
 /// no (or an empty) `__name__`, an empty label name, or a repeated label name.
 /// Metric and label names may be any UTF-8 (Prometheus 3 validation).
 /// Labels are sorted by name (byte order); labels with empty values are
-/// dropped. Native histograms are counted and skipped.
+/// dropped.
+///
+/// Native histograms become ``HistogramSample``s with absolute float bucket
+/// counts (an integer histogram's deltas are added up). One that fails
+/// Prometheus's validation (``RemoteWriteHistogramProblem``: bad schema,
+/// spans not matching the buckets, negative counts, custom bounds not
+/// ascending, …) refuses its series alone, with the reason, like bad labels.
 enum RemoteWriteDecoder {
     static func decode(_ bytes: UnsafeRawBufferPointer) throws(RemoteWriteDecodingError) -> RemoteWriteRequest {
         var state = RemoteWriteDecodingState()
@@ -27,9 +34,7 @@ enum RemoteWriteDecoder {
         }
         return RemoteWriteRequest(
             batch: SampleBatch(series: state.series, metadata: state.metadata),
-            rejected: state.rejected,
-            histogramSeriesCount: state.histogramSeriesCount,
-            histogramCount: state.histogramCount
+            rejected: state.rejected
         )
     }
 }

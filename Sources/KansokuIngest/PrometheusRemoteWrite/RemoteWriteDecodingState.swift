@@ -28,8 +28,6 @@ struct RemoteWriteDecodingState {
     var series: [SeriesSamples] = []
     var metadata: [MetricFamilyMetadata] = []
     var rejected: [RemoteWriteRejection] = []
-    var histogramSeriesCount = 0
-    var histogramCount = 0
     var context = DecodingContext.request
     /// The first byte of the request, to place UTF-8 errors.
     var requestStart: UnsafeRawPointer?
@@ -104,7 +102,10 @@ struct RemoteWriteDecodingState {
         labels.reserveCapacity(previousNames.count)
         var samples: [Sample] = []
         var exemplars: [SeriesExemplar] = []
-        var histograms = 0
+        var histograms: [HistogramSample] = []
+        // The first invalid histogram refuses the series (once its labels are known good).
+        var invalidHistogram: (timestamp: Int64, problem: RemoteWriteHistogramProblem)?
+        var invalidHistograms = 0
 
         var previousName = UnsafeRawBufferPointer(start: nil, count: 0)
         var ascending = true        // strictly ascending names, so also no duplicates
@@ -158,12 +159,13 @@ struct RemoteWriteDecodingState {
                 var message = reader(payload)
                 exemplars.append(try exemplar(&message))
             case 4:
-                // Native histograms are not supported yet: check the framing, count, skip.
-                var message = reader(payload)
-                while let (inner, innerType) = try message.nextField() {
-                    try Self.skip(&message, field: inner, type: innerType)
+                let histogram = try histogram(payload)
+                do throws(RemoteWriteHistogramProblem) {
+                    histograms.append(try histogram.sample())
+                } catch {
+                    if invalidHistogram == nil { invalidHistogram = (histogram.timestamp, error) }
+                    invalidHistograms += 1
                 }
-                histograms += 1
             default:
                 break  // an unknown field, already skipped
             }
@@ -181,20 +183,20 @@ struct RemoteWriteDecodingState {
             reason = .missingMetricName
         } else if !ascending, let duplicate = Self.duplicateName(labels) {
             reason = .duplicateLabelName(duplicate)
+        } else if let invalidHistogram {
+            // Label problems come first, as in Prometheus, where they stop the series before its samples are appended.
+            reason = .invalidHistogram(timestamp: invalidHistogram.timestamp, problem: invalidHistogram.problem)
         }
         if let reason {
             rejected.append(RemoteWriteRejection(
-                series: SeriesLabels(sorted: labels).description, reason: reason, sampleCount: samples.count))
+                series: SeriesLabels(sorted: labels).description, reason: reason, sampleCount: samples.count + histograms.count + invalidHistograms))
             return
         }
 
         if hasEmptyValue { labels.removeAll { $0.value.isEmpty } }
-        if histograms > 0 {
-            histogramSeriesCount += 1
-            histogramCount += histograms
-        }
-        guard !samples.isEmpty || !exemplars.isEmpty else { return }
-        series.append(SeriesSamples(labels: SeriesLabels(sorted: labels), samples: samples, exemplars: exemplars))
+        guard !samples.isEmpty || !histograms.isEmpty || !exemplars.isEmpty else { return }
+        series.append(SeriesSamples(labels: SeriesLabels(sorted: labels), samples: samples, histograms: histograms,
+                                    exemplars: exemplars))
     }
 
     /// A `Label` message's bytes: the raw bytes of its name and value, checked

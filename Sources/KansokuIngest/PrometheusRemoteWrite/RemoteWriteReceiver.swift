@@ -4,8 +4,8 @@ import Logging
 
 /// Prometheus remote_write 1.0, `POST /api/v1/write`: a snappy-compressed
 /// protobuf `WriteRequest`. Status codes follow what senders act on: 204 when
-/// all is stored; 400 (never retried) naming what was refused, after storing
-/// the rest; 413 and 415 for bodies it cannot take; 429 and 503 (retried)
+/// all is stored; 400 (never retried) naming what was refused (series with
+/// bad labels or an invalid native histogram), after storing the rest; 413 and 415 for bodies it cannot take; 429 and 503 (retried)
 /// when busy or when storage failed, with nothing acknowledged.
 public struct RemoteWriteReceiver: Sendable {
     public let context: IngestContext
@@ -46,12 +46,10 @@ public struct RemoteWriteReceiver: Sendable {
             }
             let rejectedSamples = decoded.rejected.reduce(0) { $0 + $1.sampleCount } + result.rejectedSamples
             metrics.record(accepted: result.acceptedSamples)
-            metrics.record(rejected: rejectedSamples + decoded.histogramCount)
+            metrics.record(rejected: rejectedSamples)
             var problems = decoded.rejected.prefix(5).map(\.description)
+            if decoded.rejected.count > 5 { problems.append("\(decoded.rejected.count - 5) more series refused") }
             if !result.message.isEmpty { problems.append(result.message) }
-            if decoded.histogramCount > 0 {
-                problems.append("\(decoded.histogramCount) native histogram samples in \(decoded.histogramSeriesCount) series dropped: native histograms are not supported yet")
-            }
             guard problems.isEmpty else {
                 return IngestHTTPResponses.text(problems.joined(separator: "; ") + "\n", status: .badRequest)
             }

@@ -3,29 +3,24 @@ import KansokuModel
 /// A decoded Prometheus remote-write 1.0 `WriteRequest`: what can be stored,
 /// plus what was left out and why.
 struct RemoteWriteRequest: Sendable {
-    /// The accepted series (labels sorted, empty values dropped, samples in
-    /// wire order) and the metric metadata sent with them.
+    /// The accepted series (labels sorted, empty values dropped, float and
+    /// native histogram samples in wire order) and the metric metadata sent
+    /// with them.
     var batch: SampleBatch
-    /// Series refused on their own (bad labels); the rest of the request stands.
+    /// Series refused on their own (bad labels, an invalid native histogram);
+    /// the rest of the request stands.
     var rejected: [RemoteWriteRejection]
-    /// Accepted series that carried native histograms, which are not supported
-    /// yet; their histograms were skipped (their float samples, if any, kept).
-    var histogramSeriesCount: Int
-    /// Native histogram samples skipped across those series.
-    var histogramCount: Int
 
-    init(batch: SampleBatch = SampleBatch(), rejected: [RemoteWriteRejection] = [],
-         histogramSeriesCount: Int = 0, histogramCount: Int = 0) {
+    init(batch: SampleBatch = SampleBatch(), rejected: [RemoteWriteRejection] = []) {
         self.batch = batch
         self.rejected = rejected
-        self.histogramSeriesCount = histogramSeriesCount
-        self.histogramCount = histogramCount
     }
 }
 
-/// One series of a remote-write request refused because its labels are not a
-/// valid series identity, as Prometheus's remote-write handler refuses it
-/// ("Invalid metric names or labels" / "Invalid labels for series").
+/// One series of a remote-write request refused on its own: its labels are
+/// not a valid series identity, as Prometheus's remote-write handler refuses
+/// it ("Invalid metric names or labels" / "Invalid labels for series"), or one
+/// of its native histograms fails Prometheus's histogram validation.
 struct RemoteWriteRejection: Sendable, Hashable, CustomStringConvertible {
     enum Reason: Sendable, Hashable {
         /// The series has no labels at all.
@@ -36,12 +31,15 @@ struct RemoteWriteRejection: Sendable, Hashable, CustomStringConvertible {
         case emptyLabelName
         /// The same label name twice.
         case duplicateLabelName(String)
+        /// A native histogram sample (at `timestamp`, ms) is not valid; the
+        /// first such sample of the series is reported.
+        case invalidHistogram(timestamp: Int64, problem: RemoteWriteHistogramProblem)
     }
 
     /// The series as Prometheus prints it (`SeriesLabels.description`), every label as sent.
     var series: String
     var reason: Reason
-    /// Float samples dropped with the series.
+    /// Samples dropped with the series, float and native histogram ones.
     var sampleCount: Int
 
     init(series: String, reason: Reason, sampleCount: Int) {
@@ -57,6 +55,7 @@ struct RemoteWriteRejection: Sendable, Hashable, CustomStringConvertible {
         case .missingMetricName: "Invalid metric names or labels: missing or empty __name__ label"
         case .emptyLabelName: "Invalid metric names or labels: empty label name"
         case .duplicateLabelName(let name): "Invalid labels for series: duplicate label name \"\(name)\""
+        case .invalidHistogram(let timestamp, let problem): "Invalid histogram at timestamp \(timestamp): \(problem)"
         }
     }
 

@@ -78,11 +78,11 @@ private func series(_ p: inout Proto, _ labels: [(String, String)], samples: [(I
         }
         for index in 0..<histograms {
             ts.messageField(4) { h in
-                h.varintField(1, 10)                 // count_int
+                h.varintField(1, 4)                  // count_int
                 h.doubleField(3, 1.5)                // sum
-                h.varintField(4, 3)                  // schema (sint32 zigzag)
+                h.varintField(4, 3)                  // schema -2 (sint32 zigzag)
                 h.messageField(11) { $0.varintField(1, 0); $0.varintField(2, 2) } // positive_spans
-                h.bytesField(12, [2, 4])             // positive_deltas, packed
+                h.bytesField(12, [2, 4])             // positive_deltas 1, 2 (sint64 zigzag, packed): counts 1, 3
                 h.int64Field(15, 1_000 + Int64(index))
             }
         }
@@ -131,7 +131,6 @@ private func labels(_ pairs: [(String, String)]) -> SeriesLabels { SeriesLabels(
 
         let request = try decode(p.bytes)
         #expect(request.rejected.isEmpty)
-        #expect(request.histogramSeriesCount == 0)
         #expect(request.batch.series == [
             SeriesSamples(
                 labels: labels([("__name__", "http_requests_total"), ("job", "api"), ("method", "GET")]),
@@ -325,17 +324,25 @@ private func labels(_ pairs: [(String, String)]) -> SeriesLabels { SeriesLabels(
         #expect(request.batch.series.first?.samples == [Sample(timestamp: 3, value: 2)])
     }
 
-    @Test func histogramsAreCountedAndSkipped() throws {
+    /// Histogram details are in RemoteWriteHistogramTests; this is how they sit among floats.
+    @Test func histogramsAreKeptNextToFloatSamples() throws {
         var p = Proto()
         series(&p, [("__name__", "native")], histograms: 3)
         series(&p, [("__name__", "mixed")], samples: [(1, 1)], histograms: 1)
-        series(&p, [("job", "no name")], histograms: 2)          // rejected for its labels, not counted
+        series(&p, [("job", "no name")], histograms: 2)
         series(&p, [("__name__", "plain")], samples: [(1, 1)])
         let request = try decode(p.bytes)
-        #expect(request.histogramSeriesCount == 2)
-        #expect(request.histogramCount == 4)
-        #expect(request.batch.series.map(\.labels.name) == ["mixed", "plain"])
+        let expected = NativeHistogram(schema: -2, count: 4, sum: 1.5, positiveSpans: [.init(offset: 0, length: 2)],
+                                       positiveBuckets: [1, 3])
+        #expect(request.batch.series.map(\.labels.name) == ["native", "mixed", "plain"])
+        #expect(request.batch.series[0].histograms == (0..<3).map { HistogramSample(timestamp: 1_000 + Int64($0), histogram: expected) })
+        #expect(request.batch.series[0].samples.isEmpty)
+        #expect(request.batch.series[1].samples == [Sample(timestamp: 1, value: 1)])
+        #expect(request.batch.series[1].histograms.count == 1)
+        #expect(request.batch.series[2].histograms.isEmpty)
+        #expect(request.batch.sampleCount == 6)
         #expect(request.rejected.map(\.reason) == [.missingMetricName])
+        #expect(request.rejected.first?.sampleCount == 2)
     }
 
     @Test func malformedHistogramFailsTheRequest() {

@@ -30,11 +30,13 @@ struct OTLPDeltaAccumulator: Sendable {
     private enum Entry: Sendable {
         case sum(total: Double, lastEnd: UInt64)
         case histogram(HistogramTotals)
+        case nativeHistogram(NativeHistogram, lastEnd: UInt64)
 
         var lastEnd: UInt64 {
             switch self {
             case .sum(_, let end): end
             case .histogram(let h): h.lastEnd
+            case .nativeHistogram(_, let end): end
             }
         }
     }
@@ -81,6 +83,23 @@ struct OTLPDeltaAccumulator: Sendable {
         }
         entries[series] = .histogram(totals)
         return totals
+    }
+
+    /// Adds a delta native histogram (an exponential histogram point) to the
+    /// series' total; nil when out of order. Totals and deltas of different
+    /// scales or zero thresholds are merged as Prometheus adds histograms: the
+    /// total takes the coarser scale and the wider zero bucket, as the
+    /// collector's deltatocumulative processor does.
+    mutating func addNativeHistogram(_ delta: NativeHistogram, series: SeriesLabels, end: UInt64) -> NativeHistogram? {
+        advance(to: end)
+        var total = delta
+        if case .nativeHistogram(let previous, let lastEnd)? = entries[series] {
+            guard end > lastEnd else { return nil }
+            // Only custom and exponential buckets cannot be added; deltas are all exponential.
+            if let sum = try? previous.adding(delta).result { total = sum }
+        }
+        entries[series] = .nativeHistogram(total, lastEnd: end)
+        return total
     }
 
     /// Drops a series' state (it ended: a no-recorded-value point).

@@ -21,16 +21,27 @@ import Synchronization
 /// | non-monotonic sum (either temporality) | gauge; a delta one carries the delta value as is  |
 /// | histogram, cumulative or delta         | `_bucket{le}` (cumulative counts), `_sum`, `_count` |
 /// | summary                                | `{quantile}` series, `_sum`, `_count`             |
-/// | exponential histogram                  | dropped, reported in ``OTLPTranslation/dropped``  |
+/// | exponential histogram, cumulative      | native histogram, with exemplars                  |
+/// | exponential histogram, delta           | native histogram of the running total (below)     |
 ///
-/// Exponential histograms would need native histograms, which the store does
-/// not hold yet; converting them to classic buckets would invent bounds, so
-/// they are dropped rather than stored wrongly. Sums and histograms with
-/// unspecified temporality are dropped too (Prometheus does the same).
+/// An exponential histogram is one native histogram series per point label
+/// set, named like a classic histogram's family (no `_bucket`/`_count`
+/// suffix); see ``OTLPExponentialHistogramConversion`` for the mapping
+/// (scales above 8 reduced to schema 8, below −4 refused). Points that cannot
+/// be converted are dropped one by one and reported in
+/// ``OTLPTranslation/dropped``; Prometheus stops at the first and drops the
+/// rest of the metric. Sums and (exponential) histograms with unspecified
+/// temporality are dropped (Prometheus does the same).
+///
+/// Deltas: Prometheus 3 refuses delta temporality by default; with
+/// `otlp-deltatocumulative` it accumulates deltas into cumulative series, and
+/// with `otlp-native-delta-ingestion` it stores them as they are (delta
+/// exponential histograms as gauge histograms). This translator always
+/// accumulates, for every kind, so `rate` and `increase` work on the result.
 ///
 /// A point flagged "no recorded value" becomes a staleness marker on every
-/// series it would have written. Timestamps go from nanoseconds to
-/// milliseconds by floor division.
+/// series it would have written (a float one on a native histogram series).
+/// Timestamps go from nanoseconds to milliseconds by floor division.
 ///
 /// Delta points are accumulated per series (``OTLPDeltaAccumulator``), which is
 /// the only state this type keeps; it sits behind a mutex so one translator can
@@ -101,8 +112,9 @@ public final class OTLPPrometheusTranslator: Sendable {
         case .histogram(let histogram):
             guard histogram.temporality != .unspecified else { return drop("aggregation temporality is unspecified") }
             (kind, family) = (.histogram, .histogram)
-        case .exponentialHistogram:
-            return drop("exponential histograms are not stored yet")
+        case .exponentialHistogram(let histogram):
+            guard histogram.temporality != .unspecified else { return drop("aggregation temporality is unspecified") }
+            (kind, family) = (.exponentialHistogram, .histogram)
         case .summary: (kind, family) = (.summary, .summary)
         }
         guard let name = PrometheusMetricName.build(name: metric.name, unit: metric.unit, kind: kind) else {
@@ -141,8 +153,12 @@ public final class OTLPPrometheusTranslator: Sendable {
             if rejected > 0 { dropped.append(Self.outOfOrder(metric.name, rejected)) }
         case .summary(let points):
             for point in points { Self.appendSummary(point, family: name, fixed: fixed, into: &collector) }
-        case .exponentialHistogram:
-            break  // dropped above
+        case .exponentialHistogram(let histogram):
+            let problems = appendExponentialHistogram(histogram, name: name, fixed: fixed, into: &collector)
+            if let first = problems.first {
+                let count = problems.count
+                dropped.append("metric \"\(metric.name)\": \(first) (\(count) point\(count == 1 ? "" : "s") dropped)")
+            }
         }
     }
 
@@ -193,6 +209,51 @@ public final class OTLPPrometheusTranslator: Sendable {
                                  bounds: total.bounds, bucketCounts: total.bucketCounts, into: &collector)
         }
         return rejected
+    }
+
+    /// Exponential histogram points as native histogram samples; a delta
+    /// point is added to its series' running total. Returns why points were
+    /// left out (conversion problems, out-of-order deltas), one per point.
+    private func appendExponentialHistogram(_ data: ExponentialHistogramData, name: String, fixed: [SeriesLabel],
+                                            into collector: inout PrometheusSeriesCollector) -> [String] {
+        let points = data.points
+        let identities = points.map { Self.identity($0.header, fixed, name) }
+        var problems: [String] = []
+        // nil for stale points (written as staleness markers below) and for points left out.
+        var histograms: [NativeHistogram?] = points.map { point -> NativeHistogram? in
+            guard !Self.isStale(point.header) else { return nil }
+            do throws(OTLPExponentialHistogramProblem) {
+                return try OTLPExponentialHistogramConversion.nativeHistogram(point)
+            } catch {
+                problems.append(error.description)
+                return nil
+            }
+        }
+        if data.temporality == .delta {
+            deltas.withLock { accumulator in
+                for i in points.indices {
+                    if Self.isStale(points[i].header) {
+                        accumulator.forget(identities[i])
+                    } else if let delta = histograms[i] {
+                        histograms[i] = accumulator.addNativeHistogram(delta, series: identities[i], end: points[i].header.timeUnixNano)
+                        if histograms[i] == nil { problems.append("delta point at or before the last accumulated point") }
+                    }
+                }
+            }
+        }
+        for i in points.indices {
+            let header = points[i].header
+            let position: Int
+            if Self.isStale(header) {
+                position = collector.append(identities[i], Self.sample(header, .nan))
+            } else if let histogram = histograms[i] {
+                position = collector.append(identities[i], HistogramSample(timestamp: Self.milliseconds(header.timeUnixNano), histogram: histogram))
+            } else {
+                continue
+            }
+            for exemplar in header.exemplars { collector.attach(OTLPExemplarConversion.convert(exemplar), to: position) }
+        }
+        return problems
     }
 
     // MARK: - Helpers

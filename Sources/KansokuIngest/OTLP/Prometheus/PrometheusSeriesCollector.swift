@@ -1,7 +1,8 @@
 import KansokuModel
 
 /// Gathers translated samples into one ``SampleBatch``: samples of the same
-/// series (several points with equal labels) share one ``SeriesSamples``, in
+/// series (several points with equal labels) share one ``SeriesSamples``
+/// (float and native histogram samples alike), in
 /// order of first appearance; metadata is kept once per family (the first
 /// description wins, as the spec allows for conflicting HELP/UNIT).
 struct PrometheusSeriesCollector {
@@ -26,6 +27,19 @@ struct PrometheusSeriesCollector {
             return existing
         }
         series.append(SeriesSamples(labels: labels, samples: [sample]))
+        return position
+    }
+
+    /// Adds a native histogram sample; returns the series' position for attaching exemplars.
+    @discardableResult
+    mutating func append(_ labels: SeriesLabels, _ histogram: HistogramSample) -> Int {
+        let position = series.count
+        if let existing = index.updateValue(position, forKey: labels) {
+            index[labels] = existing
+            series[existing].histograms.append(histogram)
+            return existing
+        }
+        series.append(SeriesSamples(labels: labels, samples: [], histograms: [histogram]))
         return position
     }
 

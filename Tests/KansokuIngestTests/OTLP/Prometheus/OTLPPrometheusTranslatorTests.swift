@@ -189,17 +189,6 @@ import KansokuModel
         #expect(Self.series(counted, "reqs_total").first?.exemplars.first?.labels["trace_id"] == trace.hex)
     }
 
-    @Test func exponentialHistogramsAreDroppedWithAReason() {
-        let point = ExponentialHistogramDataPoint(header: Self.header(Self.t0), count: 2, sum: 3, scale: 2, zeroCount: 0,
-                                                  positive: .init(offset: 1, bucketCounts: [1, 1]), negative: .init())
-        let metric = Metric(name: "exp", data: .exponentialHistogram(ExponentialHistogramData(points: [point], temporality: .cumulative)))
-        let result = OTLPPrometheusTranslator().translate(Self.batch([metric, Self.counter("other", 1, at: Self.t0)]))
-        #expect(result.dropped.count == 1)
-        #expect(result.dropped.first?.contains("exponential histograms are not stored yet") == true)
-        #expect(result.samples.series.allSatisfy { !($0.labels.name ?? "").hasPrefix("exp") })
-        #expect(!Self.series(result, "other_total").isEmpty)
-    }
-
     @Test func unspecifiedTemporalityIsDropped() {
         let result = OTLPPrometheusTranslator().translate(Self.batch([Self.counter("x", 1, at: Self.t0, temporality: .unspecified)]))
         #expect(result.samples.sampleCount == 0)
