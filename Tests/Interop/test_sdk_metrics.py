@@ -7,12 +7,14 @@ resource attributes on `target_info`."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from opentelemetry.metrics import Observation
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
-from opentelemetry.sdk.metrics.view import ExplicitBucketHistogramAggregation, View
+from opentelemetry.sdk.metrics.view import ExplicitBucketHistogramAggregation, ExponentialBucketHistogramAggregation, View
 
 from sdk_support import (
     FLUSH_TIMEOUT_MS,
@@ -149,3 +151,54 @@ def test_rate_over_two_exports(kansoku):
     finally:
         provider.shutdown()
     assert [float(e["value"][1]) for e in increase] == [30.0], increase
+
+
+def test_exponential_histogram_is_a_native_histogram(kansoku):
+    """An OTLP exponential histogram from the real SDK is stored as one
+    native histogram series (no `_bucket` series) and answers the native
+    histogram functions; the API returns it in Prometheus's `histogram` shape."""
+    resource = make_resource("grpc", "metrics-exponential")
+    service = resource.attributes["service.name"]
+    otlp = RecordingMetricExporter(metric_exporter(kansoku, "grpc"))
+    reader = PeriodicExportingMetricReader(otlp, export_interval_millis=3_600_000, export_timeout_millis=30_000)
+    provider = MeterProvider(resource=resource, metric_readers=[reader], views=[
+        View(instrument_name="interop.exp.latency", aggregation=ExponentialBucketHistogramAggregation()),
+    ])
+    observations = [1.0, 2.0, 3.0, 4.0, 100.0]
+    try:
+        latency = provider.get_meter("exp").create_histogram("interop.exp.latency", unit="ms")
+        for v in observations:
+            latency.record(v, {"route": "/a"})
+        assert provider.force_flush(FLUSH_TIMEOUT_MS)
+        assert_all_succeeded(otlp, "metric")
+        selector = f'interop_exp_latency_milliseconds{{job="{service}"}}'
+        raw = prometheus_query(kansoku, selector)
+        count = prometheus_query(kansoku, f"histogram_count({selector})")
+        total = prometheus_query(kansoku, f"histogram_sum({selector})")
+        median = prometheus_query(kansoku, f"histogram_quantile(0.5, {selector})")
+        above = prometheus_query(kansoku, f"histogram_fraction(0, 3.5, {selector})")
+        classic = prometheus_query(kansoku, f'{{__name__=~"interop_exp_latency.*_(bucket|count|sum)", job="{service}"}}')
+        now = time.time()
+        ranged = kansoku.session.get(f"{kansoku.api_url}/api/v1/query_range",
+                                     params={"query": selector, "start": now - 60, "end": now, "step": 15}, timeout=30).json()
+    finally:
+        provider.shutdown()
+
+    assert classic == [], f"an exponential histogram must not produce classic series: {classic}"
+    assert len(raw) == 1 and "value" not in raw[0], raw
+    point = raw[0]["histogram"][1]
+    assert float(point["count"]) == 5 and float(point["sum"]) == sum(observations), point
+    buckets = point["buckets"]
+    assert sum(float(b[3]) for b in buckets) == 5, buckets
+    for rule, lower, upper, bucket_count in buckets:
+        assert rule == 0 and float(lower) < float(upper), buckets  # positive buckets are (lower, upper]
+    for v in observations:
+        assert any(float(b[1]) < v <= float(b[2]) for b in buckets), f"{v} in no bucket: {buckets}"
+    assert [float(e["value"][1]) for e in count] == [5.0], count
+    assert [float(e["value"][1]) for e in total] == [sum(observations)], total
+    assert len(median) == 1 and abs(float(median[0]["value"][1]) - 3.0) < 0.03, median
+    assert len(above) == 1 and abs(float(above[0]["value"][1]) - 0.6) < 1e-9, above
+    series = ranged["data"]["result"]
+    assert ranged["data"]["resultType"] == "matrix" and len(series) == 1, ranged
+    assert "values" not in series[0] and series[0]["histograms"], series
+    assert all(float(h[1]["count"]) == 5 for h in series[0]["histograms"]), series
