@@ -133,13 +133,27 @@ public final class EmbeddedMetricStore: MetricSeriesStore, Compacting {
     }
 
     /// Persists the head as a block so a restart reads blocks instead of
-    /// replaying the log, then closes the log.
+    /// replaying the log, then closes the log, and deletes its segments when
+    /// everything they held is in blocks (no exemplars, which only the log keeps).
     public func close() async {
+        var persisted = false
         do {
             try flushHead()
+            // Everything is in blocks: the checkpoint keeps the next series id, the segments can go
+            // (unless they hold exemplars, which blocks do not).
+            if head.timeRange == nil, !head.holdsExemplars {
+                try writeCheckpoint(keepingSegmentsFrom: UInt64.max)
+                persisted = true
+            }
         } catch {
             logger.error("could not persist the metrics head on shutdown; the WAL keeps it", metadata: ["error": "\(error)"])
         }
         await log.close()
+        guard persisted else { return }
+        do {
+            try log.discardSegmentsAfterClose()
+        } catch {
+            logger.warning("could not delete the persisted metrics WAL segments", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -196,6 +196,21 @@ public final class WriteAheadLog: Sendable {
     /// Fewer syncs than appends shows group commit at work. Stays 0 with ``WALOptions/fsync`` off.
     public var fsyncCount: Int { shared.state.withLock { $0.fsyncCount } }
 
+    /// Deletes every segment file after ``close()``: for a caller that has
+    /// persisted everything the log holds (the metric store after writing
+    /// its whole head as a block), so the log takes no disk space while the
+    /// server is down. The next open starts an empty log.
+    ///
+    /// - Throws: a failed `unlink`/`fsync` (segments deleted before it stay deleted).
+    public func discardSegmentsAfterClose() throws {
+        let closed = shared.state.withLock { $0.writerExited }
+        precondition(closed, "discardSegmentsAfterClose() before close()")
+        for number in try SegmentFiles.list(directory) {
+            try POSIXFile.unlinkIfPresent(SegmentFiles.path(directory, number))
+        }
+        if options.fsync { try POSIXFile.syncDirectory(directory) }
+    }
+
     /// Flushes pending appends, stops the writer, closes files. Appends after close throw ``WALError/closed``.
     ///
     /// Appends already enqueued are committed (and their callers resumed) before this returns.

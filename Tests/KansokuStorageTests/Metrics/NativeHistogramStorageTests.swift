@@ -121,17 +121,22 @@ struct NativeHistogramStorageTests {
         }
     }
 
-    @Test("blocks of format version 1 (floats only) are still read; version 1 cannot hold histograms")
-    func versionOneBlocks() throws {
+    @Test("blocks of format versions 1 (floats only) and 2 (untagged XOR chunks) are still read; version 1 cannot hold histograms")
+    func olderBlockVersions() throws {
         try MetricBlockTestKit.withTemporaryDirectory { dir in
-            let samples = (0..<130).map { Sample(timestamp: Int64($0) * 1_000, value: Double($0)) }
-            let series = MetricBlockSeries(labels: SeriesLabels([("__name__", "up")]), chunks: MetricBlockCompactor.encode(samples))
+            let samples = (0..<130).map { Sample(timestamp: Int64($0) * 1_000, value: Double($0) / 3) }
+            let series = MetricBlockSeries(labels: SeriesLabels([("__name__", "up")]), chunks: MetricBlockCompactor.encode(samples),
+                                           histogramChunks: [])
             var options = MetricBlockWriter.Options()
+            for version: UInt32 in [1, 2, 3] {
+                options.formatVersion = version
+                let meta = try MetricBlockWriter.write([series], minTime: 0, maxTime: 129_000, to: dir, options: options)
+                let reader = try MetricBlockReader(path: meta.path)
+                #expect(reader.formatVersion == version)
+                #expect(try reader.select([], start: .min, end: .max).first?.samples == samples)
+                #expect(try reader.allSeries().first?.samples() == samples)
+            }
             options.formatVersion = 1
-            let meta = try MetricBlockWriter.write([series], minTime: 0, maxTime: 129_000, to: dir, options: options)
-            let reader = try MetricBlockReader(path: meta.path)
-            #expect(try reader.select([], start: .min, end: .max).first?.samples == samples)
-            #expect(try reader.allSeries().first?.histogramChunks.isEmpty == true)
             let withHistograms = MetricBlockSeries(labels: Self.name, chunks: [], histogramChunks: MetricBlockCompactor.encode(Self.run(from: 0, count: 2)))
             #expect(throws: MetricBlockError.self) {
                 try MetricBlockWriter.write([withHistograms], minTime: 0, maxTime: 1_000, to: dir, options: options)

@@ -2,10 +2,16 @@
 enum MetricBlockFormat {
     /// "KMB1", little-endian.
     static let magic: UInt32 = 0x3142_4D4B
-    /// Version 2 added native histogram chunks to the series table.
-    static let version: UInt32 = 2
-    /// Version 1 blocks (floats only) are still read.
-    static let readableVersions: ClosedRange<UInt32> = 1...2
+    /// Version 2 added native histogram chunks to the series table;
+    /// version 3 tags each float chunk with its encoding (XOR or decimal).
+    static let version: UInt32 = 3
+    /// Older blocks are still read.
+    static let readableVersions: ClosedRange<UInt32> = 1...3
+    /// The first byte of a float chunk in a version 3 block.
+    enum FloatChunkEncoding: UInt8 {
+        case xor = 0
+        case decimal = 1
+    }
     /// magic:u32 version:u32.
     static let headerSize = 8
     /// footerLength:u32 footerCRC32C:u32 version:u32 magic:u32.

@@ -23,6 +23,8 @@ public final class MetricBlockReader: Sendable {
 
     let fd: Int32
     let frames: [MetricBlockFrame]
+    /// The file's format version: from 3 on, float chunks carry an encoding tag.
+    let formatVersion: UInt32
     private let entries: [MetricBlockSeriesEntry]
     private let postings: MetricBlockPostings
 
@@ -51,6 +53,7 @@ public final class MetricBlockReader: Sendable {
                                    seriesCount: footer.seriesCount, sampleCount: footer.sampleCount,
                                    chunkCount: footer.chunkCount, fileBytes: Int(size))
             self.path = path
+            self.formatVersion = footer.formatVersion
             self.fd = fd
             self.frames = frames
             self.entries = entries
@@ -77,20 +80,29 @@ public final class MetricBlockReader: Sendable {
             let entry = entries[Int(ref)]
             var samples: [Sample] = []
             for (index, c) in entry.chunks.enumerated() where c.minTime <= end && c.maxTime >= start {
-                let chunk = try loadChunk(c, index: index, of: entry, frames: &frames)
-                var iterator = chunk.makeIterator()
-                do {
-                    while let sample = try iterator.next() {
-                        guard sample.timestamp >= c.minTime, sample.timestamp <= c.maxTime else {
-                            throw corrupt(entry, index, "sample at \(sample.timestamp) outside [\(c.minTime), \(c.maxTime)]")
+                switch try loadChunk(c, index: index, of: entry, frames: &frames) {
+                case .xor(let chunk):
+                    var iterator = chunk.makeIterator()
+                    do {
+                        while let sample = try iterator.next() {
+                            guard sample.timestamp >= c.minTime, sample.timestamp <= c.maxTime else {
+                                throw corrupt(entry, index, "sample at \(sample.timestamp) outside [\(c.minTime), \(c.maxTime)]")
+                            }
+                            if sample.timestamp > end { break }
+                            if sample.timestamp >= start { samples.append(sample) }
                         }
-                        if sample.timestamp > end { break }
-                        if sample.timestamp >= start { samples.append(sample) }
+                    } catch let error as XORChunkError {
+                        throw corrupt(entry, index, error.description)
+                    } catch {
+                        throw error as! MetricBlockError
                     }
-                } catch let error as XORChunkError {
-                    throw corrupt(entry, index, error.description)
-                } catch {
-                    throw error as! MetricBlockError
+                case .decimal(let chunk):
+                    let decoded: [Sample]
+                    do { decoded = try chunk.decodeAll() } catch { throw corrupt(entry, index, error.description) }
+                    guard decoded.first!.timestamp >= c.minTime, decoded.last!.timestamp <= c.maxTime else {
+                        throw corrupt(entry, index, "samples outside [\(c.minTime), \(c.maxTime)]")
+                    }
+                    for sample in decoded where sample.timestamp >= start && sample.timestamp <= end { samples.append(sample) }
                 }
             }
             var histograms: [HistogramSample] = []
@@ -145,9 +157,19 @@ public final class MetricBlockReader: Sendable {
             var chunks: [HeadChunk] = []
             chunks.reserveCapacity(entry.chunks.count)
             for (index, c) in entry.chunks.enumerated() {
-                let chunk = try loadChunk(c, index: index, of: entry, frames: &frames)
                 let samples: [Sample]
-                do { samples = try chunk.decodeAll() } catch { throw corrupt(entry, index, error.description) }
+                let chunk: XORChunk
+                switch try loadChunk(c, index: index, of: entry, frames: &frames) {
+                case .xor(let xor):
+                    chunk = xor
+                    do { samples = try xor.decodeAll() } catch { throw corrupt(entry, index, error.description) }
+                case .decimal(let decimal):
+                    // Blocks are handed on as XOR chunks (the head's form); a writer encodes them again.
+                    do { samples = try decimal.decodeAll() } catch { throw corrupt(entry, index, error.description) }
+                    var appender = XORChunkAppender()
+                    for sample in samples { appender.append(sample) }
+                    chunk = appender.chunk
+                }
                 guard samples.first?.timestamp == c.minTime, samples.last?.timestamp == c.maxTime else {
                     throw corrupt(entry, index, "samples do not span [\(c.minTime), \(c.maxTime)]")
                 }
@@ -180,13 +202,31 @@ public final class MetricBlockReader: Sendable {
             .filter { entries[Int($0)].overlaps(start: start, end: end) }
     }
 
+    /// A stored float chunk in either encoding.
+    private enum StoredFloatChunk {
+        case xor(XORChunk)
+        case decimal(DecimalChunk)
+    }
+
     private func loadChunk(_ c: MetricBlockChunkRef, index: Int, of entry: MetricBlockSeriesEntry,
-                       frames: inout FrameCache) throws(MetricBlockError) -> XORChunk {
+                           frames: inout FrameCache) throws(MetricBlockError) -> StoredFloatChunk {
         let frame = try frames.frame(c.frame)
+        var bytes = frame[c.offset..<c.offset + c.length]
+        var encoding = MetricBlockFormat.FloatChunkEncoding.xor
+        if formatVersion >= 3 {
+            guard let tag = bytes.first, let tagged = MetricBlockFormat.FloatChunkEncoding(rawValue: tag) else {
+                throw corrupt(entry, index, "unknown float chunk encoding \(bytes.first ?? 0)")
+            }
+            encoding = tagged
+            bytes = bytes.dropFirst()
+        }
         do {
-            return try XORChunk(bytes: Array(frame[c.offset..<c.offset + c.length]))
+            switch encoding {
+            case .xor: return .xor(try XORChunk(bytes: Array(bytes)))
+            case .decimal: return .decimal(try DecimalChunk(bytes: Array(bytes)))
+            }
         } catch {
-            throw corrupt(entry, index, error.description)
+            throw corrupt(entry, index, "\(error)")
         }
     }
 

@@ -11,6 +11,9 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
     private var postings = PostingsIndex()
     private var metadata: [String: MetricFamilyMetadata] = [:]
     private var exemplarRing: ExemplarRing
+    /// Whether any exemplar was appended or replayed: they live only in the
+    /// ring and the log, so the log must then outlive a shutdown.
+    private var exemplarsSeen = false
     private var sampleCount = 0
     /// Samples before this belong to persisted blocks: appends are refused as out of bounds.
     private var minValidTime = Int64.min
@@ -26,6 +29,9 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
         self.limits = limits
         exemplarRing = ExemplarRing(capacity: exemplarCapacity)
     }
+
+    /// Whether exemplars were appended or replayed since the head was created.
+    var holdsExemplars: Bool { lock.withReadLock { exemplarsSeen } }
 
     /// Number of series held.
     var seriesCount: Int { lock.withReadLock { series.count } }
@@ -106,6 +112,7 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
         let keptHistograms = record.histograms.count - firstHistogram
         sampleCount += kept + keptHistograms
         for exemplar in incoming.exemplars { exemplarRing.add(exemplar, ref: ref) }
+        if !incoming.exemplars.isEmpty { exemplarsSeen = true }
         guard kept > 0 || keptHistograms > 0 || !incoming.exemplars.isEmpty else { return }
         if !series[Int(ref)].logged, defined.insert(walID).inserted {
             record.definitions.append(MetricWALRecord.Definition(walID: walID, labels: incoming.labels))
@@ -220,6 +227,7 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
                     continue
                 }
                 exemplarRing.add(item.exemplar, ref: ref)
+                exemplarsSeen = true
             }
         }
     }

@@ -98,7 +98,7 @@ import KansokuModel
             let target = dir + "/foreign.kmb"
             #expect(Self.failure(of: Array(repeating: 0, count: 100), at: target) == .badMagic(path: target))
             var versioned: [UInt8] = [0x4B, 0x4D, 0x42, 0x31, 9, 0, 0, 0] + Array(repeating: 0, count: 40)
-            #expect(Self.failure(of: versioned, at: target) == .unsupportedVersion(path: target, found: 9, supported: 2))
+            #expect(Self.failure(of: versioned, at: target) == .unsupportedVersion(path: target, found: 9, supported: 3))
             versioned[4] = 1
             #expect(Self.failure(of: versioned, at: target)?.section == "trailer")
         }

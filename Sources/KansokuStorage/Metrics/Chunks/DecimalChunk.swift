@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import KansokuModel
+
+/// A block's encoding of float samples whose values are all decimals with
+/// few digits after the point — what exporters mostly write (byte and
+/// packet counters, seconds with two decimals, percentages) — as varints
+/// that zstd then compresses well; Gorilla's XOR bits hardly compress.
+///
+/// ```text
+/// chunk  := count:u16be scale:u8 t0:svar [Δt1:svar] ΔΔt:svar*  m0:svar Δm:svar*
+/// ```
+///
+/// Sample `i`'s value is `Double(m_i) / 10^scale`, and encoding checks,
+/// value by value, that this gives back exactly the same bits, so the
+/// encoding is lossless; a run with a NaN (staleness markers included), an
+/// infinity, a negative zero or more digits than `maxScale` cannot be
+/// written and stays an ``XORChunk``. Timestamps are delta-of-delta varints
+/// (a regular scrape interval costs one zero byte per sample before zstd).
+struct DecimalChunk: Sendable, Hashable {
+    /// The most digits after the decimal point tried.
+    static let maxScale = 9
+    /// `Double(m)` is exact below this magnitude.
+    private static let exactIntegerLimit = 9_007_199_254_740_992.0  // 2^53
+    private static let powersOfTen: [Double] = (0...maxScale).map { pow(10, Double($0)) }
+
+    let bytes: [UInt8]
+
+    /// Samples in the chunk.
+    var count: Int { Int(bytes[0]) << 8 | Int(bytes[1]) }
+
+    /// Wraps stored bytes; damage surfaces when decoding.
+    init(bytes: [UInt8]) throws(DecimalChunkError) {
+        guard bytes.count >= 3 else { throw DecimalChunkError("\(bytes.count) bytes, shorter than the 3-byte header") }
+        self.bytes = bytes
+    }
+
+    /// Encodes `samples` (strictly increasing timestamps, at most 65,535),
+    /// or nil when a value is not a short decimal.
+    init?(_ samples: [Sample]) {
+        guard !samples.isEmpty, samples.count <= Int(UInt16.max), let scale = Self.scale(of: samples) else { return nil }
+        let power = Self.powersOfTen[scale]
+        var writer = WALWriter(reservingCapacity: 3 + samples.count * 4)
+        writer.writeByte(UInt8(samples.count >> 8))
+        writer.writeByte(UInt8(samples.count & 0xff))
+        writer.writeByte(UInt8(scale))
+        var previousTime = samples[0].timestamp, previousDelta: Int64 = 0
+        writer.writeVarInt(previousTime)
+        for (i, sample) in samples.enumerated().dropFirst() {
+            let delta = sample.timestamp &- previousTime
+            writer.writeVarInt(i == 1 ? delta : delta &- previousDelta)
+            previousDelta = delta
+            previousTime = sample.timestamp
+        }
+        var previous: Int64 = 0
+        for sample in samples {
+            let mantissa = Int64((sample.value * power).rounded())
+            writer.writeVarInt(mantissa &- previous)
+            previous = mantissa
+        }
+        bytes = writer.bytes
+    }
+
+    /// The smallest scale at which every value round-trips exactly.
+    private static func scale(of samples: [Sample]) -> Int? {
+        var scale = 0
+        for sample in samples {
+            while !fits(sample.value, scale: scale) {
+                scale += 1
+                if scale > maxScale { return nil }
+            }
+        }
+        // A value that fitted at a smaller scale may not at the final one: check again.
+        while scale <= maxScale {
+            if samples.allSatisfy({ fits($0.value, scale: scale) }) { return scale }
+            scale += 1
+        }
+        return nil
+    }
+
+    private static func fits(_ value: Double, scale: Int) -> Bool {
+        guard value.isFinite, !(value == 0 && value.sign == .minus) else { return false }
+        let power = powersOfTen[scale]
+        let scaled = (value * power).rounded()
+        guard abs(scaled) < exactIntegerLimit else { return false }
+        return (Double(Int64(scaled)) / power).bitPattern == value.bitPattern
+    }
+
+    /// Every sample, oldest first.
+    func decodeAll() throws(DecimalChunkError) -> [Sample] {
+        var reader = WALReader(bytes)
+        let n = count
+        let scale = Int(bytes[2])
+        guard scale <= Self.maxScale else { throw DecimalChunkError("scale \(scale) is over \(Self.maxScale)") }
+        let power = Self.powersOfTen[scale]
+        var samples: [Sample] = []
+        samples.reserveCapacity(n)
+        do {
+            try reader.skip(3)
+            var timestamps: [Int64] = []
+            timestamps.reserveCapacity(n)
+            var time: Int64 = 0, delta: Int64 = 0
+            for i in 0..<n {
+                let field = try reader.readVarInt()
+                switch i {
+                case 0: time = field
+                case 1: delta = field; time &+= delta
+                default: delta &+= field; time &+= delta
+                }
+                if i > 0, let last = timestamps.last, time <= last {
+                    throw DecimalChunkError("timestamps do not increase at sample \(i)")
+                }
+                timestamps.append(time)
+            }
+            var mantissa: Int64 = 0
+            for time in timestamps {
+                mantissa &+= try reader.readVarInt()
+                samples.append(Sample(timestamp: time, value: Double(mantissa) / power))
+            }
+        } catch let error as DecimalChunkError {
+            throw error
+        } catch {
+            throw DecimalChunkError("\(error)")
+        }
+        guard reader.isAtEnd else { throw DecimalChunkError("\(reader.remaining) trailing bytes") }
+        return samples
+    }
+}
+
+/// Why a stored ``DecimalChunk`` could not be read.
+struct DecimalChunkError: Error, Sendable, Hashable, CustomStringConvertible {
+    let detail: String
+    init(_ detail: String) { self.detail = detail }
+    var description: String { "decimal chunk: \(detail)" }
+}
