@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One `name="value"` pair of a time series' identity.
 public struct SeriesLabel: Sendable, Hashable, Comparable {
     public var name: String
@@ -11,7 +19,21 @@ public struct SeriesLabel: Sendable, Hashable, Comparable {
     // Byte-wise, as Prometheus compares labels: Swift's String equality would
     // treat canonically equivalent text ("é" precomposed or not) as one label.
     public static func == (a: SeriesLabel, b: SeriesLabel) -> Bool {
-        a.name.utf8.elementsEqual(b.name.utf8) && a.value.utf8.elementsEqual(b.value.utf8)
+        sameBytes(a.name, b.name) && sameBytes(a.value, b.value)
+    }
+
+    /// Byte equality: lengths first, then one `memcmp` when both strings are
+    /// contiguous (the generic `elementsEqual` walk cost a fifth of the
+    /// remote-write ingest CPU in the head's series lookups).
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        let fast: Bool?? = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0
+            }
+        }
+        if case .some(.some(let equal)) = fast { return equal }
+        return a.utf8.elementsEqual(b.utf8)
     }
 
     public func hash(into hasher: inout Hasher) {
