@@ -310,3 +310,43 @@ def test_hundred_series_of_thousand_points_render_time(perf_server, browser, per
           + "; ".join(f"{chart:.1f} / {drawn:.1f} / {painted:.1f} / {query}" for chart, drawn, painted, query in timings)
           + f"; median response-to-painted {sorted(t[2] for t in timings)[1]:.1f} ms")
     assert_no_console_errors(browser)
+
+
+def test_native_histograms_are_noted_in_the_graph_and_summarised_in_the_table(kansoku, browser):
+    """An exponential histogram from the SDK is a native histogram: the graph does not draw it (and says
+    how to chart it), the table shows its count and sum, and `histogram_count` of it is a line."""
+    from opentelemetry.sdk.metrics.view import ExponentialBucketHistogramAggregation, View
+
+    resource = make_resource("http", "ui-native-histogram")
+    otlp = RecordingMetricExporter(metric_exporter(kansoku, "http"))
+    reader = PeriodicExportingMetricReader(otlp, export_interval_millis=3_600_000, export_timeout_millis=30_000)
+    provider = MeterProvider(resource=resource, metric_readers=[reader], views=[
+        View(instrument_name="ui.latency", aggregation=ExponentialBucketHistogramAggregation())])
+    try:
+        latency = provider.get_meter("kansoku.ui.metrics").create_histogram("ui.latency", unit="ms")
+        for v in (1, 2, 3, 4, 100):
+            latency.record(v)
+        assert provider.force_flush(FLUSH_TIMEOUT_MS), "MeterProvider.force_flush timed out"
+        assert_all_succeeded(otlp, "metric")
+        exported = int(time.time() * 1000)
+    finally:
+        provider.shutdown()
+    query = f'ui_latency_milliseconds{{job="{resource.attributes["service.name"]}"}}'
+    # The table's instant query runs at the window's end: within the 5 minutes of lookback of the export.
+    window = {"from": str(exported - 600_000), "to": str(exported + 60_000)}
+
+    open_view(browser, kansoku.api_url, metrics_path(query=query, **window))
+    note = wait_for(browser, ".metrics-histogram-note")
+    assert "1 native histogram series is not drawn" in note.text, note.text
+    assert not browser.find_elements(By.CSS_SELECTOR, ".timechart")
+
+    browser.find_element(By.CSS_SELECTOR, '.tabs button[data-tab="table"]').click()
+    cell = wait_for(browser, ".metrics-result table.data td.histogram")
+    assert "count 5" in cell.text and "sum 110" in cell.text, cell.text
+
+    browser.find_element(By.CSS_SELECTOR, '.tabs button[data-tab="graph"]').click()
+    run_query(browser, f"histogram_count({query})")
+    chart_with(browser, 1)
+    assert not browser.find_elements(By.CSS_SELECTOR, ".metrics-histogram-note")
+    screenshot(browser, "metrics-native-histogram-dark")
+    assert_no_console_errors(browser)

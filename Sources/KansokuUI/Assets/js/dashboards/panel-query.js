@@ -28,6 +28,7 @@ export async function rangeSeries(targets, q) {
   return answers.flatMap((data, i) => (data.result || []).map((row) => ({
     name: legendName(row.metric, targets[i].legendFormat),
     labels: row.metric,
-    points: row.values.map(([t, v]) => [t * 1000, Number(v)]),
+    // Native histogram rows have `histograms`, not `values`: nothing to draw as a line.
+    points: (row.values || []).map(([t, v]) => [t * 1000, Number(v)]),
   })));
 }

@@ -29,8 +29,9 @@ export async function renderTable(body, panel, q) {
 }
 
 function resultRows(data) {
-  if (data.resultType === "vector") return data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+  // Native histogram rows (`histogram`/`histograms`) have no single value to show: they are left out.
+  if (data.resultType === "vector") return data.result.filter((r) => r.value).map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
   if (data.resultType === "scalar") return [{ labels: {}, value: Number(data.result[1]) }];
-  if (data.resultType === "matrix") return data.result.map((r) => ({ labels: r.metric, value: Number(r.values.at(-1)?.[1]) }));
+  if (data.resultType === "matrix") return data.result.filter((r) => r.values).map((r) => ({ labels: r.metric, value: Number(r.values.at(-1)?.[1]) }));
   return [];
 }

@@ -14,8 +14,10 @@ export function resultTable({ resultType, result }, unit = "") {
   }
   if (!result.length) return emptyState("The query returned no series at this time.");
   const rows = result.slice(0, MAX_ROWS).map((element) => resultType === "matrix"
-    ? h("tr", {}, h("td", {}, seriesLabel(element.metric)), h("td", {}, samplesList(element.values, unit)))
-    : h("tr", {}, h("td", {}, seriesLabel(element.metric)), valueCell(element.value[1], unit)));
+    ? h("tr", {}, h("td", {}, seriesLabel(element.metric)),
+      h("td", {}, samplesList(element.values || [], unit), histogramList(element.histograms || [])))
+    : h("tr", {}, h("td", {}, seriesLabel(element.metric)),
+      element.histogram ? histogramCell(element.histogram[1]) : valueCell(element.value[1], unit)));
   const more = result.length > MAX_ROWS ? h("p", { class: "muted" }, `Showing ${MAX_ROWS} of ${result.length} series.`) : null;
   return h("div", { class: "metrics-table" }, table(["Series", resultType === "matrix" ? "Samples" : "Value"], rows), more);
 }
@@ -36,6 +38,25 @@ function seriesLabel(metric) {
     h("span", { class: "label-pair" }, h("span", { class: "label-name" }, key), "=", h("span", { class: "label-value" }, JSON.stringify(labels[key])), i < keys.length - 1 ? ", " : ""));
   return h("span", { class: "series-label mono" }, h("span", { class: "metric-name" }, name),
     pairs.length || !name ? ["{", pairs, "}"] : null);
+}
+
+/** A native histogram: its count, sum and populated buckets (`(lower, upper]: count`). */
+function histogramSummary(histogram) {
+  const buckets = (histogram.buckets || []).map(([rule, lower, upper, count]) =>
+    `${rule === 1 || rule === 3 ? "[" : "("}${lower}, ${upper}${rule === 0 || rule === 3 ? "]" : ")"}: ${count}`);
+  return [h("span", { class: "raw" }, `histogram · count ${histogram.count} · sum ${histogram.sum}`),
+    buckets.length ? h("span", { class: "muted histogram-buckets", title: buckets.join("\n") }, `${buckets.length} buckets`) : null];
+}
+
+function histogramCell(histogram) {
+  return h("td", { class: "num value histogram" }, histogramSummary(histogram));
+}
+
+function histogramList(histograms) {
+  if (!histograms.length) return null;
+  return h("div", { class: "samples mono" }, histograms.map(([t, histogram]) => [
+    h("span", { class: "num" }, histogramSummary(histogram)), h("span", { class: "muted" }, ""),
+    h("span", { class: "muted" }, `@ ${formatDateTime(t * 1000, { millis: true })}`)]));
 }
 
 function samplesList(values, unit) {

@@ -108,15 +108,24 @@ export function mount(root, ctx) {
     const data = await prometheus.queryRange(state.query, range.start / 1000, range.end / 1000, stepSeconds, { signal });
     const queryMs = performance.now() - began;
     const arrived = performance.mark("kansoku:metrics:data").startTime;
-    const { common, names } = distinguishingNames(data.result.map((element) => element.metric));
-    const series = data.result.map((element, i) => ({
+    // Native histograms are not lines: they are left out of the chart, and a note says how to chart them.
+    const floats = data.result.filter((element) => element.values);
+    const histogramCount = data.result.length - floats.length;
+    const { common, names } = distinguishingNames(floats.map((element) => element.metric));
+    const series = floats.map((element, i) => ({
       name: names[i], title: formatSeriesName(element.metric), labels: element.metric,
       points: element.values.map(([t, v]) => [t * 1000, v]),
     }));
     const points = series.reduce((sum, s) => sum + s.points.length, 0);
     replaceChildren(body);
+    if (histogramCount) {
+      append(body, h("p", { class: "muted metrics-histogram-note" },
+        `${histogramCount} native histogram ${histogramCount === 1 ? "series is" : "series are"} not drawn: chart `,
+        h("code", {}, "histogram_quantile(0.9, rate(…[5m]))"), ", ", h("code", {}, "histogram_count(…)"), " or ",
+        h("code", {}, "histogram_sum(…)"), ", or see them in the table."));
+    }
     if (!series.length) {
-      replaceChildren(body, emptyState("The query returned no series in this time range."));
+      if (!histogramCount) replaceChildren(body, emptyState("The query returned no series in this time range."));
     } else {
       if (common) {
         const text = formatSeriesName(common);
