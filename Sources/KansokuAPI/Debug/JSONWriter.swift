@@ -105,6 +105,11 @@ public struct JSONWriter: Sendable {
         bytes.append(byte)
     }
 
+    /// Lets `body` append bytes that are valid JSON text at this point.
+    mutating func withBytes(_ body: (inout [UInt8]) -> Void) {
+        body(&bytes)
+    }
+
     /// Appends bytes that are already valid JSON text.
     mutating func appendRaw(_ raw: some Sequence<UInt8>) {
         bytes.append(contentsOf: raw)

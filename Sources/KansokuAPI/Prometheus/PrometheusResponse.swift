@@ -50,7 +50,7 @@ enum PrometheusResponse {
                 if let h = sample.histogram {
                     json.key("histogram"); histogramPoint(sample.timestamp, h, into: &json)
                 } else {
-                    json.key("value"); point(sample.timestamp, GoFloatFormat.fixed(sample.value), into: &json)
+                    json.key("value"); point(sample.timestamp, sample.value, into: &json)
                 }
                 json.endObject()
             }
@@ -71,7 +71,7 @@ enum PrometheusResponse {
             // As Prometheus: `values` and `histograms` only when there are some.
             if !s.samples.isEmpty || s.histograms.isEmpty {
                 json.key("values"); json.beginArray()
-                for sample in s.samples { point(sample.timestamp, GoFloatFormat.fixed(sample.value), into: &json) }
+                for sample in s.samples { point(sample.timestamp, sample.value, into: &json) }
                 json.endArray()
             }
             if !s.histograms.isEmpty {
@@ -89,6 +89,21 @@ enum PrometheusResponse {
         json.beginArray()
         PrometheusTimestamp.append(time, to: &json)
         json.string(value)
+        json.endArray()
+    }
+
+    /// `[<seconds>, "<value>"]` for a sample value, written straight into the
+    /// buffer (Go's 'f' formatting never needs JSON escaping).
+    static func point(_ time: Int64, _ value: Double, into json: inout JSONWriter) {
+        json.beginArray()
+        PrometheusTimestamp.append(time, to: &json)
+        json.writeValue { json in
+            json.withBytes { bytes in
+                bytes.append(UInt8(ascii: "\""))
+                GoFloatFormat.append(value, to: &bytes)
+                bytes.append(UInt8(ascii: "\""))
+            }
+        }
         json.endArray()
     }
 

@@ -1,3 +1,4 @@
+import KansokuModel
 import Foundation
 import KansokuQuery
 
@@ -40,16 +41,19 @@ enum PrometheusTimestamp {
     /// Writes a millisecond timestamp as Prometheus's JSON does: seconds, and
     /// a three-digit fraction only when it is not zero (`1435781451.781`).
     static func append(_ milliseconds: Int64, to json: inout JSONWriter) {
-        var text = milliseconds < 0 ? "-" : ""
-        let magnitude = milliseconds.magnitude
-        text += String(magnitude / 1000)
-        let fraction = magnitude % 1000
-        if fraction != 0 {
-            text += "."
-            if fraction < 100 { text += "0" }
-            if fraction < 10 { text += "0" }
-            text += String(fraction)
+        json.writeValue { json in
+            json.withBytes { bytes in
+                if milliseconds < 0 { bytes.append(UInt8(ascii: "-")) }
+                let magnitude = milliseconds.magnitude
+                GoFloatFormat.appendDecimal(Int64(magnitude / 1000), to: &bytes)
+                let fraction = magnitude % 1000
+                if fraction != 0 {
+                    bytes.append(UInt8(ascii: "."))
+                    bytes.append(UInt8(ascii: "0") + UInt8(fraction / 100))
+                    bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+                    bytes.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+                }
+            }
         }
-        json.rawValue(Array(text.utf8))
     }
 }

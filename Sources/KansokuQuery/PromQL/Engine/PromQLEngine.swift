@@ -65,6 +65,17 @@ public struct PromQLEngine: Sendable {
             var byLabels: [PromQLLabels: Int] = [:]
             var droppedNames: [PromQLLabels: PromQLLabels] = [:]
             var result: [PromQLSeries] = []
+            // The previous step's series in order and their rows: most steps
+            // yield the same series in the same order, which then need no
+            // name dropping, duplicate check or row lookup.
+            var previous: (elements: [PromQLElement], rows: [Int]) = ([], [])
+            func add(_ value: Double, _ histogram: NativeHistogram?, row: Int, at t: Int64) {
+                if let histogram {
+                    result[row].histograms.append(PromQLHistogramSample(timestamp: t, histogram: histogram))
+                } else {
+                    result[row].samples.append(PromQLSample(timestamp: t, value: value))
+                }
+            }
             var t = start
             while t <= end {
                 if let deadline = options.deadline, ContinuousClock.now >= deadline {
@@ -73,9 +84,17 @@ public struct PromQLEngine: Sendable {
                 let elements: [PromQLVectorSample]
                 switch try evaluator.evaluate(expression, at: t) {
                 case .scalar(let v): elements = [PromQLVectorSample(labels: .empty, value: v, timestamp: t)]
-                case .vector(let v): elements = try PromQLEvaluator.finish(v, at: t, droppedNames: &droppedNames)
+                case .vector(let v):
+                    if Self.sameSeries(v, previous.elements) {
+                        for (element, row) in zip(v, previous.rows) { add(element.value, element.histogram, row: row, at: t) }
+                        t += step
+                        continue
+                    }
+                    elements = try PromQLEvaluator.finish(v, at: t, droppedNames: &droppedNames)
+                    previous.elements = v
                 default: throw PromQLEvaluationError.execution("range query evaluated to an unexpected value type")
                 }
+                previous.rows.removeAll(keepingCapacity: true)
                 for element in elements {
                     let index: Int
                     if let known = byLabels[element.labels] {
@@ -85,16 +104,21 @@ public struct PromQLEngine: Sendable {
                         byLabels[element.labels] = index
                         result.append(PromQLSeries(labels: element.labels, samples: []))
                     }
-                    if let histogram = element.histogram {
-                        result[index].histograms.append(PromQLHistogramSample(timestamp: t, histogram: histogram))
-                    } else {
-                        result[index].samples.append(PromQLSample(timestamp: t, value: element.value))
-                    }
+                    previous.rows.append(index)
+                    add(element.value, element.histogram, row: index, at: t)
                 }
                 t += step
             }
             return result.sorted { $0.labels < $1.labels }
         }
+    }
+
+    /// Whether a step's elements are the previous step's series, in order,
+    /// with the same name dropping (so they passed the duplicate check).
+    private static func sameSeries(_ a: [PromQLElement], _ b: [PromQLElement]) -> Bool {
+        guard a.count == b.count, !a.isEmpty else { return false }
+        for (x, y) in zip(a, b) where x.dropName != y.dropName || !x.labels.sharesStorage(with: y.labels) { return false }
+        return true
     }
 
     /// Funnels every error into ``PromQLEvaluationError`` at the API edge;

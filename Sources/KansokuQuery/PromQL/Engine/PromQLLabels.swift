@@ -76,6 +76,14 @@ public struct PromQLLabels: Sendable, Hashable, Comparable, CustomStringConverti
         hasher.combine(fingerprint)
     }
 
+    /// Whether both are copies of one label array (so equal without
+    /// comparing anything): a cheap check for "the same series as before".
+    func sharesStorage(with other: PromQLLabels) -> Bool {
+        fingerprint == other.fingerprint && labels.withUnsafeBufferPointer { x in
+            other.labels.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count }
+        }
+    }
+
     /// The value of `name`, or `nil` when absent.
     public subscript(name: String) -> String? {
         for label in labels where label.name == name { return label.value }

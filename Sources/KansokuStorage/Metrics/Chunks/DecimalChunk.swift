@@ -91,44 +91,51 @@ struct DecimalChunk: Sendable, Hashable {
         return (Double(Int64(scaled)) / power).bitPattern == value.bitPattern
     }
 
-    /// Every sample, oldest first.
+    /// Every sample, oldest first. Reads the varints through a raw pointer:
+    /// queries decode every chunk they touch, so this is a hot loop.
     func decodeAll() throws(DecimalChunkError) -> [Sample] {
-        var reader = WALReader(bytes)
         let n = count
         let scale = Int(bytes[2])
         guard scale <= Self.maxScale else { throw DecimalChunkError("scale \(scale) is over \(Self.maxScale)") }
         let power = Self.powersOfTen[scale]
-        var samples: [Sample] = []
-        samples.reserveCapacity(n)
-        do {
-            try reader.skip(3)
-            var timestamps: [Int64] = []
-            timestamps.reserveCapacity(n)
+        let decoded: Result<[Sample], DecimalChunkError> = bytes.withUnsafeBufferPointer { buffer in
+            var position = 3
+            /// A zig-zag varint, or nil past the end or over 10 bytes.
+            func next() -> Int64? {
+                var result: UInt64 = 0, shift: UInt64 = 0
+                while position < buffer.count, shift < 64 {
+                    let byte = buffer[position]
+                    position += 1
+                    result |= UInt64(byte & 0x7f) << shift
+                    if byte < 0x80 { return Int64(bitPattern: result >> 1) ^ -Int64(bitPattern: result & 1) }
+                    shift += 7
+                }
+                return nil
+            }
+            var timestamps = [Int64](repeating: 0, count: n)
             var time: Int64 = 0, delta: Int64 = 0
             for i in 0..<n {
-                let field = try reader.readVarInt()
+                guard let field = next() else { return .failure(DecimalChunkError("truncated or malformed timestamp \(i)")) }
                 switch i {
                 case 0: time = field
                 case 1: delta = field; time &+= delta
                 default: delta &+= field; time &+= delta
                 }
-                if i > 0, let last = timestamps.last, time <= last {
-                    throw DecimalChunkError("timestamps do not increase at sample \(i)")
-                }
-                timestamps.append(time)
+                if i > 0, time <= timestamps[i - 1] { return .failure(DecimalChunkError("timestamps do not increase at sample \(i)")) }
+                timestamps[i] = time
             }
+            var samples: [Sample] = []
+            samples.reserveCapacity(n)
             var mantissa: Int64 = 0
-            for time in timestamps {
-                mantissa &+= try reader.readVarInt()
-                samples.append(Sample(timestamp: time, value: Double(mantissa) / power))
+            for i in 0..<n {
+                guard let field = next() else { return .failure(DecimalChunkError("truncated or malformed value \(i)")) }
+                mantissa &+= field
+                samples.append(Sample(timestamp: timestamps[i], value: Double(mantissa) / power))
             }
-        } catch let error as DecimalChunkError {
-            throw error
-        } catch {
-            throw DecimalChunkError("\(error)")
+            guard position == buffer.count else { return .failure(DecimalChunkError("\(buffer.count - position) trailing bytes")) }
+            return .success(samples)
         }
-        guard reader.isAtEnd else { throw DecimalChunkError("\(reader.remaining) trailing bytes") }
-        return samples
+        return try decoded.get()
     }
 }
 
