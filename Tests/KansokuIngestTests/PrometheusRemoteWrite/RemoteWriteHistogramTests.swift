@@ -2,43 +2,7 @@ import KansokuModel
 import Testing
 @testable import KansokuIngest
 
-/// A tiny protobuf encoder, independent of the decoder under test.
-private struct Wire {
-    var bytes: [UInt8] = []
-
-    mutating func varint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(value & 0x7f) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
-
-    mutating func tag(_ field: Int, _ wireType: UInt8) { varint(UInt64(field) << 3 | UInt64(wireType)) }
-    mutating func varintField(_ field: Int, _ value: UInt64) { tag(field, 0); varint(value) }
-    mutating func sint32Field(_ field: Int, _ value: Int32) { varintField(field, Self.zigZag(Int64(value))) }
-
-    mutating func fixed64(_ value: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
-    }
-
-    mutating func doubleField(_ field: Int, _ value: Double) { tag(field, 1); fixed64(value.bitPattern) }
-
-    mutating func bytesField(_ field: Int, _ value: [UInt8]) {
-        tag(field, 2)
-        varint(UInt64(value.count))
-        bytes += value
-    }
-
-    mutating func messageField(_ field: Int, _ build: (inout Wire) -> Void) {
-        var inner = Wire()
-        build(&inner)
-        bytesField(field, inner.bytes)
-    }
-
-    static func zigZag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
-}
+private typealias Wire = ProtobufTestEncoder
 
 /// A `prometheus.Histogram` to encode (field numbers from prompb/types.proto).
 private struct WireHistogram {

@@ -14,7 +14,7 @@ extension PromQLEvaluator {
         let name = call.function.name
         let args = call.arguments
         if PromQLRangeFunctions.names.contains(name) {
-            return .vector(try rangeFunction(name, args[0], at: t) { PromQLRangeFunctions.evaluate(name, $0) })
+            return .vector(try rangeFunction(name, args[0], at: t, allSteps: true) { PromQLRangeFunctions.evaluate(name, $0) })
         }
         if let math = Self.elementwise[name] {
             return .vector(try floatVector(args[0], at: t).map { markDropped($0, math($0.value), t) })
@@ -140,14 +140,17 @@ extension PromQLEvaluator {
     }
 
     /// Applies `body` to each series of a range argument (selector or
-    /// subquery) with the window the argument covered at `t`.
-    func rangeFunction(_ name: String, _ argument: PromQLExpression, at t: Int64,
+    /// subquery) with the window the argument covered at `t`. `allSteps`:
+    /// `body` depends on the window alone, so a range query may evaluate it
+    /// for every step at once (``PromQLStepValues``).
+    func rangeFunction(_ name: String, _ argument: PromQLExpression, at t: Int64, allSteps: Bool = false,
                        _ body: (PromQLRangeFunctions.Window) -> Double?) throws -> [PromQLElement] {
         if case .matrixSelector(let m) = argument, m.selector.rangeModifier != nil {
             return try extendedRangeFunction(name, m, at: t)
         }
         let keepsName = name == "last_over_time" || name == "first_over_time"
         if case .matrixSelector(let m) = argument {
+            if allSteps, let precomputed = try stepValues(name, m, at: t, body) { return precomputed }
             return try selectorRangeFunction(name, m, keepsName: keepsName, at: t, body)
         }
         let series = try matrix(argument, at: t)
@@ -165,6 +168,30 @@ extension PromQLEvaluator {
             out.append(PromQLElement(labels: s.labels, value: value, timestamp: t, dropName: !keepsName || s.dropName))
         }
         return out
+    }
+
+    /// The step's elements from ``PromQLStepValues`` when `t` is a step of
+    /// this range query (not a subquery's inner time); nil to evaluate it
+    /// step by step.
+    private func stepValues(_ name: String, _ selector: PromQLMatrixSelector, at t: Int64,
+                            _ body: (PromQLRangeFunctions.Window) -> Double?) throws -> [PromQLElement]? {
+        guard queryStep > 0, t >= queryStart, t <= queryEnd, (t - queryStart) % queryStep == 0 else { return nil }
+        let key = PromQLStepValuesKey(function: name, selector: selector)
+        let cached: PromQLStepValues?
+        if let known = stepValuesCache[key] {
+            cached = known
+        } else {
+            let inner = selector.selector
+            let range = try selector.rangeExpression.map(milliseconds) ?? selector.range.milliseconds
+            let references = try stride(from: queryStart, through: queryEnd, by: Int(queryStep)).map {
+                try referenceTime($0, at: inner.at, offset: inner.offset, offsetExpression: inner.offsetExpression)
+            }
+            cached = PromQLStepValues(series: try series(matching: inner.matchers), references: references, range: range, body)
+            stepValuesCache[key] = .some(cached)
+        }
+        guard let cached else { return nil }
+        let keepsName = name == "last_over_time" || name == "first_over_time"
+        return cached.elements(step: Int((t - queryStart) / queryStep), at: t, dropName: !keepsName)
     }
 
     /// ``rangeFunction`` over a plain range selector, the common case: each

@@ -17,6 +17,8 @@ final class PromQLEvaluator {
     /// Per aggregation grouping (`by`/`without` and its names): each input
     /// label set's group labels, which range queries need at every step.
     var groupLabelCache: [PromQLGroupingKey: [PromQLLabels: PromQLLabels]] = [:]
+    /// Range functions evaluated for all steps of a range query (nil: not possible for that call).
+    var stepValuesCache: [PromQLStepValuesKey: PromQLStepValues?] = [:]
 
     /// The span of sample times the query can read; selections ask only for it.
     let selectionWindow: (start: Int64, end: Int64)

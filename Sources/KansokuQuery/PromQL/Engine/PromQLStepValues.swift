@@ -1,0 +1,65 @@
+/// A range function over a plain range selector, evaluated for every step
+/// of a range query at once, series by series (`rate(x[5m])` from 1 h ago to
+/// now, step 1 m): each series' window slides across the steps with two
+/// cursors instead of two binary searches and a slice at every step. The
+/// evaluator then reads a step's values from here.
+///
+/// Only for floats: a series with native histograms is evaluated step by
+/// step as before (``PromQLStepValues/init`` returns nil).
+struct PromQLStepValues {
+    /// Per series: labels, then one value per step (flat, series-major).
+    let labels: [PromQLLabels]
+    private let values: [Double]
+    private let present: [Bool]
+    let steps: Int
+
+    /// The most series × steps held, so a huge query falls back to step by
+    /// step evaluation instead of holding every value at once.
+    static let maxCells = 4_000_000
+
+    /// - Parameters:
+    ///   - references: the read time of every step (after `offset`/`@`), ascending.
+    ///   - range: the window length in ms.
+    init?(series: [PromQLSeries], references: [Int64], range: Int64, _ body: (PromQLRangeFunctions.Window) -> Double?) {
+        guard series.count * references.count <= Self.maxCells,
+              series.allSatisfy({ $0.histograms.isEmpty }),
+              zip(references, references.dropFirst()).allSatisfy({ $0 <= $1 }) else { return nil }
+        steps = references.count
+        labels = series.map(\.labels)
+        var values = [Double](repeating: 0, count: series.count * steps)
+        var present = [Bool](repeating: false, count: series.count * steps)
+        for (index, s) in series.enumerated() {
+            let samples = s.samples.contains { PromQLStaleness.isMarker($0.value) }
+                ? s.samples.filter { !PromQLStaleness.isMarker($0.value) } : s.samples
+            var lower = 0, upper = 0
+            for (k, end) in references.enumerated() {
+                let start = end - range
+                while upper < samples.count, samples[upper].timestamp <= end { upper += 1 }
+                while lower < upper, samples[lower].timestamp <= start { lower += 1 }
+                guard lower < upper,
+                      let value = body(PromQLRangeFunctions.Window(samples: samples[lower..<upper], start: start, end: end))
+                else { continue }
+                values[index * steps + k] = value
+                present[index * steps + k] = true
+            }
+        }
+        self.values = values
+        self.present = present
+    }
+
+    /// The elements of step `k`.
+    func elements(step k: Int, at t: Int64, dropName: Bool) -> [PromQLElement] {
+        var out: [PromQLElement] = []
+        out.reserveCapacity(labels.count)
+        for index in labels.indices where present[index * steps + k] {
+            out.append(PromQLElement(labels: labels[index], value: values[index * steps + k], timestamp: t, dropName: dropName))
+        }
+        return out
+    }
+}
+
+/// Identifies a cached ``PromQLStepValues``: the function and its selector.
+struct PromQLStepValuesKey: Hashable {
+    var function: String
+    var selector: PromQLMatrixSelector
+}
