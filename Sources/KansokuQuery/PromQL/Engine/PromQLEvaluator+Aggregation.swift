@@ -54,18 +54,10 @@ extension PromQLEvaluator {
         case .sum, .avg, .count, .group, .limitk, .limitRatio: true
         default: false
         }
-        var groups: [Group] = []
-        var index: [PromQLLabels: Int] = [:]
-        for element in input where readsHistograms || !element.isHistogram {
-            let k = key(element.labels)
-            let i: Int
-            if let existing = index[k] {
-                i = existing
-            } else {
-                i = groups.count
-                index[k] = i
-                groups.append(Group(labels: k))
-            }
+        let members = readsHistograms || !input.contains(where: \.isHistogram) ? input : input.filter { !$0.isHistogram }
+        let (assignment, groupLabels) = groupAssignment(aggregation, members, key)
+        var groups = groupLabels.map { Group(labels: $0) }
+        for (element, i) in zip(members, assignment) {
             groups[i].values.append(element.value)
             groups[i].elements.append(element)
             if element.dropName { groups[i].dropName = true }
@@ -104,6 +96,34 @@ extension PromQLEvaluator {
                                      timestamp: t, dropName: group.dropName)
             }
         }
+    }
+
+    /// Each member's group (an index into the returned group labels, in
+    /// order of first appearance). A range query usually feeds the same
+    /// series in the same order at every step: then the previous step's
+    /// assignment is reused without looking up any label set.
+    private func groupAssignment(_ aggregation: PromQLAggregation, _ members: [PromQLElement],
+                                 _ key: (PromQLLabels) -> PromQLLabels) -> (assignment: [Int], groups: [PromQLLabels]) {
+        if let previous = groupAssignmentCache[aggregation], previous.inputs.count == members.count,
+           zip(previous.inputs, members).allSatisfy({ $0.sharesStorage(with: $1.labels) }) {
+            return (previous.assignment, previous.groups)
+        }
+        var assignment: [Int] = []
+        assignment.reserveCapacity(members.count)
+        var groups: [PromQLLabels] = []
+        var index: [PromQLLabels: Int] = [:]
+        for element in members {
+            let k = key(element.labels)
+            if let existing = index[k] {
+                assignment.append(existing)
+            } else {
+                index[k] = groups.count
+                assignment.append(groups.count)
+                groups.append(k)
+            }
+        }
+        groupAssignmentCache[aggregation] = (members.map(\.labels), assignment, groups)
+        return (assignment, groups)
     }
 
     /// The float aggregations over one group's values (never empty).

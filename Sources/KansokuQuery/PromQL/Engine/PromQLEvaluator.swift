@@ -17,6 +17,8 @@ final class PromQLEvaluator {
     /// Per aggregation grouping (`by`/`without` and its names): each input
     /// label set's group labels, which range queries need at every step.
     var groupLabelCache: [PromQLGroupingKey: [PromQLLabels: PromQLLabels]] = [:]
+    /// Per aggregation, the previous step's input series and their groups.
+    var groupAssignmentCache: [PromQLAggregation: (inputs: [PromQLLabels], assignment: [Int], groups: [PromQLLabels])] = [:]
     /// Range functions evaluated for all steps of a range query (nil: not possible for that call).
     var stepValuesCache: [PromQLStepValuesKey: PromQLStepValues?] = [:]
 
