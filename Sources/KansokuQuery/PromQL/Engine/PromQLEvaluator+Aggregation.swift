@@ -56,6 +56,11 @@ extension PromQLEvaluator {
         }
         let members = readsHistograms || !input.contains(where: \.isHistogram) ? input : input.filter { !$0.isHistogram }
         let (assignment, groupLabels) = groupAssignment(aggregation, members, key)
+        if PromQLStreamingAggregation.operators.contains(op), !members.contains(where: \.isHistogram) {
+            var fold = PromQLStreamingAggregation(op, groups: groupLabels.count)
+            for (element, i) in zip(members, assignment) { fold.add(element.value, group: i, dropName: element.dropName) }
+            return fold.elements(groupLabels, at: t)
+        }
         var groups = groupLabels.map { Group(labels: $0) }
         for (element, i) in zip(members, assignment) {
             groups[i].values.append(element.value)
