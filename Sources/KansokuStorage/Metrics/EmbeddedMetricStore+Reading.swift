@@ -6,10 +6,16 @@ import KansokuModel
 /// once.
 extension EmbeddedMetricStore {
     public func select(_ matchers: [SeriesMatcher], start: Int64, end: Int64) throws -> [SeriesSamples] {
+        let overlapping = blocks.overlapping(start: start, end: end)
+        let snapshots = head.snapshots(matchers, start: start, end: end)
+        // One block and nothing in the head (a past range): the block's answer is already sorted and merged.
+        if overlapping.count == 1, snapshots.isEmpty {
+            return try overlapping[0].select(matchers, start: start, end: end)
+        }
         var merged: [SeriesLabels: [Sample]] = [:]
         // Native histograms are rare next to floats: a second map, filled only when there are some.
         var histograms: [SeriesLabels: [HistogramSample]] = [:]
-        for block in blocks.overlapping(start: start, end: end) {
+        for block in overlapping {
             for series in try block.select(matchers, start: start, end: end) {
                 merged[series.labels] = MetricBlockCompactor.mergeSamples(merged[series.labels] ?? [], series.samples)
                 if !series.histograms.isEmpty {
@@ -17,7 +23,7 @@ extension EmbeddedMetricStore {
                 }
             }
         }
-        for snapshot in head.snapshots(matchers, start: start, end: end) {
+        for snapshot in snapshots {
             let samples = try snapshot.samples(start: start, end: end)
             let recent = snapshot.histograms(start: start, end: end)
             if !recent.isEmpty {

@@ -130,7 +130,8 @@ struct DecimalChunk: Sendable, Hashable {
             for i in 0..<n {
                 guard let field = next() else { return .failure(DecimalChunkError("truncated or malformed value \(i)")) }
                 mantissa &+= field
-                samples.append(Sample(timestamp: timestamps[i], value: Double(mantissa) / power))
+                // Whole numbers (scale 0, most counters) need no division.
+                samples.append(Sample(timestamp: timestamps[i], value: scale == 0 ? Double(mantissa) : Double(mantissa) / power))
             }
             guard position == buffer.count else { return .failure(DecimalChunkError("\(buffer.count - position) trailing bytes")) }
             return .success(samples)
