@@ -32,8 +32,8 @@ struct StorePromQLSource: PromQLSeriesSource {
         }
         return series.map { s in
             PromQLSeries(labels: PromQLLabels(sorted: s.labels.labels.map { PromQLLabel(name: $0.name, value: $0.value) }),
-                         samples: s.samples.map { PromQLSample(timestamp: $0.timestamp, value: $0.value) },
-                         histograms: s.histograms.map { PromQLHistogramSample(timestamp: $0.timestamp, histogram: $0.histogram) })
+                         samples: s.samples,
+                         histograms: s.histograms)
         }
     }
 }

@@ -1,41 +1,12 @@
 import KansokuModel
 
-/// One float sample: a millisecond timestamp and a value.
-public struct PromQLSample: Sendable, Hashable {
-    /// Milliseconds since the Unix epoch.
-    public var timestamp: Int64
-    /// The value; a staleness marker is ``PromQLStaleness/marker``.
-    public var value: Double
+/// One float sample: a millisecond timestamp and a value; a staleness
+/// marker is ``PromQLStaleness/marker``. The model's ``Sample``, so series
+/// read from a store reach the engine without copying their samples.
+public typealias PromQLSample = Sample
 
-    /// Creates a sample.
-    public init(timestamp: Int64, value: Double) {
-        self.timestamp = timestamp
-        self.value = value
-    }
-
-    // Bitwise equality so NaNs (and the staleness marker) compare equal to themselves.
-    public static func == (a: PromQLSample, b: PromQLSample) -> Bool {
-        a.timestamp == b.timestamp && a.value.bitPattern == b.value.bitPattern
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(timestamp)
-        hasher.combine(value.bitPattern)
-    }
-}
-
-/// One native histogram sample: a millisecond timestamp and a histogram.
-public struct PromQLHistogramSample: Sendable, Hashable {
-    /// Milliseconds since the Unix epoch.
-    public var timestamp: Int64
-    public var histogram: NativeHistogram
-
-    /// Creates a sample.
-    public init(timestamp: Int64, histogram: NativeHistogram) {
-        self.timestamp = timestamp
-        self.histogram = histogram
-    }
-}
+/// One native histogram sample: the model's ``HistogramSample``.
+public typealias PromQLHistogramSample = HistogramSample
 
 /// A series: a sorted label set and its samples in timestamp order.
 ///
