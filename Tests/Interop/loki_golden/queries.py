@@ -118,6 +118,9 @@ def queries() -> list[dict]:
              limit=50, direction="forward"),
         _log("log_line_format_then_filter", '{app="worker"} | logfmt | line_format "{{.level}}: {{.msg}}" |= "failed"',
              limit=100),
+        _log("log_ip_line_filter_cidr", '{app="nginx"} |= ip("10.0.1.0/24")', limit=100),
+        _log("log_ip_line_filter_not_range", '{app="nginx"} != ip("10.0.0.0-10.0.1.255") != ip("10.0.3.200")', limit=100,
+             direction="forward"),
         # -- metric queries: range ----------------------------------------------------------------
         _range("range_count_over_time", 'count_over_time({app="nginx"}[5m])', 300),
         _range("range_sum_rate_by_env", 'sum by (env) (rate({app="api"}[10m]))', 600),
@@ -168,6 +171,8 @@ def queries() -> list[dict]:
         _range("range_eq_filter", 'sum by (app) (count_over_time({app=~"db|cli"}[20m])) == 7', 1200),
         _range("range_decolorize_by_level", 'sum by (level) (count_over_time({app="cli"} | decolorize | '
                'pattern "<level> step <_>" [1h]))', 3600),
+        _range("range_ip_label_filter_by_ip", f'sum by (ip) (count_over_time({{app="nginx"}} | pattern "{p}" '
+               '| ip = ip("10.0.2.0/23") [30m]))', 1800),
         # -- metric queries: instant -------------------------------------------------------------------
         _instant("instant_sum_by_level", 'sum by (level) (count_over_time({app="api"} | json [15m]))'),
         _instant("instant_avg_by_env", 'avg by (env) (rate({namespace=~".+"}[5m]))', time=MID),
@@ -201,6 +206,8 @@ def queries() -> list[dict]:
                  note="a parse error is a 400"),
         _instant("instant_count_over_time_json_filter",
                  'sum(count_over_time({app="api"} | json | status >= 500 and latency_ms > 400 [3h]))'),
+        _instant("instant_ip_label_filter_negated", f'sum by (ip) (count_over_time({{app="nginx"}} | pattern "{p}" '
+                 '| ip != ip("10.0.0.0/23") [3h]))'),
         # -- metadata ----------------------------------------------------------------------------------
         {"id": "labels", "kind": "labels", "start": T0, "end": END},
         {"id": "label_values_pod", "kind": "label_values", "name": "pod", "start": T0, "end": END},

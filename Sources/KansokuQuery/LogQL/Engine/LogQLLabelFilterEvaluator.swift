@@ -10,6 +10,9 @@ indirect enum LogQLLabelFilterEvaluator: @unchecked Sendable {
 
     case matcher(LogQLCompiledMatcher)
     case numeric(name: String, op: LogQLComparisonOperator, value: Double, kind: Kind)
+    /// `name = ip("…")` / `name != ip("…")`: a missing label or one that is
+    /// not an address fails both forms, as in Loki.
+    case ip(name: String, negated: Bool, matcher: LogQLIPMatcher)
     case and(LogQLLabelFilterEvaluator, LogQLLabelFilterEvaluator)
     case or(LogQLLabelFilterEvaluator, LogQLLabelFilterEvaluator)
 
@@ -24,7 +27,9 @@ indirect enum LogQLLabelFilterEvaluator: @unchecked Sendable {
             self = .numeric(name: name, op: op, value: value.seconds, kind: .duration)
         case .bytes(let name, let op, let value):
             self = .numeric(name: name, op: op, value: Double(value.bytes), kind: .bytes)
-        case .ip: throw .unsupported("ip() label filter")
+        case .ip(let name, let negated, let pattern):
+            guard let matcher = LogQLIPMatcher(pattern: pattern) else { throw .invalidPattern("invalid ip pattern \(LogQLStringLiteral.quote(pattern))") }
+            self = .ip(name: name, negated: negated, matcher: matcher)
         case .and(let l, let r): self = .and(try Self(l), try Self(r))
         case .or(let l, let r): self = .or(try Self(l), try Self(r))
         }
@@ -37,6 +42,9 @@ indirect enum LogQLLabelFilterEvaluator: @unchecked Sendable {
         case .or(let l, let r):
             let left = l.keeps(&labels)
             return r.keeps(&labels) || left
+        case .ip(let name, let negated, let matcher):
+            guard let text = labels.get(name), let address = LogQLIPMatcher.Address(Substring(text)) else { return false }
+            return matcher.matches(address) != negated
         case .numeric(let name, let op, let value, let kind):
             if labels.hasError { return true }
             guard let text = labels.get(name) else { return false }

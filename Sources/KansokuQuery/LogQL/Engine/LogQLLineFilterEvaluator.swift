@@ -8,6 +8,7 @@ struct LogQLLineFilterEvaluator: @unchecked Sendable {
         case contains(String)
         case regex(Regex<AnyRegexOutput>)
         case pattern(LogQLPattern)
+        case ip(LogQLIPMatcher)
     }
     private let negated: Bool
     private let matchers: [Matcher]
@@ -16,7 +17,13 @@ struct LogQLLineFilterEvaluator: @unchecked Sendable {
         negated = [.notContains, .regexNoMatch, .patternNoMatch].contains(filter.op)
         var matchers: [Matcher] = []
         for value in filter.values {
-            guard case .string(let text) = value else { throw .unsupported("ip() line filter") }
+            guard case .string(let text) = value else {
+                guard case .ip(let pattern) = value, let matcher = LogQLIPMatcher(pattern: pattern) else {
+                    throw .invalidPattern("invalid ip pattern \(value)")
+                }
+                matchers.append(.ip(matcher))
+                continue
+            }
             switch filter.op {
             case .contains, .notContains: matchers.append(.contains(text))
             case .regexMatch, .regexNoMatch: matchers.append(.regex(try LogQLRegexCache.compile(text)))
@@ -32,6 +39,7 @@ struct LogQLLineFilterEvaluator: @unchecked Sendable {
             case .contains(let text): return text.isEmpty || line.contains(text)
             case .regex(let regex): return line.firstMatch(of: regex) != nil
             case .pattern(let pattern): return pattern.matchesWholeLine(line)
+            case .ip(let matcher): return matcher.matchesSomewhere(in: line)
             }
         }
         return negated ? !any : any
