@@ -65,6 +65,9 @@ public struct LokiQueryRoutes: Sendable {
         route("/loki/api/v1/detected_fields", on: router) { parameters, _ in
             try LokiIndexEndpoints.detectedFields(parameters, engine: engine)
         }
+        route("/loki/api/v1/detected_field/:name/values", on: router) { parameters, context in
+            try LokiIndexEndpoints.detectedFieldValues(parameters, name: context.parameters.get("name") ?? "", engine: engine)
+        }
         route("/loki/api/v1/labels", on: router) { parameters, _ in
             let (start, end) = try parameters.range(defaultSince: Self.labelsLookback)
             return LokiResponse.strings(try logs.labelNames(start: start, end: end))

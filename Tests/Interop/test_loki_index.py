@@ -132,3 +132,14 @@ def test_detected_fields(loaded):
     assert len(r.json()["fields"]) == 2 and r.json()["limit"] == 2, r.text
     r = get(server, "/loki/api/v1/detected_fields", query=f'sum(count_over_time({{env="{run}"}}[1m]))')
     assert r.status_code == 400, r.text
+
+    # One field's values, as Grafana's Logs drilldown asks for them.
+    r = get(server, "/loki/api/v1/detected_field/status/values", query=f'{{env="{run}", pod="pod5"}}', start=str(base),
+            end=str(end), line_limit="1000")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["limit"] == 1000 and len(body["values"]) == fields["status"]["cardinality"] == 1, body
+    assert body["values"][0].isdigit(), body
+    r = get(server, "/loki/api/v1/detected_field/user/values", query=f'{{env="{run}", pod="pod5"}}', start=str(base),
+            end=str(end), line_limit="1000", limit="5")
+    assert len(r.json()["values"]) == 5 and r.json()["values"] == sorted(r.json()["values"]), r.text

@@ -65,6 +65,26 @@ enum LokiIndexEndpoints {
         return json.bytes
     }
 
+    /// `GET /loki/api/v1/detected_field/{name}/values`: `{"values":[…],"limit":N}`
+    /// over the same lines as `detected_fields` (`line_limit`, default 100;
+    /// `limit` values, default 1000).
+    static func detectedFieldValues(_ parameters: LokiParameters, name: String, engine: LogQLEngine) throws -> [UInt8] {
+        let query = try LogQLParser.parseLogQuery(parameters["query"] ?? "")
+        let (start, end) = try parameters.range(defaultSince: LokiQueryRoutes.queryLookback)
+        let lineLimit = try positive(parameters["line_limit"], default: defaultLineLimit)
+        let valueLimit = try positive(parameters["limit"], default: defaultFieldLimit)
+        let values = try engine.detectedFieldValues(query, name: name, start: start, end: end, lineLimit: lineLimit,
+                                                    valueLimit: valueLimit)
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("values"); json.beginArray()
+        for value in values { json.string(value) }
+        json.endArray()
+        json.key("limit"); json.number(Int64(valueLimit))
+        json.endObject()
+        return json.bytes
+    }
+
     private static func positive(_ text: String?, default defaultValue: Int) throws(LokiQueryError) -> Int {
         guard let text else { return defaultValue }
         guard let value = Int(text), value > 0 else { throw LokiQueryError("limit must be a positive value") }

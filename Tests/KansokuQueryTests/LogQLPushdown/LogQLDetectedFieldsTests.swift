@@ -38,6 +38,27 @@ struct LogQLDetectedFieldsTests {
         #expect(newest.first { $0.label == "level" }?.cardinality == 1)
     }
 
+    @Test("one field's values: from structured metadata, the query's parsers or a parse of the line; newest lines, sorted, limited")
+    func fieldValues() throws {
+        var source = InMemoryLogQLSource()
+        for i in 0..<10 {
+            source.add(["app": "api"], LogQLEntry(timestamp: Int64(i), line: #"{"level":"\#(["info", "warn", "error"][i % 3])","n":\#(i)}"#,
+                                                  structuredMetadata: [LogQLLabel("pod", "p\(i % 2)")]))
+        }
+        source.add(["app": "web"], LogQLEntry(timestamp: 20, line: "level=debug path=/a"))
+        let engine = LogQLEngine(source: source)
+        func values(_ query: String, _ name: String, lines: Int = 100, limit: Int = 1000) throws -> [String] {
+            try engine.detectedFieldValues(LogQLParser.parseLogQuery(query), name: name, start: 0, end: 100, lineLimit: lines,
+                                           valueLimit: limit)
+        }
+        #expect(try values(#"{app=~".+"}"#, "level") == ["debug", "error", "info", "warn"])
+        #expect(try values(#"{app="api"}"#, "pod") == ["p0", "p1"])
+        #expect(try values(#"{app="api"} | json | level="error""#, "n") == ["2", "5", "8"])
+        #expect(try values(#"{app="api"}"#, "n", lines: 2) == ["8", "9"])
+        #expect(try values(#"{app="api"}"#, "n", limit: 3) == ["0", "1", "2"])
+        #expect(try values(#"{app="api"}"#, "missing").isEmpty)
+    }
+
     @Test("value types follow Go's parsers in Loki's order")
     func types() {
         #expect(LogQLDetectedField.detectType("42") == .int)

@@ -7,40 +7,9 @@ extension LogQLEngine {
     /// lines newest first, as Loki does.
     public func detectedFields(_ query: LogQLLogQuery, start: Int64, end: Int64, lineLimit: Int,
                                fieldLimit: Int) throws(LogQLEvaluationError) -> [LogQLDetectedField] {
-        let pipeline = try LogQLPipeline(query.pipeline)
-        struct Row {
-            var stream: LogQLLabels
-            var timestamp: Int64
-            var line: String
-            var metadata: [LogQLLabel]
-            var parsed: [String: String]
-            var order: Int
-        }
-        var rows: [Row] = []
-        for stream in try fetch(query.selector, start: start, end: end, hints: LogQLQueryHints(pipeline: query.pipeline)) {
-            let streamNames = Set(stream.labels.pairs.map(\.name))
-            for entry in stream.entries {
-                guard let (line, labels) = pipeline.process(entry, stream: stream.labels) else { continue }
-                let metadataNames = Set(entry.structuredMetadata.map(\.name))
-                let parsed = labels.values.filter { name, value in
-                    !value.isEmpty && !streamNames.contains(name) && !metadataNames.contains(name) && !Self.isErrorLabel(name)
-                }
-                rows.append(Row(stream: stream.labels, timestamp: entry.timestamp, line: line,
-                                metadata: entry.structuredMetadata, parsed: parsed, order: rows.count))
-            }
-        }
-        rows.sort { a, b in
-            if a.timestamp != b.timestamp { return a.timestamp > b.timestamp }
-            if a.stream != b.stream { return a.stream < b.stream }
-            return a.order > b.order
-        }
-        if lineLimit > 0, rows.count > lineLimit { rows.removeLast(rows.count - lineLimit) }
-        // Loki groups the kept lines by stream (sorted), keeping their order.
-        let grouped = Dictionary(grouping: rows, by: \.stream).sorted { $0.key < $1.key }
-
         var detector = LogQLFieldDetector(limit: fieldLimit)
-        for (stream, entries) in grouped {
-            for row in entries {
+        for (stream, rows) in try detectionRows(query, start: start, end: end, lineLimit: lineLimit) {
+            for row in rows {
                 detector.add(Dictionary(grouping: row.metadata, by: \.name).mapValues { $0.map(\.value) }, parsers: [])
                 let (fields, parser) = Self.parse(row.line, stream: stream)
                 var parsed = row.parsed.mapValues { [$0] }
@@ -49,6 +18,61 @@ extension LogQLEngine {
             }
         }
         return detector.fields
+    }
+
+    /// Loki's `detected_field/{name}/values`: the distinct values field
+    /// `name` takes in the lines ``detectedFields(_:start:end:lineLimit:fieldLimit:)``
+    /// reads (structured metadata, the query's parsers, or a `json`/`logfmt`
+    /// parse of the line), sorted, at most `valueLimit`.
+    public func detectedFieldValues(_ query: LogQLLogQuery, name: String, start: Int64, end: Int64, lineLimit: Int,
+                                    valueLimit: Int) throws(LogQLEvaluationError) -> [String] {
+        var values = Set<String>()
+        for (stream, rows) in try detectionRows(query, start: start, end: end, lineLimit: lineLimit) {
+            for row in rows {
+                for label in row.metadata where label.name == name { values.insert(label.value) }
+                if let value = row.parsed[name] { values.insert(value) }
+                if let value = Self.parse(row.line, stream: stream).0[name] { values.insert(value) }
+            }
+        }
+        return Array(values.sorted().prefix(valueLimit))
+    }
+
+    /// One kept line of a detection.
+    private struct DetectionRow {
+        var stream: LogQLLabels
+        var timestamp: Int64
+        var line: String
+        var metadata: [LogQLLabel]
+        var parsed: [String: String]
+        var order: Int
+    }
+
+    /// Runs `query` backward over `[start, end)`, keeps the newest
+    /// `lineLimit` lines and groups them by stream (sorted), keeping their
+    /// order, as Loki does.
+    private func detectionRows(_ query: LogQLLogQuery, start: Int64, end: Int64,
+                               lineLimit: Int) throws(LogQLEvaluationError) -> [(LogQLLabels, [DetectionRow])] {
+        let pipeline = try LogQLPipeline(query.pipeline)
+        var rows: [DetectionRow] = []
+        for stream in try fetch(query.selector, start: start, end: end, hints: LogQLQueryHints(pipeline: query.pipeline)) {
+            let streamNames = Set(stream.labels.pairs.map(\.name))
+            for entry in stream.entries {
+                guard let (line, labels) = pipeline.process(entry, stream: stream.labels) else { continue }
+                let metadataNames = Set(entry.structuredMetadata.map(\.name))
+                let parsed = labels.values.filter { name, value in
+                    !value.isEmpty && !streamNames.contains(name) && !metadataNames.contains(name) && !Self.isErrorLabel(name)
+                }
+                rows.append(DetectionRow(stream: stream.labels, timestamp: entry.timestamp, line: line,
+                                         metadata: entry.structuredMetadata, parsed: parsed, order: rows.count))
+            }
+        }
+        rows.sort { a, b in
+            if a.timestamp != b.timestamp { return a.timestamp > b.timestamp }
+            if a.stream != b.stream { return a.stream < b.stream }
+            return a.order > b.order
+        }
+        if lineLimit > 0, rows.count > lineLimit { rows.removeLast(rows.count - lineLimit) }
+        return Dictionary(grouping: rows, by: \.stream).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     private static func isErrorLabel(_ name: String) -> Bool {
