@@ -107,8 +107,11 @@ enum PromQLRangeFunctions {
         let first = s.first!, last = s.last!
         var result = last.value - first.value
         if isCounter {
-            for (previous, current) in zip(s, s.dropFirst()) where current.value < previous.value {
-                result += previous.value
+            // An index loop over the buffer: this runs for every window of every step.
+            s.withUnsafeBufferPointer { samples in
+                for i in 1..<samples.count where samples[i].value < samples[i - 1].value {
+                    result += samples[i - 1].value
+                }
             }
         }
         var durationToStart = Double(first.timestamp - window.start) / 1000

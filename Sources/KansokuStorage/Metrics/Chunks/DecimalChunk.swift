@@ -99,41 +99,45 @@ struct DecimalChunk: Sendable, Hashable {
         guard scale <= Self.maxScale else { throw DecimalChunkError("scale \(scale) is over \(Self.maxScale)") }
         let power = Self.powersOfTen[scale]
         let decoded: Result<[Sample], DecimalChunkError> = bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            let count = buffer.count
             var position = 3
-            /// A zig-zag varint, or nil past the end or over 10 bytes.
-            func next() -> Int64? {
+            var failed = false
+            /// A zig-zag varint; sets `failed` past the end or over 10 bytes.
+            @inline(__always) func next() -> Int64 {
                 var result: UInt64 = 0, shift: UInt64 = 0
-                while position < buffer.count, shift < 64 {
-                    let byte = buffer[position]
+                while position < count {
+                    let byte = base[position]
                     position += 1
                     result |= UInt64(byte & 0x7f) << shift
                     if byte < 0x80 { return Int64(bitPattern: result >> 1) ^ -Int64(bitPattern: result & 1) }
                     shift += 7
+                    if shift >= 70 { break }
                 }
-                return nil
+                failed = true
+                return 0
             }
-            var timestamps = [Int64](repeating: 0, count: n)
+            var samples = [Sample](repeating: Sample(timestamp: 0, value: 0), count: n)
             var time: Int64 = 0, delta: Int64 = 0
             for i in 0..<n {
-                guard let field = next() else { return .failure(DecimalChunkError("truncated or malformed timestamp \(i)")) }
+                let field = next()
                 switch i {
                 case 0: time = field
                 case 1: delta = field; time &+= delta
                 default: delta &+= field; time &+= delta
                 }
-                if i > 0, time <= timestamps[i - 1] { return .failure(DecimalChunkError("timestamps do not increase at sample \(i)")) }
-                timestamps[i] = time
+                if failed { return .failure(DecimalChunkError("truncated or malformed timestamp \(i)")) }
+                if i > 0, time <= samples[i - 1].timestamp { return .failure(DecimalChunkError("timestamps do not increase at sample \(i)")) }
+                samples[i].timestamp = time
             }
-            var samples: [Sample] = []
-            samples.reserveCapacity(n)
             var mantissa: Int64 = 0
             for i in 0..<n {
-                guard let field = next() else { return .failure(DecimalChunkError("truncated or malformed value \(i)")) }
-                mantissa &+= field
+                mantissa &+= next()
+                if failed { return .failure(DecimalChunkError("truncated or malformed value \(i)")) }
                 // Whole numbers (scale 0, most counters) need no division.
-                samples.append(Sample(timestamp: timestamps[i], value: scale == 0 ? Double(mantissa) : Double(mantissa) / power))
+                samples[i].value = scale == 0 ? Double(mantissa) : Double(mantissa) / power
             }
-            guard position == buffer.count else { return .failure(DecimalChunkError("\(buffer.count - position) trailing bytes")) }
+            guard position == count else { return .failure(DecimalChunkError("\(count - position) trailing bytes")) }
             return .success(samples)
         }
         return try decoded.get()
