@@ -1,4 +1,5 @@
 import Testing
+import KansokuModel
 @testable import KansokuQuery
 
 @Suite("PromQL evaluation: aggregations")
@@ -20,6 +21,23 @@ struct PromQLAggregationEvaluationTests {
         #expect(try promqlVector(store, "max(x)", at: 0) == ["{}": 8])
         #expect(try promqlVector(store, "count by (job) (x)", at: 0) == ["{job=\"a\"}": 2, "{job=\"b\"}": 2])
         #expect(try promqlVector(store, "group by (job) (x)", at: 0) == ["{job=\"a\"}": 1, "{job=\"b\"}": 1])
+    }
+
+    @Test("sum and avg over native histograms: per group, float groups still summed, mixed groups dropped; count counts both")
+    func histograms() throws {
+        var store = promqlStore([("x{kind=\"f\", i=\"1\"}", "1"), ("x{kind=\"f\", i=\"2\"}", "2"), ("x{kind=\"m\", i=\"1\"}", "4")])
+        let h = NativeHistogram(notation: "{{schema:0 count:2 sum:3 buckets:[2]}}")!
+        store.add(PromQLLabels([("__name__", "x"), ("kind", "h"), ("i", "1")]), PromQLHistogramSample(timestamp: 0, histogram: h))
+        store.add(PromQLLabels([("__name__", "x"), ("kind", "h"), ("i", "2")]), PromQLHistogramSample(timestamp: 0, histogram: h))
+        store.add(PromQLLabels([("__name__", "x"), ("kind", "m"), ("i", "2")]), PromQLHistogramSample(timestamp: 0, histogram: h))
+        let value = try PromQLEngine(source: store).instantQuery(PromQLParser.parse("sum by (kind) (x)"), at: 0)
+        guard case .vector(let samples) = value else { Issue.record("expected a vector, got \(value)"); return }
+        let byKind = Dictionary(uniqueKeysWithValues: samples.map { ($0.labels["kind"]!, $0) })
+        #expect(byKind.keys.sorted() == ["f", "h"])
+        #expect(byKind["f"]?.value == 3 && byKind["f"]?.histogram == nil)
+        #expect(byKind["h"]?.histogram?.count == 4 && byKind["h"]?.histogram?.sum == 6)
+        #expect(try promqlVector(store, "count by (kind) (x)", at: 0) == ["{kind=\"f\"}": 2, "{kind=\"h\"}": 2, "{kind=\"m\"}": 2])
+        #expect(try promqlVector(store, "max by (kind) (x)", at: 0) == ["{kind=\"f\"}": 2, "{kind=\"m\"}": 4])
     }
 
     @Test("stddev, stdvar and quantile")

@@ -56,7 +56,8 @@ extension PromQLEvaluator {
         }
         let members = readsHistograms || !input.contains(where: \.isHistogram) ? input : input.filter { !$0.isHistogram }
         let (assignment, groupLabels) = groupAssignment(aggregation, members, key)
-        if PromQLStreamingAggregation.operators.contains(op), !members.contains(where: \.isHistogram) {
+        // count and group ignore the values, histograms included; the others fold floats only.
+        if PromQLStreamingAggregation.operators.contains(op), op == .count || op == .group || !members.contains(where: \.isHistogram) {
             var fold = PromQLStreamingAggregation(op, groups: groupLabels.count)
             for (element, i) in zip(members, assignment) { fold.add(element.value, group: i, dropName: element.dropName) }
             return fold.elements(groupLabels, at: t)
@@ -97,6 +98,12 @@ extension PromQLEvaluator {
                         PromQLElement(labels: group.labels, histogram: $0, timestamp: t, dropName: group.dropName)
                     }
                 }
+                if PromQLStreamingAggregation.operators.contains(op) {
+                    // A float group of a sum/avg whose other groups hold histograms.
+                    var fold = PromQLStreamingAggregation(op, groups: 1)
+                    for element in group.elements { fold.add(element.value, group: 0, dropName: element.dropName) }
+                    return fold.elements([group.labels], at: t)[0]
+                }
                 return PromQLElement(labels: group.labels, value: Self.aggregate(op, group.values, parameter: parameter),
                                      timestamp: t, dropName: group.dropName)
             }
@@ -131,23 +138,10 @@ extension PromQLEvaluator {
         return (assignment, groups)
     }
 
-    /// The float aggregations over one group's values (never empty).
+    /// The aggregations that need a group's values together (never empty);
+    /// the others fold as members arrive (``PromQLStreamingAggregation``).
     static func aggregate(_ op: PromQLAggregationOperator, _ values: [Double], parameter: Double) -> Double {
         switch op {
-        case .sum:
-            var sum = PromQLKahanSum(values[0])
-            for v in values.dropFirst() { sum.add(v) }
-            return sum.value
-        case .avg:
-            var mean = PromQLMean(values[0])
-            for v in values.dropFirst() { mean.add(v) }
-            return mean.result
-        case .min:
-            return values.dropFirst().reduce(values[0]) { current, f in current > f || current.isNaN ? f : current }
-        case .max:
-            return values.dropFirst().reduce(values[0]) { current, f in current < f || current.isNaN ? f : current }
-        case .count: return Double(values.count)
-        case .group: return 1
         case .stdvar: return variance(values)
         case .stddev: return variance(values).squareRoot()
         case .quantile: return quantile(parameter, values)

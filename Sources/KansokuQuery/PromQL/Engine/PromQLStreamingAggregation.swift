@@ -1,7 +1,7 @@
-/// `sum`, `avg`, `count`, `group`, `min` and `max` over floats folded as
-/// the members arrive, one accumulator per group, instead of collecting each
-/// group's values first: a range query aggregates at every step. Same
-/// arithmetic, in the same order, as ``PromQLEvaluator/aggregate(_:_:parameter:)``.
+/// `sum`, `avg`, `count`, `group`, `min` and `max` folded as the members
+/// arrive, one accumulator per group, instead of collecting each group's
+/// values first: a range query aggregates at every step. Compensated sums
+/// and means as upstream; `min`/`max` let a NaN lose to any number.
 struct PromQLStreamingAggregation {
     static let operators: Set<PromQLAggregationOperator> = [.sum, .avg, .count, .group, .min, .max]
 
