@@ -12,6 +12,18 @@ extension EmbeddedMetricStore {
         if overlapping.count == 1, snapshots.isEmpty {
             return try overlapping[0].select(matchers, start: start, end: end)
         }
+        // Only the head (recent data): its series are distinct, so nothing needs merging.
+        if overlapping.isEmpty {
+            var found: [SeriesSamples] = []
+            found.reserveCapacity(snapshots.count)
+            for snapshot in snapshots {
+                let samples = try snapshot.samples(start: start, end: end)
+                let histograms = snapshot.histograms(start: start, end: end)
+                guard !samples.isEmpty || !histograms.isEmpty else { continue }
+                found.append(SeriesSamples(labels: snapshot.labels, samples: samples, histograms: histograms))
+            }
+            return Self.sortedByLabels(found)
+        }
         var merged: [SeriesLabels: [Sample]] = [:]
         // Native histograms are rare next to floats: a second map, filled only when there are some.
         var histograms: [SeriesLabels: [HistogramSample]] = [:]
@@ -33,8 +45,15 @@ extension EmbeddedMetricStore {
             guard !samples.isEmpty else { continue }
             merged[snapshot.labels] = MetricBlockCompactor.mergeSamples(merged[snapshot.labels] ?? [], samples)
         }
-        return merged.map { SeriesSamples(labels: $0.key, samples: $0.value, histograms: histograms[$0.key] ?? []) }
-            .sorted { $0.labels < $1.labels }
+        return Self.sortedByLabels(merged.map { SeriesSamples(labels: $0.key, samples: $0.value, histograms: histograms[$0.key] ?? []) })
+    }
+
+    /// `series` in label order. Sorts positions, then moves each series once:
+    /// sorting the series themselves moved three arrays per swap, and the
+    /// reference counting of those moves cost more than the comparisons.
+    static func sortedByLabels(_ series: [SeriesSamples]) -> [SeriesSamples] {
+        let order = series.indices.sorted { series[$0].labels < series[$1].labels }
+        return order.map { series[$0] }
     }
 
     public func series(_ selectors: [[SeriesMatcher]], start: Int64, end: Int64) throws -> [SeriesLabels] {

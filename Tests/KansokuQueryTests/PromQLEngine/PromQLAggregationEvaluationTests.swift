@@ -75,4 +75,30 @@ struct PromQLAggregationEvaluationTests {
         #expect(promqlEvaluationError(clash, "sum by (__name__, j) (rate({j=\"1\"}[5m]))", at: 60)?.message
             == "vector cannot contain metrics with the same labelset")
     }
+
+    @Test("a range query's aggregation over a range function answers every step as instant queries do, also where a group has no member")
+    func rangeQueryAggregationMatchesInstantQueries() throws {
+        // job "b" stops after 3 minutes, so its group is absent from later steps.
+        let store = promqlStore([("x{job=\"a\", i=\"1\"}", "0+1x10"), ("x{job=\"a\", i=\"2\"}", "0+2x10"),
+                                 ("x{job=\"b\", i=\"1\"}", "0+5x3")])
+        let engine = PromQLEngine(source: store)
+        for query in ["sum by (job) (rate(x[2m]))", "count without (i) (rate(x[2m]))", "max by (i) ((increase(x[3m])))",
+                      "avg(delta(x[2m]))", "group by (job) (last_over_time(x[1m]))", "min without (job) (changes(x[5m]))"] {
+            let range = try engine.rangeQuery(PromQLParser.parse(query), start: 0, end: 600_000, step: 60_000)
+            var fromRange: [String: [Int64: Double]] = [:]
+            for series in range {
+                for sample in series.samples { fromRange[series.labels.description, default: [:]][sample.timestamp] = sample.value }
+            }
+            var fromInstants: [String: [Int64: Double]] = [:]
+            for step in 0...10 {
+                for (labels, value) in try promqlVector(store, query, at: Int64(step) * 60) {
+                    fromInstants[labels, default: [:]][Int64(step) * 60_000] = value
+                }
+            }
+            #expect(fromRange == fromInstants, "\(query)")
+        }
+        let sums = try engine.rangeQuery(PromQLParser.parse("sum by (job) (rate(x[2m]))"), start: 0, end: 600_000, step: 60_000)
+        #expect(sums.map(\.labels.description) == ["{job=\"a\"}", "{job=\"b\"}"])
+        #expect(sums[1].samples.map(\.timestamp) == [60_000, 120_000, 180_000])
+    }
 }

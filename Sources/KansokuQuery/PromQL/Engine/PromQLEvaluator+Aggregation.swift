@@ -9,6 +9,7 @@ extension PromQLEvaluator {
     }
 
     func evaluateAggregation(_ aggregation: PromQLAggregation, at t: Int64) throws -> [PromQLElement] {
+        if let folded = try stepAggregation(aggregation, at: t) { return folded }
         let input = try vector(aggregation.expression, at: t)
         let op = aggregation.op
         var parameter: Double = 0
@@ -24,14 +25,12 @@ extension PromQLEvaluator {
             }
         }
 
-        let grouping = Set(aggregation.grouping)
-        let withoutNames = grouping.union([PromQLLabelMatcher.metricNameLabel])
         let cacheKey = PromQLGroupingKey(without: aggregation.without, names: aggregation.grouping)
         var cache = groupLabelCache.removeValue(forKey: cacheKey) ?? [:]
         defer { groupLabelCache[cacheKey] = cache }
         func key(_ labels: PromQLLabels) -> PromQLLabels {
             if let known = cache[labels] { return known }
-            let group = aggregation.without ? labels.removing(withoutNames) : labels.keeping(grouping)
+            let group = Self.groupLabels(labels, aggregation)
             cache[labels] = group
             return group
         }

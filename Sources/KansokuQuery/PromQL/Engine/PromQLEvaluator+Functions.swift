@@ -148,7 +148,7 @@ extension PromQLEvaluator {
         if case .matrixSelector(let m) = argument, m.selector.rangeModifier != nil {
             return try extendedRangeFunction(name, m, at: t)
         }
-        let keepsName = name == "last_over_time" || name == "first_over_time"
+        let keepsName = Self.keepsName(name)
         if case .matrixSelector(let m) = argument {
             if allSteps, let precomputed = try stepValues(name, m, at: t, body) { return precomputed }
             return try selectorRangeFunction(name, m, keepsName: keepsName, at: t, body)
@@ -175,6 +175,21 @@ extension PromQLEvaluator {
     /// step by step.
     private func stepValues(_ name: String, _ selector: PromQLMatrixSelector, at t: Int64,
                             _ body: (PromQLRangeFunctions.Window) -> Double?) throws -> [PromQLElement]? {
+        guard let (values, step) = try precomputedStepValues(name, selector, at: t, body) else { return nil }
+        return values.elements(step: step, at: t, dropName: !Self.keepsName(name))
+    }
+
+    /// Whether range function `name` keeps the metric name (the others drop it).
+    static func keepsName(_ name: String) -> Bool {
+        name == "last_over_time" || name == "first_over_time"
+    }
+
+    /// ``PromQLStepValues`` for `name` over `selector` and the index of `t`
+    /// among the query's steps, computed at the first step that asks; nil
+    /// when `t` is not a step of this range query or the values cannot be
+    /// precomputed.
+    func precomputedStepValues(_ name: String, _ selector: PromQLMatrixSelector, at t: Int64,
+                               _ body: (PromQLRangeFunctions.Window) -> Double?) throws -> (PromQLStepValues, step: Int)? {
         guard queryStep > 0, t >= queryStart, t <= queryEnd, (t - queryStart) % queryStep == 0 else { return nil }
         let key = PromQLStepValuesKey(function: name, selector: selector)
         let cached: PromQLStepValues?
@@ -190,8 +205,7 @@ extension PromQLEvaluator {
             stepValuesCache[key] = .some(cached)
         }
         guard let cached else { return nil }
-        let keepsName = name == "last_over_time" || name == "first_over_time"
-        return cached.elements(step: Int((t - queryStart) / queryStep), at: t, dropName: !keepsName)
+        return (cached, Int((t - queryStart) / queryStep))
     }
 
     /// ``rangeFunction`` over a plain range selector, the common case: each

@@ -21,6 +21,8 @@ final class PromQLEvaluator {
     var groupAssignmentCache: [PromQLAggregation: (inputs: [PromQLLabels], assignment: [Int], groups: [PromQLLabels])] = [:]
     /// Range functions evaluated for all steps of a range query (nil: not possible for that call).
     var stepValuesCache: [PromQLStepValuesKey: PromQLStepValues?] = [:]
+    /// Per aggregation over precomputed step values, each series' group.
+    var stepGroupingCache: [PromQLStepAggregationKey: (assignment: [Int], groups: [PromQLLabels])] = [:]
 
     /// The span of sample times the query can read; selections ask only for it.
     let selectionWindow: (start: Int64, end: Int64)

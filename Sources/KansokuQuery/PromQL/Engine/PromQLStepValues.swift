@@ -47,6 +47,13 @@ struct PromQLStepValues {
         self.present = present
     }
 
+    /// Calls `body` with the index and value of each series present at step `k`.
+    func forEachValue(step k: Int, _ body: (_ series: Int, _ value: Double) -> Void) {
+        for index in labels.indices where present[index * steps + k] {
+            body(index, values[index * steps + k])
+        }
+    }
+
     /// The elements of step `k`.
     func elements(step k: Int, at t: Int64, dropName: Bool) -> [PromQLElement] {
         var out: [PromQLElement] = []

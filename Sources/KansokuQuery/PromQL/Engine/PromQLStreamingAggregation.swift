@@ -41,9 +41,10 @@ struct PromQLStreamingAggregation {
         }
     }
 
-    /// One element per group, in group order.
+    /// One element per group that received a member, in group order.
     func elements(_ groups: [PromQLLabels], at t: Int64) -> [PromQLElement] {
-        groups.indices.map { i in
+        groups.indices.compactMap { i in
+            guard counts[i] > 0 else { return nil }
             let value: Double = switch op {
             case .sum: sums[i].value
             case .avg: means[i].result

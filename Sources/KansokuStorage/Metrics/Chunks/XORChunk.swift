@@ -85,10 +85,20 @@ public struct XORChunk: Sendable, Hashable {
         // Every sample takes at least 2 bits, so a damaged header cannot
         // make this reserve much more than the bytes could hold.
         samples.reserveCapacity(Swift.min(count, bytes.count &* 4))
+        try append(into: &samples, start: .min, end: .max)
+        return samples
+    }
+
+    /// Appends the samples in `[start, end]` to `samples`, oldest first,
+    /// stopping at the first one after `end`.
+    ///
+    /// - Throws: the first decoding error; samples before it stay appended.
+    public func append(into samples: inout [Sample], start: Int64, end: Int64) throws(XORChunkError) {
+        // A local iterator in one loop lets the optimiser keep its state in registers.
         var iterator = makeIterator()
         while let sample = try iterator.next() {
-            samples.append(sample)
+            if sample.timestamp > end { break }
+            if sample.timestamp >= start { samples.append(sample) }
         }
-        return samples
     }
 }

@@ -173,12 +173,12 @@ struct HeadSeriesSnapshot: Sendable {
     /// Samples in `[start, end]` in time order, out-of-order ones merged in.
     func samples(start: Int64, end: Int64) throws(XORChunkError) -> [Sample] {
         var inOrder: [Sample] = []
+        // Sized once: growing the array while decoding was a tenth of a head query's time.
+        var capacity = 0
+        for chunk in chunks where chunk.minTime <= end && chunk.maxTime >= start { capacity += chunk.chunk.count }
+        inOrder.reserveCapacity(capacity)
         for chunk in chunks where chunk.minTime <= end && chunk.maxTime >= start {
-            var iterator = chunk.chunk.makeIterator()
-            while let sample = try iterator.next() {
-                if sample.timestamp > end { break }
-                if sample.timestamp >= start { inOrder.append(sample) }
-            }
+            try chunk.chunk.append(into: &inOrder, start: start, end: end)
         }
         let late = outOfOrder.filter { $0.timestamp >= start && $0.timestamp <= end }
         guard !late.isEmpty else { return inOrder }
