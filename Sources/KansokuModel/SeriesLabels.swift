@@ -76,6 +76,9 @@ public struct SeriesLabels: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// The labels in ascending name order.
     public private(set) var labels: [SeriesLabel]
+    /// ``LabelBytesHash`` of every name and value, computed once: the head
+    /// looks series up by their labels for every sample written.
+    private let fingerprint: UInt64
 
     /// Creates a label set from pairs in any order. Empty values are dropped;
     /// for a repeated name the last value wins.
@@ -89,11 +92,32 @@ public struct SeriesLabels: Sendable, Hashable, Comparable, CustomStringConverti
             if let last = unique.last, last.name.utf8.elementsEqual(label.name.utf8) { unique[unique.count - 1] = label } else { unique.append(label) }
         }
         labels = unique
+        fingerprint = Self.fingerprint(of: unique)
     }
 
     /// Wraps labels already sorted by name, unique and non-empty (as decoded from storage).
     public init(sorted: [SeriesLabel]) {
         labels = sorted
+        fingerprint = Self.fingerprint(of: sorted)
+    }
+
+    private static func fingerprint(of labels: [SeriesLabel]) -> UInt64 {
+        var state = LabelBytesHash.seed
+        for label in labels {
+            state = LabelBytesHash.combine(state, label.name)
+            state = LabelBytesHash.combine(state, label.value)
+        }
+        return state
+    }
+
+    public static func == (a: SeriesLabels, b: SeriesLabels) -> Bool {
+        // Array equality starts with a same-storage check: a label set
+        // reused from a cache compares without reading a byte.
+        a.fingerprint == b.fingerprint && a.labels == b.labels
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(fingerprint)
     }
 
     /// The value of `name`, or nil when absent.

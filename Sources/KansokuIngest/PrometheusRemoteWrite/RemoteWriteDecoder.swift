@@ -25,8 +25,12 @@ import KansokuModel
 /// spans not matching the buckets, negative counts, custom bounds not
 /// ascending, …) refuses its series alone, with the reason, like bad labels.
 enum RemoteWriteDecoder {
-    static func decode(_ bytes: UnsafeRawBufferPointer) throws(RemoteWriteDecodingError) -> RemoteWriteRequest {
+    /// - Parameter labelCache: label sets decoded by earlier requests, reused
+    ///   when a series' label bytes are the same (see ``RemoteWriteLabelCache``).
+    static func decode(_ bytes: UnsafeRawBufferPointer,
+                       labelCache: RemoteWriteLabelCache? = nil) throws(RemoteWriteDecodingError) -> RemoteWriteRequest {
         var state = RemoteWriteDecodingState()
+        state.labelCache = labelCache
         do throws(ProtobufWireError) {
             try state.decodeRequest(bytes)
         } catch {

@@ -10,6 +10,7 @@ import Logging
 public struct RemoteWriteReceiver: Sendable {
     public let context: IngestContext
     private let metrics = IngestMetrics(signal: .metrics, protocol: .prometheusRemoteWrite)
+    private let labelCache = RemoteWriteLabelCache()
 
     public init(context: IngestContext) {
         self.context = context
@@ -29,7 +30,7 @@ public struct RemoteWriteReceiver: Sendable {
                 let raw = try SnappyBlock.uncompress(body, maxBytes: context.maxRequestBytes)
                 // An untyped closure: `withUnsafeBytes` is rethrows, and typed throws through it crash the compiler.
                 let decoding = raw.withUnsafeBytes { bytes in
-                    Result { () throws(RemoteWriteDecodingError) in try RemoteWriteDecoder.decode(bytes) }
+                    Result { () throws(RemoteWriteDecodingError) in try RemoteWriteDecoder.decode(bytes, labelCache: labelCache) }
                 }
                 let decoded: RemoteWriteRequest
                 switch decoding {
