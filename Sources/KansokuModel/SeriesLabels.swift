@@ -77,8 +77,10 @@ public struct SeriesLabels: Sendable, Hashable, Comparable, CustomStringConverti
     /// The labels in ascending name order.
     public private(set) var labels: [SeriesLabel]
     /// ``LabelBytesHash`` of every name and value, computed once: the head
-    /// looks series up by their labels for every sample written.
-    private let fingerprint: UInt64
+    /// looks series up by their labels for every sample written. Equal label
+    /// sets have equal fingerprints within one process (the hash is seeded
+    /// per process, so never store it).
+    public let fingerprint: UInt64
 
     /// Creates a label set from pairs in any order. Empty values are dropped;
     /// for a repeated name the last value wins.

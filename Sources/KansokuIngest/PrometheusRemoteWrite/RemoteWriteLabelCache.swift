@@ -1,4 +1,5 @@
 import KansokuModel
+import NIOPosix
 import Synchronization
 
 /// Decoded label sets by the bytes of their `labels` fields, shared by the
@@ -10,62 +11,89 @@ import Synchronization
 /// but a hash and a pointer.
 ///
 /// Holds only label sets that were valid. Bounded: label bytes longer than
-/// `maxLabelBytes` are never kept, and a shard empties when it holds its
-/// share of `capacity`. Sharded by hash so concurrent requests seldom wait
-/// on each other.
+/// `maxLabelBytes` are never kept, and a table empties when it holds
+/// `capacity` of them. The label sets live in one table under a lock, and
+/// each thread keeps its own copy of the entries it has used, read without
+/// any lock: decoding threads looking up every sample's series in one locked
+/// table spent more time waiting on each other than decoding.
 final class RemoteWriteLabelCache: Sendable {
     let capacity: Int
     let maxLabelBytes: Int
-    private let shards: [Shard]
-    private static let shardCount = 16
-
-    /// A class, so a lookup copies one reference out of the table, not an
-    /// array and a label set (each a reference count touched by every core).
-    private final class Entry: Sendable {
-        let bytes: [UInt8]
-        let labels: SeriesLabels
-        init(bytes: [UInt8], labels: SeriesLabels) {
-            self.bytes = bytes
-            self.labels = labels
-        }
-    }
-
-    private final class Shard: Sendable {
-        let table = Mutex<[UInt64: Entry]>([:])
-    }
+    private let shared = Mutex(Table())
+    private let local = ThreadSpecificVariable<ThreadTable>()
 
     init(capacity: Int = 100_000, maxLabelBytes: Int = 4096) {
         self.capacity = capacity
         self.maxLabelBytes = maxLabelBytes
-        shards = (0..<Self.shardCount).map { _ in Shard() }
     }
 
     /// The label set decoded before from exactly these label bytes, if any.
     func labels(for bytes: UnsafeRawBufferPointer) -> SeriesLabels? {
         guard bytes.count <= maxLabelBytes else { return nil }
         let hash = LabelBytesHash.hash(bytes)
-        guard let entry = shard(hash).table.withLock({ $0[hash] }), entry.bytes.count == bytes.count,
-              entry.bytes.withUnsafeBytes({ RemoteWriteDecodingState.equal($0, bytes) }) else { return nil }
-        return entry.labels
+        let mine = threadTable()
+        if let found = mine.table.labels(hash, bytes) { return found }
+        guard let (found, storedBytes) = shared.withLock({ $0.entry(hash, bytes) }) else { return nil }
+        mine.table.insert(found, bytes: storedBytes, hash: hash, capacity: capacity)
+        return found
     }
 
     /// Remembers that `bytes` decode to the valid label set `labels`.
     func insert(_ labels: SeriesLabels, for bytes: UnsafeRawBufferPointer) {
         guard bytes.count <= maxLabelBytes else { return }
         let hash = LabelBytesHash.hash(bytes)
-        let entry = Entry(bytes: Array(bytes), labels: labels)
-        let shareOfCapacity = max(1, capacity / Self.shardCount)
-        shard(hash).table.withLock { table in
-            if table.count >= shareOfCapacity { table.removeAll(keepingCapacity: true) }
-            // A colliding hash replaces the older entry; lookups check the bytes.
-            table[hash] = entry
-        }
+        let copy = Array(bytes)
+        shared.withLock { $0.insert(labels, bytes: copy, hash: hash, capacity: capacity) }
+        threadTable().table.insert(labels, bytes: copy, hash: hash, capacity: capacity)
     }
 
     /// How many label sets are cached (for tests).
-    var count: Int { shards.reduce(0) { total, shard in total + shard.table.withLock { $0.count } } }
+    var count: Int { shared.withLock { $0.labels.count } }
 
-    private func shard(_ hash: UInt64) -> Shard {
-        shards[Int(truncatingIfNeeded: hash >> 60) & (Self.shardCount - 1)]
+    private func threadTable() -> ThreadTable {
+        if let mine = local.currentValue { return mine }
+        let mine = ThreadTable()
+        local.currentValue = mine
+        return mine
+    }
+
+    /// Entries in parallel arrays, so a lookup copies nothing out of the
+    /// table but what it returns.
+    private struct Table {
+        /// Index into `bytes` and `labels` by ``LabelBytesHash`` of the bytes.
+        var slots: [UInt64: Int] = [:]
+        var bytes: [[UInt8]] = []
+        var labels: [SeriesLabels] = []
+
+        func labels(_ hash: UInt64, _ bytes: UnsafeRawBufferPointer) -> SeriesLabels? {
+            guard let slot = slots[hash],
+                  self.bytes[slot].withUnsafeBytes({ RemoteWriteDecodingState.equal($0, bytes) }) else { return nil }
+            return labels[slot]
+        }
+
+        func entry(_ hash: UInt64, _ bytes: UnsafeRawBufferPointer) -> (SeriesLabels, [UInt8])? {
+            guard let slot = slots[hash],
+                  self.bytes[slot].withUnsafeBytes({ RemoteWriteDecodingState.equal($0, bytes) }) else { return nil }
+            return (labels[slot], self.bytes[slot])
+        }
+
+        mutating func insert(_ labels: SeriesLabels, bytes: [UInt8], hash: UInt64, capacity: Int) {
+            if let slot = slots[hash] {
+                // The same bytes again, or a colliding hash: the newer entry wins; lookups check the bytes.
+                self.bytes[slot] = bytes
+                self.labels[slot] = labels
+                return
+            }
+            if self.labels.count >= capacity { self = Table() }
+            slots[hash] = self.labels.count
+            self.bytes.append(bytes)
+            self.labels.append(labels)
+        }
+    }
+
+    /// One thread's table. Only the thread that created it reads or writes
+    /// it (``ThreadSpecificVariable``), hence no lock.
+    private final class ThreadTable: @unchecked Sendable {
+        var table = Table()
     }
 }

@@ -9,7 +9,7 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
     // them; nothing else touches them, and only under `lock`.
     let lock = ReadWriteLock()
     var series: [HeadSeries] = []
-    private var refs: [SeriesLabels: UInt32] = [:]
+    private var refs = SeriesRefIndex()
     private var postings = PostingsIndex()
     var metadata: [String: MetricFamilyMetadata] = [:]
     var exemplarRing: ExemplarRing
@@ -69,7 +69,7 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
     private func appendSeries(_ incoming: SeriesSamples, report: inout MetricAppendReport, record: inout MetricWALRecord,
                               defined: inout Set<UInt64>) {
         // Exemplars alone do not create a series (Prometheus refuses exemplars of unknown series).
-        if incoming.samples.isEmpty, incoming.histograms.isEmpty, refs[incoming.labels] == nil { return }
+        if incoming.samples.isEmpty, incoming.histograms.isEmpty, existingReference(incoming.labels) == nil { return }
         let ref: UInt32
         switch reference(for: incoming.labels, walID: nil) {
         case .success(let found): ref = found
@@ -137,7 +137,7 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
     /// The series' reference, creating the series if it is new and allowed:
     /// with `walID` (replay of a logged definition, so already logged) or a new id.
     func reference(for labels: SeriesLabels, walID: UInt64?) -> Result<UInt32, MetricRejection> {
-        if let ref = refs[labels] { return .success(ref) }
+        if let ref = existingReference(labels) { return .success(ref) }
         if let why = MetricHead.invalidity(of: labels) {
             return .failure(MetricRejection(reason: .invalidLabels(why), series: labels.description))
         }
@@ -158,10 +158,14 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
             id = 0
         }
         series.append(HeadSeries(labels: labels, walID: id, logged: walID != nil))
-        refs[labels] = ref
+        refs.insert(labels, ref: ref)
         if id != 0 { refsByWALID[id] = ref }
         postings.add(ref, labels)
         return .success(ref)
+    }
+
+    private func existingReference(_ labels: SeriesLabels) -> UInt32? {
+        refs.reference(for: labels) { series[Int($0)].labels }
     }
 
     /// Why a label set cannot name a series, or nil when it can.
@@ -221,11 +225,11 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
                 }
             }
             series = kept
-            refs = [:]
+            refs = SeriesRefIndex()
             refsByWALID = [:]
             postings = PostingsIndex()
             for (ref, s) in series.enumerated() {
-                refs[s.labels] = UInt32(ref)
+                refs.insert(s.labels, ref: UInt32(ref))
                 if s.walID != 0 { refsByWALID[s.walID] = UInt32(ref) }
                 postings.add(UInt32(ref), s.labels)
             }

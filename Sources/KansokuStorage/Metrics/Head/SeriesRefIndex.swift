@@ -1,0 +1,30 @@
+import KansokuModel
+
+/// The head's series references by label set, looked up for every sample
+/// written. Keyed by the label set's fingerprint, an integer, so a lookup
+/// hashes 8 bytes and copies no label set out of the table (copies touch
+/// reference counts shared with the decoding threads); the labels of the
+/// series found are then compared, so a fingerprint collision only sends
+/// the later series to a second table keyed by the full label set.
+struct SeriesRefIndex {
+    private var byFingerprint: [UInt64: UInt32] = [:]
+    private var colliding: [SeriesLabels: UInt32] = [:]
+
+    /// The reference of the series labelled `labels`; `labelsOf` gives a
+    /// reference's label set.
+    @inline(__always)
+    func reference(for labels: SeriesLabels, labelsOf: (UInt32) -> SeriesLabels) -> UInt32? {
+        guard let ref = byFingerprint[labels.fingerprint] else { return nil }
+        if labelsOf(ref) == labels { return ref }
+        return colliding.isEmpty ? nil : colliding[labels]
+    }
+
+    /// Records a new series; `labels` must not be indexed yet.
+    mutating func insert(_ labels: SeriesLabels, ref: UInt32) {
+        if byFingerprint[labels.fingerprint] == nil {
+            byFingerprint[labels.fingerprint] = ref
+        } else {
+            colliding[labels] = ref
+        }
+    }
+}
