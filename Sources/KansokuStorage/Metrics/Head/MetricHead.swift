@@ -53,14 +53,15 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
         lock.withWriteLock {
             for family in batch.metadata { metadata[family.family] = family }
             var defined = Set<UInt64>()
-            for (index, incoming) in batch.series.enumerated() {
+            // By index: iterating the elements would copy each series (four reference counts) per sample.
+            for index in batch.series.indices {
                 if limits.maxSeriesPerRequest > 0, index >= limits.maxSeriesPerRequest {
                     let dropped = batch.series[index...].reduce(0) { $0 + $1.samples.count }
                     report.reject(dropped, MetricRejection(reason: .requestSeriesLimit(limit: limits.maxSeriesPerRequest),
-                                                           series: incoming.labels.description))
+                                                           series: batch.series[index].labels.description))
                     break
                 }
-                appendSeries(incoming, report: &report, record: &record, defined: &defined)
+                appendSeries(batch.series[index], report: &report, record: &record, defined: &defined)
             }
         }
         return (report, record)
@@ -165,7 +166,7 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
     }
 
     private func existingReference(_ labels: SeriesLabels) -> UInt32? {
-        refs.reference(for: labels) { series[Int($0)].labels }
+        refs.reference(for: labels) { series[Int($0)].labels == labels }
     }
 
     /// Why a label set cannot name a series, or nil when it can.

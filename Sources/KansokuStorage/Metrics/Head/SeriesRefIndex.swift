@@ -10,12 +10,12 @@ struct SeriesRefIndex {
     private var byFingerprint: [UInt64: UInt32] = [:]
     private var colliding: [SeriesLabels: UInt32] = [:]
 
-    /// The reference of the series labelled `labels`; `labelsOf` gives a
-    /// reference's label set.
+    /// The reference of the series labelled `labels`; `isLabelled` tells
+    /// whether a reference's series has exactly those labels.
     @inline(__always)
-    func reference(for labels: SeriesLabels, labelsOf: (UInt32) -> SeriesLabels) -> UInt32? {
+    func reference(for labels: SeriesLabels, isLabelled: (UInt32) -> Bool) -> UInt32? {
         guard let ref = byFingerprint[labels.fingerprint] else { return nil }
-        if labelsOf(ref) == labels { return ref }
+        if isLabelled(ref) { return ref }
         return colliding.isEmpty ? nil : colliding[labels]
     }
 

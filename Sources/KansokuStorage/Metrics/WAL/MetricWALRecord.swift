@@ -111,12 +111,13 @@ struct MetricWALRecord: Sendable {
                 writer.writeVarInt(Int64(bitPattern: run.walID &- previousID))
                 previousID = run.walID
                 writer.writeCount(run.count)
+                // Indices, not slices: a run is often one sample, and each slice retains the array.
                 var previous = base
-                for sample in samples[start..<start + run.count] {
-                    writer.writeVarInt(sample.timestamp &- previous)
-                    previous = sample.timestamp
+                for i in start..<start + run.count {
+                    writer.writeVarInt(samples[i].timestamp &- previous)
+                    previous = samples[i].timestamp
                 }
-                for sample in samples[start..<start + run.count] { writer.writeDouble(sample.value) }
+                for i in start..<start + run.count { writer.writeDouble(samples[i].value) }
                 start += run.count
             }
         }
