@@ -61,31 +61,31 @@ final class RemoteWriteLabelCache: Sendable {
     /// table but what it returns.
     private struct Table {
         /// Index into `bytes` and `labels` by ``LabelBytesHash`` of the bytes.
-        var slots: [UInt64: Int] = [:]
+        var slots = FingerprintTable()
         var bytes: [[UInt8]] = []
         var labels: [SeriesLabels] = []
 
         func labels(_ hash: UInt64, _ bytes: UnsafeRawBufferPointer) -> SeriesLabels? {
-            guard let slot = slots[hash],
+            guard let slot = slots[hash].map(Int.init),
                   self.bytes[slot].withUnsafeBytes({ RemoteWriteDecodingState.equal($0, bytes) }) else { return nil }
             return labels[slot]
         }
 
         func entry(_ hash: UInt64, _ bytes: UnsafeRawBufferPointer) -> (SeriesLabels, [UInt8])? {
-            guard let slot = slots[hash],
+            guard let slot = slots[hash].map(Int.init),
                   self.bytes[slot].withUnsafeBytes({ RemoteWriteDecodingState.equal($0, bytes) }) else { return nil }
             return (labels[slot], self.bytes[slot])
         }
 
         mutating func insert(_ labels: SeriesLabels, bytes: [UInt8], hash: UInt64, capacity: Int) {
-            if let slot = slots[hash] {
+            if let slot = slots[hash].map(Int.init) {
                 // The same bytes again, or a colliding hash: the newer entry wins; lookups check the bytes.
                 self.bytes[slot] = bytes
                 self.labels[slot] = labels
                 return
             }
             if self.labels.count >= capacity { self = Table() }
-            slots[hash] = self.labels.count
+            slots.set(hash, UInt32(self.labels.count))
             self.bytes.append(bytes)
             self.labels.append(labels)
         }

@@ -7,7 +7,7 @@ import KansokuModel
 /// series found are then compared, so a fingerprint collision only sends
 /// the later series to a second table keyed by the full label set.
 struct SeriesRefIndex {
-    private var byFingerprint: [UInt64: UInt32] = [:]
+    private var byFingerprint = FingerprintTable()
     private var colliding: [SeriesLabels: UInt32] = [:]
 
     /// The reference of the series labelled `labels`; `isLabelled` tells
@@ -22,7 +22,7 @@ struct SeriesRefIndex {
     /// Records a new series; `labels` must not be indexed yet.
     mutating func insert(_ labels: SeriesLabels, ref: UInt32) {
         if byFingerprint[labels.fingerprint] == nil {
-            byFingerprint[labels.fingerprint] = ref
+            byFingerprint.set(labels.fingerprint, ref)
         } else {
             colliding[labels] = ref
         }
