@@ -30,9 +30,8 @@ enum RemoteWriteDecoder {
     static func decode(_ bytes: UnsafeRawBufferPointer,
                        labelCache: RemoteWriteLabelCache? = nil) throws(RemoteWriteDecodingError) -> RemoteWriteRequest {
         var state = RemoteWriteDecodingState()
-        state.labelCache = labelCache
         do throws(ProtobufWireError) {
-            try state.decodeRequest(bytes)
+            try state.decodeRequest(bytes, labelCache: labelCache)
         } catch {
             throw RemoteWriteDecodingError(offset: error.offset, context: state.context.description, reason: error.reason)
         }

@@ -40,9 +40,6 @@ struct RemoteWriteDecodingState {
     var nameTable = [CachedString?](repeating: nil, count: RemoteWriteDecodingState.nameTableSize)
     static let nameTableSize = 128
 
-    /// Label sets decoded by earlier requests, by their bytes (nil: decode every series in full).
-    var labelCache: RemoteWriteLabelCache?
-
     /// What a `TimeSeries` holds besides its labels.
     struct SeriesValues {
         var samples: [Sample] = []
@@ -58,7 +55,11 @@ struct RemoteWriteDecodingState {
     /// Unknown fields may hold groups; nesting deeper than this is refused.
     static let maxGroupDepth = 64
 
-    mutating func decodeRequest(_ bytes: UnsafeRawBufferPointer) throws(ProtobufWireError) {
+    /// - Parameter labelCache: label sets decoded by earlier requests, by
+    ///   their bytes (nil: decode every series in full). A parameter, not a
+    ///   stored property: reading a stored class reference retains it, once
+    ///   per series, on an object every decoding thread shares.
+    mutating func decodeRequest(_ bytes: UnsafeRawBufferPointer, labelCache: RemoteWriteLabelCache? = nil) throws(ProtobufWireError) {
         requestStart = bytes.baseAddress
         series.reserveCapacity(Self.countTimeSeries(bytes))
         var seriesIndex = 0
@@ -68,7 +69,7 @@ struct RemoteWriteDecodingState {
             // Time series are nearly the whole request: take them without the general reader when framed plainly.
             if let (field, payload, next) = Self.plainLengthDelimited(bytes, at: position), field == 1 {
                 context = .timeseries(seriesIndex)
-                try timeSeries(payload)
+                try timeSeries(payload, labelCache: labelCache)
                 seriesIndex += 1
                 position = next
                 continue
@@ -79,7 +80,7 @@ struct RemoteWriteDecodingState {
             case 1:
                 context = .timeseries(seriesIndex)
                 try reader.expect(type, .lengthDelimited, field: "WriteRequest.timeseries")
-                try timeSeries(try reader.lengthDelimited())
+                try timeSeries(try reader.lengthDelimited(), labelCache: labelCache)
                 seriesIndex += 1
             case 3:
                 context = .metadata(metadataIndex)
@@ -112,7 +113,7 @@ struct RemoteWriteDecodingState {
 
     /// A `TimeSeries` message's bytes. Plain length-delimited fields (one-byte
     /// tag, short length) are taken directly; anything else goes through `ProtobufReader`.
-    mutating func timeSeries(_ body: UnsafeRawBufferPointer) throws(ProtobufWireError) {
+    mutating func timeSeries(_ body: UnsafeRawBufferPointer, labelCache: RemoteWriteLabelCache?) throws(ProtobufWireError) {
         // Labels first, as every sender writes them: their bytes may name a label set decoded before.
         let leadingLabels = labelCache == nil ? UnsafeRawBufferPointer(start: nil, count: 0) : Self.leadingLabels(body)
         if let labelCache, !leadingLabels.isEmpty, let known = labelCache.labels(for: leadingLabels),
@@ -189,7 +190,7 @@ struct RemoteWriteDecodingState {
     /// before: only its samples, histograms and exemplars are read. False,
     /// with nothing appended, when it must be decoded in full after all (a
     /// label field after the values, or an invalid histogram to report).
-    private mutating func knownSeries(_ body: UnsafeRawBufferPointer, labels: SeriesLabels,
+    private mutating func knownSeries(_ body: UnsafeRawBufferPointer, labels: consuming SeriesLabels,
                                       valuesFrom start: Int) throws(ProtobufWireError) -> Bool {
         var values = SeriesValues()
         var position = start

@@ -166,7 +166,8 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
     }
 
     private func existingReference(_ labels: SeriesLabels) -> UInt32? {
-        refs.reference(for: labels) { series[Int($0)].labels == labels }
+        // Through the buffer: a subscript read would copy the stored label set (a retain and a release).
+        series.withUnsafeBufferPointer { stored in refs.reference(for: labels) { stored[Int($0)].labels == labels } }
     }
 
     /// Why a label set cannot name a series, or nil when it can.
