@@ -1,11 +1,12 @@
-/// Appends bits, most significant first, to a growing byte array.
+/// Appends bits, most significant first, to a growing buffer.
 ///
-/// Bits collect in a 64-bit word and move to `storage` eight bytes at a time,
-/// so the common write is a shift and an or; the array is touched once per
-/// 64 bits instead of once per field.
+/// Bits collect in a 64-bit word and move to `words` eight bytes at a time,
+/// so the common write is a shift and an or, and a full word is one append
+/// of an integer (appending its eight bytes to a byte array was a twentieth
+/// of remote-write ingest).
 struct BitStreamWriter: Sendable {
-    /// Whole bytes written so far (not including the bits still in `pending`).
-    private(set) var storage: [UInt8]
+    /// Whole 64-bit words written so far (not including the bits still in `pending`).
+    private var words: [UInt64]
     /// The last `pendingCount` bits written, right-aligned; higher bits are zero.
     private var pending: UInt64 = 0
     /// How many bits `pending` holds, always in `0..<64`.
@@ -13,12 +14,12 @@ struct BitStreamWriter: Sendable {
 
     /// An empty stream with room for `capacity` bytes before the first reallocation.
     init(reservingCapacity capacity: Int = 128) {
-        storage = []
-        storage.reserveCapacity(capacity)
+        words = []
+        words.reserveCapacity((capacity &+ 7) / 8)
     }
 
     /// Number of bits written so far.
-    var bitCount: Int { storage.count &* 8 &+ pendingCount }
+    var bitCount: Int { words.count &* 64 &+ pendingCount }
 
     /// Appends one bit.
     @inline(__always)
@@ -60,7 +61,7 @@ struct BitStreamWriter: Sendable {
 
     @inline(__always)
     private mutating func flush(_ word: UInt64) {
-        withUnsafeBytes(of: word.bigEndian) { storage.append(contentsOf: $0) }
+        words.append(word)
     }
 
     /// Everything written so far, the last byte zero-padded on the right.
@@ -69,8 +70,10 @@ struct BitStreamWriter: Sendable {
     func bytes() -> [UInt8] {
         let tailBytes = (pendingCount &+ 7) >> 3
         var out = [UInt8]()
-        out.reserveCapacity(storage.count &+ tailBytes)
-        out.append(contentsOf: storage)
+        out.reserveCapacity(words.count &* 8 &+ tailBytes)
+        for word in words {
+            withUnsafeBytes(of: word.bigEndian) { out.append(contentsOf: $0) }
+        }
         if tailBytes > 0 {
             // Left-align the pending bits so they read first, then emit whole bytes.
             let aligned = pending &<< UInt64(64 &- pendingCount)
