@@ -79,7 +79,9 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
             return
         }
         let first = record.samples.count
-        for sample in incoming.samples {
+        // By index, as in `append`: a for-in iterator retains the array once per series.
+        for i in incoming.samples.indices {
+            let sample = incoming.samples[i]
             if sample.timestamp < minValidTime {
                 report.reject(1, MetricRejection(reason: .outOfBounds, series: incoming.labels.description, timestamp: sample.timestamp))
                 continue
