@@ -119,12 +119,22 @@ extension PromQLEvaluator {
            zip(previous.inputs, members).allSatisfy({ $0.sharesStorage(with: $1.labels) }) {
             return (previous.assignment, previous.groups)
         }
+        let inputs = members.map(\.labels)
+        let (assignment, groups) = Self.groups(of: inputs, key)
+        groupAssignmentCache[aggregation] = (inputs, assignment, groups)
+        return (assignment, groups)
+    }
+
+    /// Each label set's group by `key` (an index into the returned group
+    /// labels, in order of first appearance).
+    static func groups(of labels: [PromQLLabels],
+                       _ key: (PromQLLabels) -> PromQLLabels) -> (assignment: [Int], groups: [PromQLLabels]) {
         var assignment: [Int] = []
-        assignment.reserveCapacity(members.count)
+        assignment.reserveCapacity(labels.count)
         var groups: [PromQLLabels] = []
         var index: [PromQLLabels: Int] = [:]
-        for element in members {
-            let k = key(element.labels)
+        for member in labels {
+            let k = key(member)
             if let existing = index[k] {
                 assignment.append(existing)
             } else {
@@ -133,7 +143,6 @@ extension PromQLEvaluator {
                 groups.append(k)
             }
         }
-        groupAssignmentCache[aggregation] = (members.map(\.labels), assignment, groups)
         return (assignment, groups)
     }
 

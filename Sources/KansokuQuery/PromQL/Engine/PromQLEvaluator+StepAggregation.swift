@@ -22,7 +22,7 @@ extension PromQLEvaluator {
         if let known = stepGroupingCache[key] {
             grouping = known
         } else {
-            grouping = Self.groupAssignment(aggregation, values.labels)
+            grouping = Self.groups(of: values.labels) { Self.groupLabels($0, aggregation) }
             stepGroupingCache[key] = grouping
         }
         var fold = PromQLStreamingAggregation(aggregation.op, groups: grouping.groups.count)
@@ -31,26 +31,6 @@ extension PromQLEvaluator {
             fold.add(value, group: grouping.assignment[series], dropName: dropName)
         }
         return fold.elements(grouping.groups, at: t)
-    }
-
-    /// Each series' group, as ``evaluateAggregation`` forms groups.
-    private static func groupAssignment(_ aggregation: PromQLAggregation,
-                                        _ labels: [PromQLLabels]) -> (assignment: [Int], groups: [PromQLLabels]) {
-        var assignment: [Int] = []
-        assignment.reserveCapacity(labels.count)
-        var groups: [PromQLLabels] = []
-        var index: [PromQLLabels: Int] = [:]
-        for series in labels {
-            let group = groupLabels(series, aggregation)
-            if let existing = index[group] {
-                assignment.append(existing)
-            } else {
-                index[group] = groups.count
-                assignment.append(groups.count)
-                groups.append(group)
-            }
-        }
-        return (assignment, groups)
     }
 
     /// The labels of the group `labels` falls in: those named by `by`, or all
