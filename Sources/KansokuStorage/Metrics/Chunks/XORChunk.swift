@@ -94,7 +94,6 @@ public struct XORChunk: Sendable, Hashable {
     ///
     /// - Throws: the first decoding error; samples before it stay appended.
     public func append(into samples: inout [Sample], start: Int64, end: Int64) throws(XORChunkError) {
-        // A local iterator in one loop lets the optimiser keep its state in registers.
         var iterator = makeIterator()
         while let sample = try iterator.next() {
             if sample.timestamp > end { break }

@@ -32,7 +32,6 @@ public struct XORChunkIterator: Sendable {
     /// The next sample, or `nil` after the last.
     ///
     /// - Throws: `XORChunkError` if the bytes are truncated or malformed.
-    @inline(__always)
     public mutating func next() throws(XORChunkError) -> Sample? {
         if let failure { throw failure }
         guard index < total else { return nil }
