@@ -267,10 +267,10 @@ extension NativeHistogram {
                     }
                 }
                 let increment = negate ? -bucket.count : bucket.count
-                (sums[target], compensations[target]) = neumaierAdd(increment, to: sums[target],
+                (sums[target], compensations[target]) = CompensatedSum.add(increment, to: sums[target],
                                                                    compensation: compensations[target])
                 if withCompensation {
-                    (sums[target], compensations[target]) = neumaierAdd(bucket.compensation, to: sums[target],
+                    (sums[target], compensations[target]) = CompensatedSum.add(bucket.compensation, to: sums[target],
                                                                        compensation: compensations[target])
                 }
             }
@@ -283,16 +283,5 @@ extension NativeHistogram {
             out.append((Int32(i), value, compensations[i]))
         }
         return out
-    }
-
-    /// One step of Prometheus's `kahansum.Inc` (Neumaier's variant): the
-    /// plain sum and the updated compensation term.
-    static func neumaierAdd(_ increment: Double, to sum: Double, compensation: Double) -> (Double, Double) {
-        let total = sum + increment
-        if total.isInfinite { return (total, 0) }
-        if abs(sum) >= abs(increment) {
-            return (total, compensation + ((sum - total) + increment))
-        }
-        return (total, compensation + ((increment - total) + sum))
     }
 }

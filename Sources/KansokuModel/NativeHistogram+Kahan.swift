@@ -29,13 +29,13 @@ extension NativeHistogram {
         if !h.usesCustomBuckets {
             let (otherZero, otherZeroCompensation) = h.reconcileZeroBucket(with: other, compensation: &maybeC)
             var zeroC = maybeC?.zeroCount ?? 0
-            (h.zeroCount, zeroC) = Self.neumaierAdd(otherZero, to: h.zeroCount, compensation: zeroC)
-            (h.zeroCount, zeroC) = Self.neumaierAdd(otherZeroCompensation, to: h.zeroCount, compensation: zeroC)
+            (h.zeroCount, zeroC) = CompensatedSum.add(otherZero, to: h.zeroCount, compensation: zeroC)
+            (h.zeroCount, zeroC) = CompensatedSum.add(otherZeroCompensation, to: h.zeroCount, compensation: zeroC)
             maybeC?.zeroCount = zeroC
         }
         var c = maybeC ?? h.emptyCompensation()
-        (h.count, c.count) = Self.neumaierAdd(other.count, to: h.count, compensation: c.count)
-        (h.sum, c.sum) = Self.neumaierAdd(other.sum, to: h.sum, compensation: c.sum)
+        (h.count, c.count) = CompensatedSum.add(other.count, to: h.count, compensation: c.count)
+        (h.sum, c.sum) = CompensatedSum.add(other.sum, to: h.sum, compensation: c.sum)
 
         var ownPositive = Self.compensatedBuckets(spans: h.positiveSpans, counts: h.positiveBuckets,
                                                   compensations: c.positiveBuckets)
@@ -143,8 +143,8 @@ extension NativeHistogram {
         for bucket in buckets {
             let index = targetIndex(bucket.index, from: origin, to: target)
             if let last = out.last, last.index == index {
-                var (sum, c) = neumaierAdd(bucket.count, to: last.count, compensation: last.compensation)
-                (sum, c) = neumaierAdd(bucket.compensation, to: sum, compensation: c)
+                var (sum, c) = CompensatedSum.add(bucket.count, to: last.count, compensation: last.compensation)
+                (sum, c) = CompensatedSum.add(bucket.compensation, to: sum, compensation: c)
                 out[out.count - 1] = (index, sum, c)
             } else {
                 out.append((index, bucket.count, bucket.compensation))
@@ -173,9 +173,9 @@ extension NativeHistogram {
                 continue
             }
             if i < own.count && own[i].index == other[j].index {
-                var (sum, c) = neumaierAdd(other[j].count, to: own[i].count, compensation: own[i].compensation)
+                var (sum, c) = CompensatedSum.add(other[j].count, to: own[i].count, compensation: own[i].compensation)
                 if other[j].compensation != 0 {
-                    (sum, c) = neumaierAdd(other[j].compensation, to: sum, compensation: c)
+                    (sum, c) = CompensatedSum.add(other[j].compensation, to: sum, compensation: c)
                 }
                 out.append((own[i].index, sum, c))
                 i += 1

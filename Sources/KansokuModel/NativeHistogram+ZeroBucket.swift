@@ -52,9 +52,9 @@ extension NativeHistogram {
                 let lower = bound(bucket.index &- 1)
                 let upper = bound(bucket.index)
                 if lower >= threshold { break }
-                (count, cCount) = Self.neumaierAdd(bucket.count, to: count, compensation: cCount)
+                (count, cCount) = CompensatedSum.add(bucket.count, to: count, compensation: cCount)
                 if let c {
-                    (count, cCount) = Self.neumaierAdd(Self.element(c.positiveBuckets, position), to: count, compensation: cCount)
+                    (count, cCount) = CompensatedSum.add(Self.element(c.positiveBuckets, position), to: count, compensation: cCount)
                 }
                 if upper > threshold {
                     // The threshold falls inside this bucket: if populated, the
@@ -68,9 +68,9 @@ extension NativeHistogram {
                 let lower = -bound(bucket.index)
                 let upper = -bound(bucket.index &- 1)
                 if upper <= -threshold { break }
-                (count, cCount) = Self.neumaierAdd(bucket.count, to: count, compensation: cCount)
+                (count, cCount) = CompensatedSum.add(bucket.count, to: count, compensation: cCount)
                 if let c {
-                    (count, cCount) = Self.neumaierAdd(Self.element(c.negativeBuckets, position), to: count, compensation: cCount)
+                    (count, cCount) = CompensatedSum.add(Self.element(c.negativeBuckets, position), to: count, compensation: cCount)
                 }
                 if lower < -threshold {
                     if bucket.count != 0 {

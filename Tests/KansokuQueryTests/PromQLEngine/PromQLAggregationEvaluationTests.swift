@@ -83,7 +83,14 @@ struct PromQLAggregationEvaluationTests {
                                  ("x{job=\"b\", i=\"1\"}", "0+5x3")])
         let engine = PromQLEngine(source: store)
         for query in ["sum by (job) (rate(x[2m]))", "count without (i) (rate(x[2m]))", "max by (i) ((increase(x[3m])))",
-                      "avg(delta(x[2m]))", "group by (job) (last_over_time(x[1m]))", "min without (job) (changes(x[5m]))"] {
+                      "avg(delta(x[2m]))", "group by (job) (last_over_time(x[1m]))", "min without (job) (changes(x[5m]))",
+                      "sum by (__name__) (rate(x[2m]))", "max by (__name__, job) (last_over_time(x[1m] offset 1m))"] {
+            // The answers below must come from the folded step values, not the element-by-element path.
+            let expression = try PromQLParser.parse(query)
+            guard case .aggregation(let aggregation) = expression else { Issue.record("\(query) is not an aggregation"); continue }
+            let evaluator = PromQLEvaluator(source: store, options: PromQLEngine.Options(), start: 0, end: 600_000, step: 60_000,
+                                            expression: expression)
+            #expect(try evaluator.stepAggregation(aggregation, at: 120_000) != nil, "\(query)")
             let range = try engine.rangeQuery(PromQLParser.parse(query), start: 0, end: 600_000, step: 60_000)
             var fromRange: [String: [Int64: Double]] = [:]
             for series in range {
@@ -100,5 +107,10 @@ struct PromQLAggregationEvaluationTests {
         let sums = try engine.rangeQuery(PromQLParser.parse("sum by (job) (rate(x[2m]))"), start: 0, end: 600_000, step: 60_000)
         #expect(sums.map(\.labels.description) == ["{job=\"a\"}", "{job=\"b\"}"])
         #expect(sums[1].samples.map(\.timestamp) == [60_000, 120_000, 180_000])
+        // rate drops the name, last_over_time keeps it.
+        let byName = try engine.rangeQuery(PromQLParser.parse("sum by (__name__) (rate(x[2m]))"), start: 0, end: 600_000, step: 60_000)
+        #expect(byName.map(\.labels.description) == ["{}"])
+        let kept = try engine.rangeQuery(PromQLParser.parse("max by (__name__) (last_over_time(x[1m]))"), start: 0, end: 600_000, step: 60_000)
+        #expect(kept.map(\.labels.description) == ["{__name__=\"x\"}"])
     }
 }

@@ -25,22 +25,15 @@ extension PromQLEvaluator {
             }
         }
 
-        let cacheKey = PromQLGroupingKey(without: aggregation.without, names: aggregation.grouping)
-        var cache = groupLabelCache.removeValue(forKey: cacheKey) ?? [:]
-        defer { groupLabelCache[cacheKey] = cache }
-        func key(_ labels: PromQLLabels) -> PromQLLabels {
-            if let known = cache[labels] { return known }
-            let group = Self.groupLabels(labels, aggregation)
-            cache[labels] = group
-            return group
-        }
+        var grouping = groupings.removeValue(forKey: aggregation) ?? PromQLGrouping(aggregation)
+        defer { groupings[aggregation] = grouping }
 
         if op == .countValues {
             // count_values groups by the value as an extra label.
             var counts: [PromQLLabels: Int] = [:]
             var order: [PromQLLabels] = []
             for element in input where !element.isHistogram {
-                let labels = key(element.labels).setting(label, to: PromQLNumber.format(element.value))
+                let labels = grouping.group(of: element.labels).setting(label, to: PromQLNumber.format(element.value))
                 if counts[labels] == nil { order.append(labels) }
                 counts[labels, default: 0] += 1
             }
@@ -53,10 +46,11 @@ extension PromQLEvaluator {
         case .sum, .avg, .count, .group, .limitk, .limitRatio: true
         default: false
         }
-        let members = readsHistograms || !input.contains(where: \.isHistogram) ? input : input.filter { !$0.isHistogram }
-        let (assignment, groupLabels) = groupAssignment(aggregation, members, key)
+        let hasHistograms = input.contains(where: \.isHistogram)
+        let members = readsHistograms || !hasHistograms ? input : input.filter { !$0.isHistogram }
+        let (assignment, groupLabels) = grouping.assign(members.map(\.labels))
         // count and group ignore the values, histograms included; the others fold floats only.
-        if PromQLStreamingAggregation.operators.contains(op), op == .count || op == .group || !members.contains(where: \.isHistogram) {
+        if PromQLStreamingAggregation.operators.contains(op), op == .count || op == .group || !(hasHistograms && readsHistograms) {
             var fold = PromQLStreamingAggregation(op, groups: groupLabels.count)
             for (element, i) in zip(members, assignment) { fold.add(element.value, group: i, dropName: element.dropName) }
             return fold.elements(groupLabels, at: t)
@@ -107,43 +101,6 @@ extension PromQLEvaluator {
                                      timestamp: t, dropName: group.dropName)
             }
         }
-    }
-
-    /// Each member's group (an index into the returned group labels, in
-    /// order of first appearance). A range query usually feeds the same
-    /// series in the same order at every step: then the previous step's
-    /// assignment is reused without looking up any label set.
-    private func groupAssignment(_ aggregation: PromQLAggregation, _ members: [PromQLElement],
-                                 _ key: (PromQLLabels) -> PromQLLabels) -> (assignment: [Int], groups: [PromQLLabels]) {
-        if let previous = groupAssignmentCache[aggregation], previous.inputs.count == members.count,
-           zip(previous.inputs, members).allSatisfy({ $0.sharesStorage(with: $1.labels) }) {
-            return (previous.assignment, previous.groups)
-        }
-        let inputs = members.map(\.labels)
-        let (assignment, groups) = Self.groups(of: inputs, key)
-        groupAssignmentCache[aggregation] = (inputs, assignment, groups)
-        return (assignment, groups)
-    }
-
-    /// Each label set's group by `key` (an index into the returned group
-    /// labels, in order of first appearance).
-    static func groups(of labels: [PromQLLabels],
-                       _ key: (PromQLLabels) -> PromQLLabels) -> (assignment: [Int], groups: [PromQLLabels]) {
-        var assignment: [Int] = []
-        assignment.reserveCapacity(labels.count)
-        var groups: [PromQLLabels] = []
-        var index: [PromQLLabels: Int] = [:]
-        for member in labels {
-            let k = key(member)
-            if let existing = index[k] {
-                assignment.append(existing)
-            } else {
-                index[k] = groups.count
-                assignment.append(groups.count)
-                groups.append(k)
-            }
-        }
-        return (assignment, groups)
     }
 
     /// The aggregations that need a group's values together (never empty);

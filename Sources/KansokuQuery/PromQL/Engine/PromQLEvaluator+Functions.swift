@@ -14,7 +14,7 @@ extension PromQLEvaluator {
         let name = call.function.name
         let args = call.arguments
         if PromQLRangeFunctions.names.contains(name) {
-            return .vector(try rangeFunction(name, args[0], at: t, allSteps: true) { PromQLRangeFunctions.evaluate(name, $0) })
+            return .vector(try rangeFunction(name, args[0], at: t) { PromQLRangeFunctions.evaluate(name, $0) })
         }
         if let math = Self.elementwise[name] {
             return .vector(try floatVector(args[0], at: t).map { markDropped($0, math($0.value), t) })
@@ -140,17 +140,19 @@ extension PromQLEvaluator {
     }
 
     /// Applies `body` to each series of a range argument (selector or
-    /// subquery) with the window the argument covered at `t`. `allSteps`:
-    /// `body` depends on the window alone, so a range query may evaluate it
-    /// for every step at once (``PromQLStepValues``).
-    func rangeFunction(_ name: String, _ argument: PromQLExpression, at t: Int64, allSteps: Bool = false,
+    /// subquery) with the window the argument covered at `t`. The functions
+    /// of ``PromQLRangeFunctions`` over a plain selector may come from values
+    /// computed for every step of a range query at once (``PromQLStepValues``).
+    func rangeFunction(_ name: String, _ argument: PromQLExpression, at t: Int64,
                        _ body: (PromQLRangeFunctions.Window) -> Double?) throws -> [PromQLElement] {
         if case .matrixSelector(let m) = argument, m.selector.rangeModifier != nil {
             return try extendedRangeFunction(name, m, at: t)
         }
         let keepsName = Self.keepsName(name)
         if case .matrixSelector(let m) = argument {
-            if allSteps, let precomputed = try stepValues(name, m, at: t, body) { return precomputed }
+            if PromQLRangeFunctions.names.contains(name), let (values, step) = try precomputedStepValues(name, m, at: t) {
+                return values.elements(step: step, at: t, dropName: !keepsName)
+            }
             return try selectorRangeFunction(name, m, keepsName: keepsName, at: t, body)
         }
         let series = try matrix(argument, at: t)
@@ -170,26 +172,18 @@ extension PromQLEvaluator {
         return out
     }
 
-    /// The step's elements from ``PromQLStepValues`` when `t` is a step of
-    /// this range query (not a subquery's inner time); nil to evaluate it
-    /// step by step.
-    private func stepValues(_ name: String, _ selector: PromQLMatrixSelector, at t: Int64,
-                            _ body: (PromQLRangeFunctions.Window) -> Double?) throws -> [PromQLElement]? {
-        guard let (values, step) = try precomputedStepValues(name, selector, at: t, body) else { return nil }
-        return values.elements(step: step, at: t, dropName: !Self.keepsName(name))
-    }
-
     /// Whether range function `name` keeps the metric name (the others drop it).
     static func keepsName(_ name: String) -> Bool {
         name == "last_over_time" || name == "first_over_time"
     }
 
-    /// ``PromQLStepValues`` for `name` over `selector` and the index of `t`
-    /// among the query's steps, computed at the first step that asks; nil
-    /// when `t` is not a step of this range query or the values cannot be
-    /// precomputed.
-    func precomputedStepValues(_ name: String, _ selector: PromQLMatrixSelector, at t: Int64,
-                               _ body: (PromQLRangeFunctions.Window) -> Double?) throws -> (PromQLStepValues, step: Int)? {
+    /// ``PromQLStepValues`` of the range function `name` (one of
+    /// ``PromQLRangeFunctions``) over `selector`, and the index of `t` among
+    /// the query's steps, computed at the first step that asks; nil when `t`
+    /// is not a step of this range query (a subquery's inner time) or the
+    /// values cannot be precomputed.
+    func precomputedStepValues(_ name: String, _ selector: PromQLMatrixSelector,
+                               at t: Int64) throws -> (PromQLStepValues, step: Int)? {
         guard queryStep > 0, t >= queryStart, t <= queryEnd, (t - queryStart) % queryStep == 0 else { return nil }
         let key = PromQLStepValuesKey(function: name, selector: selector)
         let cached: PromQLStepValues?
@@ -201,7 +195,9 @@ extension PromQLEvaluator {
             let references = try stride(from: queryStart, through: queryEnd, by: Int(queryStep)).map {
                 try referenceTime($0, at: inner.at, offset: inner.offset, offsetExpression: inner.offsetExpression)
             }
-            cached = PromQLStepValues(series: try series(matching: inner.matchers), references: references, range: range, body)
+            cached = PromQLStepValues(series: try series(matching: inner.matchers), references: references, range: range) {
+                PromQLRangeFunctions.evaluate(name, $0)
+            }
             stepValuesCache[key] = .some(cached)
         }
         guard let cached else { return nil }

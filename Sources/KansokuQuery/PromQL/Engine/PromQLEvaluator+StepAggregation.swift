@@ -15,40 +15,18 @@ extension PromQLEvaluator {
               case .matrixSelector(let selector) = call.arguments[0], selector.selector.rangeModifier == nil
         else { return nil }
         let name = call.function.name
-        guard let (values, step) = try precomputedStepValues(name, selector, at: t, { PromQLRangeFunctions.evaluate(name, $0) })
-        else { return nil }
-        let key = PromQLStepAggregationKey(aggregation: aggregation, values: PromQLStepValuesKey(function: name, selector: selector))
-        let grouping: (assignment: [Int], groups: [PromQLLabels])
-        if let known = stepGroupingCache[key] {
-            grouping = known
-        } else {
-            grouping = Self.groups(of: values.labels) { Self.groupLabels($0, aggregation) }
-            stepGroupingCache[key] = grouping
-        }
-        var fold = PromQLStreamingAggregation(aggregation.op, groups: grouping.groups.count)
+        guard let (values, step) = try precomputedStepValues(name, selector, at: t) else { return nil }
+        let (assignment, groups) = groupings[aggregation, default: PromQLGrouping(aggregation)].assign(values.labels)
+        var fold = PromQLStreamingAggregation(aggregation.op, groups: groups.count)
         let dropName = !Self.keepsName(name)
         values.forEachValue(step: step) { series, value in
-            fold.add(value, group: grouping.assignment[series], dropName: dropName)
+            fold.add(value, group: assignment[series], dropName: dropName)
         }
-        return fold.elements(grouping.groups, at: t)
-    }
-
-    /// The labels of the group `labels` falls in: those named by `by`, or all
-    /// but those named by `without` and the metric name.
-    static func groupLabels(_ labels: PromQLLabels, _ aggregation: PromQLAggregation) -> PromQLLabels {
-        let names = Set(aggregation.grouping)
-        return aggregation.without
-            ? labels.removing(names.union([PromQLLabelMatcher.metricNameLabel])) : labels.keeping(names)
+        return fold.elements(groups, at: t)
     }
 
     private static func unparenthesized(_ expression: PromQLExpression) -> PromQLExpression {
         if case .parentheses(let inner) = expression { return unparenthesized(inner) }
         return expression
     }
-}
-
-/// Identifies a cached grouping of precomputed step values' series.
-struct PromQLStepAggregationKey: Hashable {
-    var aggregation: PromQLAggregation
-    var values: PromQLStepValuesKey
 }

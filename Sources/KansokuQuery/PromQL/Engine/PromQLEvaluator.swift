@@ -14,15 +14,10 @@ final class PromQLEvaluator {
     private var selectionCache: [[PromQLLabelMatcher]: [PromQLSeries]] = [:]
     /// Compiled regexes for `label_replace` and friends.
     var regexCache: [String: Regex<AnyRegexOutput>] = [:]
-    /// Per aggregation grouping (`by`/`without` and its names): each input
-    /// label set's group labels, which range queries need at every step.
-    var groupLabelCache: [PromQLGroupingKey: [PromQLLabels: PromQLLabels]] = [:]
-    /// Per aggregation, the previous step's input series and their groups.
-    var groupAssignmentCache: [PromQLAggregation: (inputs: [PromQLLabels], assignment: [Int], groups: [PromQLLabels])] = [:]
+    /// Per aggregation, how its input is grouped (range queries need it at every step).
+    var groupings: [PromQLAggregation: PromQLGrouping] = [:]
     /// Range functions evaluated for all steps of a range query (nil: not possible for that call).
     var stepValuesCache: [PromQLStepValuesKey: PromQLStepValues?] = [:]
-    /// Per aggregation over precomputed step values, each series' group.
-    var stepGroupingCache: [PromQLStepAggregationKey: (assignment: [Int], groups: [PromQLLabels])] = [:]
 
     /// The span of sample times the query can read; selections ask only for it.
     let selectionWindow: (start: Int64, end: Int64)
@@ -234,8 +229,3 @@ final class PromQLEvaluator {
     }
 }
 
-/// Identifies an aggregation's grouping for ``PromQLEvaluator/groupLabelCache``.
-struct PromQLGroupingKey: Hashable {
-    var without: Bool
-    var names: [String]
-}

@@ -270,7 +270,7 @@ enum PromQLHistogramStatistics {
                 midpoint = b.upper < 0 ? -geometric : geometric
             }
             let delta = midpoint - mean
-            (variance, compensation) = kahanIncrement(b.count * delta * delta, variance, compensation)
+            (variance, compensation) = PromQLKahanSum.increment(b.count * delta * delta, variance, compensation)
         }
         return (variance + compensation) / h.count
     }
@@ -342,13 +342,5 @@ enum PromQLHistogramStatistics {
         let logV = Foundation.log2(Swift.abs(v))
         if v > 0 { return (logV - logLower) / (logUpper - logLower) }
         return 1 - (logV - logUpper) / (logLower - logUpper)
-    }
-
-    /// One step of Kahan–Neumaier summation (Prometheus's `kahansum.Inc`).
-    private static func kahanIncrement(_ inc: Double, _ sum: Double, _ c: Double) -> (Double, Double) {
-        let t = sum + inc
-        if t.isInfinite { return (t, 0) }
-        if Swift.abs(sum) >= Swift.abs(inc) { return (t, c + ((sum - t) + inc)) }
-        return (t, c + ((inc - t) + sum))
     }
 }

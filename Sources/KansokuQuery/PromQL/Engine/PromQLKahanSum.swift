@@ -1,3 +1,5 @@
+import KansokuModel
+
 /// Kahan–Neumaier compensated summation, as Prometheus's `kahansum.Inc`.
 ///
 /// `sum`, `avg` and `*_over_time` use it so results match upstream to the
@@ -17,15 +19,6 @@ struct PromQLKahanSum {
     var value: Double { sum + compensation }
 
     static func increment(_ inc: Double, _ sum: Double, _ c: Double) -> (Double, Double) {
-        let t = sum + inc
-        var c = c
-        if t.isInfinite {
-            c = 0
-        } else if abs(sum) >= abs(inc) {
-            c += (sum - t) + inc
-        } else {
-            c += (inc - t) + sum
-        }
-        return (t, c)
+        CompensatedSum.add(inc, to: sum, compensation: c)
     }
 }
