@@ -172,3 +172,19 @@ extension NativeHistogram {
         return out
     }
 }
+
+extension NativeHistogram {
+    /// Whether `other` is the same histogram bit for bit, as Prometheus
+    /// compares a resent sample: unlike `==`, a NaN sum (a stale marker's)
+    /// equals the same NaN.
+    public func isIdentical(to other: NativeHistogram) -> Bool {
+        func same(_ a: Double, _ b: Double) -> Bool { a.bitPattern == b.bitPattern }
+        func same(_ a: [Double], _ b: [Double]) -> Bool { a.count == b.count && zip(a, b).allSatisfy { same($0, $1) } }
+        return counterResetHint == other.counterResetHint && schema == other.schema
+            && same(zeroThreshold, other.zeroThreshold) && same(zeroCount, other.zeroCount)
+            && same(count, other.count) && same(sum, other.sum)
+            && positiveSpans == other.positiveSpans && negativeSpans == other.negativeSpans
+            && same(positiveBuckets, other.positiveBuckets) && same(negativeBuckets, other.negativeBuckets)
+            && same(customValues, other.customValues)
+    }
+}

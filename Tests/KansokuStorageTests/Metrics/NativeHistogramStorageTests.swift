@@ -60,6 +60,20 @@ struct NativeHistogramStorageTests {
         #expect(try MetricWALRecord(walPayload: floats.encoded()).histograms.isEmpty)
     }
 
+    @Test("a histogram sent again bit for bit is a duplicate, also a stale marker's whose NaN sum is not equal to itself")
+    func staleMarkerResent() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let store = try open(dir)
+            var stale = Self.run(from: 20_000, count: 1)[0]
+            stale.histogram.sum = Double(bitPattern: 0x7FF0_0000_0000_0002)
+            let batch = SampleBatch(series: [SeriesSamples(labels: Self.name, samples: [], histograms: [stale])])
+            _ = try await store.append(batch)
+            let resent = try await store.append(batch)
+            #expect(resent.acceptedSamples == 1 && resent.rejections.isEmpty)
+            await store.close()
+        }
+    }
+
     @Test("appended histograms are selected from the head, survive a restart, and are refused on a conflicting timestamp")
     func headAndReplay() async throws {
         try await WALTestKit.withTemporaryDirectory { dir in

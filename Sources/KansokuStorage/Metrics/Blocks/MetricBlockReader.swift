@@ -99,7 +99,8 @@ public final class MetricBlockReader: Sendable {
                 case .decimal(let chunk):
                     let decoded: [Sample]
                     do { decoded = try chunk.decodeAll() } catch { throw corrupt(entry, index, error.description) }
-                    guard decoded.first!.timestamp >= c.minTime, decoded.last!.timestamp <= c.maxTime else {
+                    // An empty chunk is damage too: the writer never stores one.
+                    guard let first = decoded.first, let last = decoded.last, first.timestamp >= c.minTime, last.timestamp <= c.maxTime else {
                         throw corrupt(entry, index, "samples outside [\(c.minTime), \(c.maxTime)]")
                     }
                     for sample in decoded where sample.timestamp >= start && sample.timestamp <= end { samples.append(sample) }

@@ -109,7 +109,7 @@ struct HeadSeries: Sendable {
             if histograms[mid].timestamp < sample.timestamp { low = mid + 1 } else { high = mid }
         }
         if low < histograms.count, histograms[low].timestamp == sample.timestamp {
-            return histograms[low].histogram == sample.histogram ? .duplicate : .rejected(.duplicateTimestamp)
+            return histograms[low].histogram.isIdentical(to: sample.histogram) ? .duplicate : .rejected(.duplicateTimestamp)
         }
         if sample.timestamp == last?.timestamp { return .rejected(.duplicateTimestamp) }
         guard outOfOrderWindow > 0 else { return .rejected(.outOfOrder) }

@@ -56,7 +56,7 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
             // By index: iterating the elements would copy each series (four reference counts) per sample.
             for index in batch.series.indices {
                 if limits.maxSeriesPerRequest > 0, index >= limits.maxSeriesPerRequest {
-                    let dropped = batch.series[index...].reduce(0) { $0 + $1.samples.count }
+                    let dropped = batch.series[index...].reduce(0) { $0 + $1.samples.count + $1.histograms.count }
                     report.reject(dropped, MetricRejection(reason: .requestSeriesLimit(limit: limits.maxSeriesPerRequest),
                                                            series: batch.series[index].labels.description))
                     break
