@@ -22,9 +22,8 @@ public struct FingerprintTable: Sendable {
     /// Slots in use.
     public private(set) var count = 0
 
+    /// An empty table.
     public init() {}
-
-    public var isEmpty: Bool { count == 0 }
 
     /// The value stored under `fingerprint`, if any.
     public subscript(fingerprint: UInt64) -> UInt32? {

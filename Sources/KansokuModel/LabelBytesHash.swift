@@ -6,7 +6,7 @@
 /// and equal hashes are always confirmed by comparing the bytes.
 public enum LabelBytesHash {
     /// Where every hash starts; random so hashes differ between processes.
-    public static let seed = UInt64.random(in: .min ... .max)
+    static let seed = UInt64.random(in: .min ... .max)
 
     @inline(__always)
     static func mix(_ state: UInt64, _ word: UInt64) -> UInt64 {
@@ -18,7 +18,7 @@ public enum LabelBytesHash {
     /// `state` updated with `bytes`; the length is mixed in, so a run of
     /// fields hashes differently from their concatenation shifted.
     @inline(__always)
-    public static func combine(_ state: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    static func combine(_ state: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var h = state
         let count = bytes.count
         var offset = 0

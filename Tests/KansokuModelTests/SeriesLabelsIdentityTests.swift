@@ -19,6 +19,14 @@ struct SeriesLabelsIdentityTests {
         let d = SeriesLabels(sorted: [SeriesLabel(name: "a", value: "bc"), SeriesLabel(name: "", value: "d")])
         #expect(a != b && c != d && b != d)
         #expect(Set([a, b, c, d]).count == 4)
+        // The fingerprints themselves differ, not only the labels compared after them.
+        #expect(Set([a, b, c, d].map(\.fingerprint)).count == 4)
+    }
+
+    @Test func labelsOfEqualLengthCompareByTheirBytes() {
+        #expect(SeriesLabel(name: "ab", value: "x") != SeriesLabel(name: "ac", value: "x"))
+        #expect(SeriesLabel(name: "a", value: "xy") == SeriesLabel(name: "a", value: String("xyz".dropLast())))
+        #expect(SeriesLabel(name: "a", value: "xy") != SeriesLabel(name: "a", value: "xz"))
     }
 
     @Test func canonicallyEquivalentTextStaysApart() {

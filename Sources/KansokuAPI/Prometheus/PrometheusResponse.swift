@@ -127,7 +127,7 @@ enum PrometheusResponse {
                 case (false, false): 2
                 case (true, true): 3
                 }
-                json.rawValue(Array(String(rule).utf8))
+                json.number(Int64(rule))
                 json.string(GoFloatFormat.fixed(bucket.lower))
                 json.string(GoFloatFormat.fixed(bucket.upper))
                 json.string(GoFloatFormat.fixed(bucket.count))

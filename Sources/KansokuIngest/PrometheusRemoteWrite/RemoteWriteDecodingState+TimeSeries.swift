@@ -86,8 +86,13 @@ extension RemoteWriteDecodingState {
         if hasEmptyValue { labels.removeAll { $0.value.isEmpty } }
         let identity = SeriesLabels(sorted: labels)
         if let labelCache, !leadingLabels.isEmpty, !labelsElsewhere { labelCache.insert(identity, for: leadingLabels) }
+        append(identity, values)
+    }
+
+    /// Adds a decoded series to the batch, unless it holds nothing.
+    private mutating func append(_ labels: consuming SeriesLabels, _ values: SeriesValues) {
         guard !values.isEmpty else { return }
-        series.append(SeriesSamples(labels: identity, samples: values.samples, histograms: values.histograms,
+        series.append(SeriesSamples(labels: labels, samples: values.samples, histograms: values.histograms,
                                     exemplars: values.exemplars))
     }
 
@@ -104,10 +109,7 @@ extension RemoteWriteDecodingState {
             try value(field, payload, into: &values)
         }
         guard values.invalidHistogram == nil else { return false }
-        if !values.isEmpty {
-            series.append(SeriesSamples(labels: labels, samples: values.samples, histograms: values.histograms,
-                                        exemplars: values.exemplars))
-        }
+        append(labels, values)
         return true
     }
 

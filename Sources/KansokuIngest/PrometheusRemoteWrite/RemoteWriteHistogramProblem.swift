@@ -54,11 +54,11 @@ enum RemoteWriteHistogramProblem: Error, Sendable, Hashable, CustomStringConvert
         case .negativeSpanOffset(let side, let span, let offset):
             "\(side.rawValue) side: span number \(span) with offset \(offset): histogram has a span whose offset is negative"
         case .negativeBucketCount(let side, let bucket, let count):
-            "\(side.rawValue) side: bucket number \(bucket) has observation count of \(Self.format(count)): histogram has a bucket whose observation count is negative"
+            "\(side.rawValue) side: bucket number \(bucket) has observation count of \(GoFloatFormat.fixed(count)): histogram has a bucket whose observation count is negative"
         case .negativeZeroCount(let count):
-            "zero bucket has observation count of \(Self.format(count)): histogram has a bucket whose observation count is negative"
+            "zero bucket has observation count of \(GoFloatFormat.fixed(count)): histogram has a bucket whose observation count is negative"
         case .negativeCount(let count):
-            "observation count is \(Self.format(count)): histogram's observation count is negative"
+            "observation count is \(GoFloatFormat.fixed(count)): histogram's observation count is negative"
         case .countMismatch(let inBuckets, let count):
             "\(inBuckets) observations found in buckets, but the Count field is \(count): histogram's observation count should equal the number of observations found in the buckets (in absence of NaN)"
         case .countNotBigEnough(let inBuckets, let count):
@@ -66,7 +66,7 @@ enum RemoteWriteHistogramProblem: Error, Sendable, Hashable, CustomStringConvert
         case .customBoundNaN(let index):
             "custom buckets: bound \(index) is NaN: histogram custom bounds must not be NaN"
         case .customBoundsNotAscending(let index, let previous, let bound):
-            "custom buckets: bound \(index) is \(Self.format(bound)) after \(Self.format(previous)): histogram custom bounds must be in strictly increasing order"
+            "custom buckets: bound \(index) is \(GoFloatFormat.fixed(bound)) after \(GoFloatFormat.fixed(previous)): histogram custom bounds must be in strictly increasing order"
         case .customBoundInfinite:
             "custom buckets: last +Inf bound must not be explicitly defined: histogram custom bounds must be finite"
         case .tooFewCustomBounds(let bounds, let spanLength):
@@ -74,17 +74,11 @@ enum RemoteWriteHistogramProblem: Error, Sendable, Hashable, CustomStringConvert
         case .customBucketsWithZeroCount:
             "custom buckets: must have zero count of 0"
         case .customBucketsWithZeroThreshold(let threshold):
-            "custom buckets: must have zero threshold of 0, got \(Self.format(threshold))"
+            "custom buckets: must have zero threshold of 0, got \(GoFloatFormat.fixed(threshold))"
         case .customBucketsWithNegativeBuckets:
             "custom buckets: must not have negative spans or buckets"
         case .customBoundsWithExponentialSchema(let count):
             "histogram with exponential schema must not have custom bounds (got \(count))"
         }
-    }
-
-    /// Whole numbers without a fractional part (bucket counts usually are).
-    static func format(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 9.0e15 { return String(Int64(value)) }
-        return value.description
     }
 }

@@ -32,8 +32,10 @@ final class RemoteWriteLabelCache: Sendable {
         guard bytes.count <= maxLabelBytes else { return nil }
         let hash = LabelBytesHash.hash(bytes)
         let mine = threadTable()
-        if let found = mine.table.labels(hash, bytes) { return found }
-        guard let (found, storedBytes) = shared.withLock({ $0.entry(hash, bytes) }) else { return nil }
+        if let slot = mine.table.slot(hash, bytes) { return mine.table.labels[slot] }
+        guard let (found, storedBytes) = shared.withLock({ table in
+            table.slot(hash, bytes).map { (table.labels[$0], table.bytes[$0]) }
+        }) else { return nil }
         mine.table.insert(found, bytes: storedBytes, hash: hash, capacity: capacity)
         return found
     }
@@ -65,16 +67,11 @@ final class RemoteWriteLabelCache: Sendable {
         var bytes: [[UInt8]] = []
         var labels: [SeriesLabels] = []
 
-        func labels(_ hash: UInt64, _ bytes: UnsafeRawBufferPointer) -> SeriesLabels? {
+        /// The slot holding exactly `bytes`, if any.
+        func slot(_ hash: UInt64, _ bytes: UnsafeRawBufferPointer) -> Int? {
             guard let slot = slots[hash].map(Int.init),
                   self.bytes[slot].withUnsafeBytes({ RemoteWriteDecodingState.equal($0, bytes) }) else { return nil }
-            return labels[slot]
-        }
-
-        func entry(_ hash: UInt64, _ bytes: UnsafeRawBufferPointer) -> (SeriesLabels, [UInt8])? {
-            guard let slot = slots[hash].map(Int.init),
-                  self.bytes[slot].withUnsafeBytes({ RemoteWriteDecodingState.equal($0, bytes) }) else { return nil }
-            return (labels[slot], self.bytes[slot])
+            return slot
         }
 
         mutating func insert(_ labels: SeriesLabels, bytes: [UInt8], hash: UInt64, capacity: Int) {

@@ -1,3 +1,4 @@
+import Foundation
 import KansokuModel
 import Testing
 @testable import KansokuIngest
@@ -87,6 +88,26 @@ struct RemoteWriteLabelCacheTests {
         #expect(cached.batch.series.isEmpty && fresh.batch.series.isEmpty)
     }
 
+    @Test func anotherThreadGetsTheLabelSetFromTheSharedTable() throws {
+        var request = ProtobufTestEncoder()
+        series(&request, [("__name__", "up"), ("job", "a")], samples: [(1_000, 1)])
+        let cache = RemoteWriteLabelCache()
+        let bytes = request.bytes
+        let first = try decode(bytes, cache)
+        // A new thread starts with an empty thread table: its hit comes from the shared table.
+        let result = ThreadResult()
+        let thread = Thread {
+            result.request = try? decode(bytes, cache)
+            result.done.signal()
+        }
+        thread.start()
+        result.done.wait()
+        let second = try #require(result.request)
+        #expect(second.batch == first.batch)
+        #expect(storage(second.batch.series[0].labels) == storage(first.batch.series[0].labels))
+        #expect(cache.count == 1)
+    }
+
     @Test func refusedLabelSetsAreNeverCached() throws {
         var request = ProtobufTestEncoder()
         series(&request, [("job", "no-name")], samples: [(1_000, 1)])
@@ -105,4 +126,10 @@ struct RemoteWriteLabelCacheTests {
         }
         #expect(cache.count <= 32)
     }
+}
+
+/// What a test's own thread hands back; written by that thread before it signals.
+private final class ThreadResult: @unchecked Sendable {
+    var request: RemoteWriteRequest?
+    let done = DispatchSemaphore(value: 0)
 }

@@ -19,27 +19,28 @@ struct PrometheusSeriesCollector {
     /// Adds a sample; returns the series' position for attaching exemplars.
     @discardableResult
     mutating func append(_ labels: SeriesLabels, _ sample: Sample) -> Int {
-        // One hash for the common case, a new series; a repeat restores its position.
-        let position = series.count
-        if let existing = index.updateValue(position, forKey: labels) {
-            index[labels] = existing
-            series[existing].samples.append(sample)
-            return existing
-        }
-        series.append(SeriesSamples(labels: labels, samples: [sample]))
+        let position = position(of: labels)
+        series[position].samples.append(sample)
         return position
     }
 
     /// Adds a native histogram sample; returns the series' position for attaching exemplars.
     @discardableResult
     mutating func append(_ labels: SeriesLabels, _ histogram: HistogramSample) -> Int {
+        let position = position(of: labels)
+        series[position].histograms.append(histogram)
+        return position
+    }
+
+    /// The series' position, adding an empty series when it is new.
+    private mutating func position(of labels: SeriesLabels) -> Int {
+        // One hash for the common case, a new series; a repeat restores its position.
         let position = series.count
         if let existing = index.updateValue(position, forKey: labels) {
             index[labels] = existing
-            series[existing].histograms.append(histogram)
             return existing
         }
-        series.append(SeriesSamples(labels: labels, samples: [], histograms: [histogram]))
+        series.append(SeriesSamples(labels: labels, samples: []))
         return position
     }
 
