@@ -90,7 +90,7 @@ enum OTLPMetrics: OTLPExportSignal {
         let translation = context.metricTranslator.translate(batch)
         var reasons = translation.dropped.prefix(3).joined(separator: "; ")
         var refused = translation.dropped.count
-        if !translation.samples.series.isEmpty || !translation.samples.metadata.isEmpty {
+        if translation.samples.seriesCount > 0 || !translation.samples.metadata.isEmpty {
             let result = try await context.sink.accept(translation.samples)
             refused += result.rejectedSamples
             if !result.message.isEmpty { reasons += (reasons.isEmpty ? "" : "; ") + result.message }

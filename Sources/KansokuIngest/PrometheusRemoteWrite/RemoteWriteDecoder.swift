@@ -35,9 +35,6 @@ enum RemoteWriteDecoder {
         } catch {
             throw RemoteWriteDecodingError(offset: error.offset, context: state.context.description, reason: error.reason)
         }
-        return RemoteWriteRequest(
-            batch: SampleBatch(series: state.series, metadata: state.metadata),
-            rejected: state.rejected
-        )
+        return RemoteWriteRequest(batch: state.batch, rejected: state.rejected)
     }
 }

@@ -4,16 +4,12 @@ import KansokuModel
 /// seen before), then samples, exemplars and native histograms, and the
 /// checks that refuse a series alone.
 extension RemoteWriteDecodingState {
-    /// What a `TimeSeries` holds besides its labels.
-    struct SeriesValues {
-        var samples: [Sample] = []
-        var exemplars: [SeriesExemplar] = []
-        var histograms: [HistogramSample] = []
-        /// The first invalid histogram refuses the series (once its labels are known good).
-        var invalidHistogram: (timestamp: Int64, problem: RemoteWriteHistogramProblem)?
-        var invalidHistograms = 0
-
-        var isEmpty: Bool { samples.isEmpty && histograms.isEmpty && exemplars.isEmpty }
+    /// Histograms of the series being decoded that failed validation. Its
+    /// valid values go straight into the batch, as the open series.
+    struct InvalidHistograms {
+        /// The first one refuses the series (once its labels are known good).
+        var first: (timestamp: Int64, problem: RemoteWriteHistogramProblem)?
+        var count = 0
     }
 
     /// A `TimeSeries` message's bytes. Plain length-delimited fields (one-byte
@@ -27,7 +23,7 @@ extension RemoteWriteDecodingState {
         }
         var labels: [SeriesLabel] = []
         labels.reserveCapacity(previousNames.count)
-        var values = SeriesValues()
+        var invalid = InvalidHistograms()
         var labelsElsewhere = false  // a label outside the leading run: not cacheable by those bytes
 
         var previousName = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -41,7 +37,7 @@ extension RemoteWriteDecodingState {
             let fieldStart = position
             guard let (field, payload) = try nextField(body, &position) else { break }
             guard field == 1 else {
-                try value(field, payload, into: &values)
+                try value(field, payload, invalid: &invalid)
                 continue
             }
             if fieldStart >= leadingLabels.count { labelsElsewhere = true }
@@ -72,28 +68,28 @@ extension RemoteWriteDecodingState {
             reason = .missingMetricName
         } else if !ascending, let duplicate = Self.duplicateName(labels) {
             reason = .duplicateLabelName(duplicate)
-        } else if let invalidHistogram = values.invalidHistogram {
+        } else if let invalidHistogram = invalid.first {
             // Label problems come first, as in Prometheus, where they stop the series before its samples are appended.
             reason = .invalidHistogram(timestamp: invalidHistogram.timestamp, problem: invalidHistogram.problem)
         }
         if let reason {
             rejected.append(RemoteWriteRejection(
                 series: SeriesLabels(sorted: labels).description, reason: reason,
-                sampleCount: values.samples.count + values.histograms.count + values.invalidHistograms))
+                sampleCount: batch.openSampleCount + batch.openHistogramCount + invalid.count))
+            batch.discardOpenValues()
             return
         }
 
         if hasEmptyValue { labels.removeAll { $0.value.isEmpty } }
         let identity = SeriesLabels(sorted: labels)
         if let labelCache, !leadingLabels.isEmpty, !labelsElsewhere { labelCache.insert(identity, for: leadingLabels) }
-        append(identity, values)
+        closeSeries(identity)
     }
 
-    /// Adds a decoded series to the batch, unless it holds nothing.
-    private mutating func append(_ labels: consuming SeriesLabels, _ values: SeriesValues) {
-        guard !values.isEmpty else { return }
-        series.append(SeriesSamples(labels: labels, samples: values.samples, histograms: values.histograms,
-                                    exemplars: values.exemplars))
+    /// Makes the values decoded into the batch a series, unless there are none.
+    private mutating func closeSeries(_ labels: consuming SeriesLabels) {
+        guard !batch.openIsEmpty else { return }
+        batch.closeSeries(labels: labels)
     }
 
     /// A series whose leading label bytes were decoded (and found valid)
@@ -102,14 +98,20 @@ extension RemoteWriteDecodingState {
     /// label field after the values, or an invalid histogram to report).
     private mutating func knownSeries(_ body: UnsafeRawBufferPointer, labels: consuming SeriesLabels,
                                       valuesFrom start: Int) throws(ProtobufWireError) -> Bool {
-        var values = SeriesValues()
+        var invalid = InvalidHistograms()
         var position = start
         while let (field, payload) = try nextField(body, &position) {
-            guard field != 1 else { return false }
-            try value(field, payload, into: &values)
+            guard field != 1 else {
+                batch.discardOpenValues()
+                return false
+            }
+            try value(field, payload, invalid: &invalid)
         }
-        guard values.invalidHistogram == nil else { return false }
-        append(labels, values)
+        guard invalid.first == nil else {
+            batch.discardOpenValues()
+            return false
+        }
+        closeSeries(labels)
         return true
     }
 
@@ -151,23 +153,24 @@ extension RemoteWriteDecodingState {
         return (number, payload)
     }
 
-    /// Decodes a `samples`, `exemplars` or `histograms` field into `values`;
-    /// other fields (unknown ones, already skipped) are ignored.
+    /// Decodes a `samples`, `exemplars` or `histograms` field into the
+    /// batch's open series, noting histograms that fail validation; other
+    /// fields (unknown ones, already skipped) are ignored.
     private mutating func value(_ field: UInt64, _ payload: UnsafeRawBufferPointer,
-                                into values: inout SeriesValues) throws(ProtobufWireError) {
+                                invalid: inout InvalidHistograms) throws(ProtobufWireError) {
         switch field {
         case 2:
-            values.samples.append(try sample(payload))
+            batch.addSample(try sample(payload))
         case 3:
             var message = reader(payload)
-            values.exemplars.append(try exemplar(&message))
+            batch.addExemplar(try exemplar(&message))
         case 4:
             let histogram = try histogram(payload)
             do throws(RemoteWriteHistogramProblem) {
-                values.histograms.append(try histogram.sample())
+                batch.addHistogram(try histogram.sample())
             } catch {
-                if values.invalidHistogram == nil { values.invalidHistogram = (histogram.timestamp, error) }
-                values.invalidHistograms += 1
+                if invalid.first == nil { invalid.first = (histogram.timestamp, error) }
+                invalid.count += 1
             }
         default:
             break

@@ -25,8 +25,8 @@ enum DecodingContext: CustomStringConvertible {
 
 /// Everything one decode accumulates, and its per-request string caches.
 struct RemoteWriteDecodingState {
-    var series: [SeriesSamples] = []
-    var metadata: [MetricFamilyMetadata] = []
+    /// The valid series decoded so far, and the metadata.
+    var batch = SampleBatch()
     var rejected: [RemoteWriteRejection] = []
     var context = DecodingContext.request
     /// The first byte of the request, to place UTF-8 errors.
@@ -49,7 +49,8 @@ struct RemoteWriteDecodingState {
     ///   per series, on an object every decoding thread shares.
     mutating func decodeRequest(_ bytes: UnsafeRawBufferPointer, labelCache: RemoteWriteLabelCache? = nil) throws(ProtobufWireError) {
         requestStart = bytes.baseAddress
-        series.reserveCapacity(Self.countTimeSeries(bytes))
+        let timeSeriesCount = Self.countTimeSeries(bytes)
+        batch.reserveCapacity(series: timeSeriesCount, samples: timeSeriesCount)
         var seriesIndex = 0
         var metadataIndex = 0
         var position = 0
@@ -74,7 +75,7 @@ struct RemoteWriteDecodingState {
                 context = .metadata(metadataIndex)
                 try reader.expect(type, .lengthDelimited, field: "WriteRequest.metadata")
                 var message = try reader.message()
-                metadata.append(try metricMetadata(&message))
+                batch.metadata.append(try metricMetadata(&message))
                 metadataIndex += 1
             default:
                 context = .request

@@ -38,7 +38,7 @@ public struct RemoteWriteReceiver: Sendable {
                 case .failure(let error): throw .malformed(error.description)
                 }
                 var result = SampleWriteResult(acceptedSamples: 0)
-                if !decoded.batch.series.isEmpty || !decoded.batch.metadata.isEmpty {
+                if decoded.batch.seriesCount > 0 || !decoded.batch.metadata.isEmpty {
                     result = try await IngestError.storing("remote write", logger: context.logger) {
                         try await context.sink.accept(decoded.batch)
                     }

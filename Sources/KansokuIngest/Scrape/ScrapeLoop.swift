@@ -79,7 +79,7 @@ public actor ScrapeLoop {
         report.durationSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 
         var batch = assemble(parsed, timestamp: timestamp, report: &report)
-        batch.series += ScrapeReport.series(targetLabels: target.labels, timestamp: timestamp, values: report.values)
+        batch.append(contentsOf: ScrapeReport.series(targetLabels: target.labels, timestamp: timestamp, values: report.values))
         await write(batch, report: &report)
         lastReport = report
         return report
@@ -110,7 +110,7 @@ public actor ScrapeLoop {
         report.seriesAdded = order.reduce(0) { $0 + (previousSeries.contains($1) ? 0 : 1) }
         var batch = SampleBatch(series: order.map { bySeries[$0]! }, metadata: parsed.metadata)
         let gone = trackedSeries.subtracting(tracked).sorted()
-        batch.series += gone.map { Self.staleSeries($0, at: timestamp) }
+        batch.append(contentsOf: gone.map { Self.staleSeries($0, at: timestamp) })
         report.staleMarkers = gone.count
         trackedSeries = tracked
         previousSeries = Set(order)

@@ -18,18 +18,19 @@ extension SampleBatch {
 
     /// The batch encoded for the write-ahead log.
     public func walPayload() -> [UInt8] {
-        var writer = WALWriter(reservingCapacity: 16 + series.count * 96 + sampleCount * 10)
+        var writer = WALWriter(reservingCapacity: 16 + seriesCount * 96 + sampleCount * 10)
         writer.writeByte(WALFormat.version)
         writer.writeByte(SampleBatch.walItemTag)
-        writer.writeArray(series) { s, w in
-            SampleBatch.write(s.labels, to: &w)
+        writer.writeCount(seriesCount)
+        for index in 0..<seriesCount {
+            SampleBatch.write(labels(ofSeries: index), to: &writer)
             var previous: Int64 = 0
-            w.writeArray(s.samples) { sample, w in
+            writer.writeArray(samples[sampleRange(ofSeries: index)]) { sample, w in
                 w.writeVarInt(sample.timestamp &- previous)
                 w.writeDouble(sample.value)
                 previous = sample.timestamp
             }
-            w.writeArray(s.exemplars) { exemplar, w in
+            writer.writeArray(exemplars[exemplarRange(ofSeries: index)]) { exemplar, w in
                 SampleBatch.write(exemplar.labels, to: &w)
                 w.writeDouble(exemplar.value)
                 w.writeVarInt(exemplar.timestamp)

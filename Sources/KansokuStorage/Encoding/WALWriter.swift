@@ -95,7 +95,8 @@ public struct WALWriter: Sendable {
     }
 
     /// A count followed by each element as `encode` writes it.
-    mutating func writeArray<Element>(_ elements: [Element], _ encode: (Element, inout WALWriter) -> Void) {
+    mutating func writeArray<Elements: RandomAccessCollection>(_ elements: Elements,
+                                                               _ encode: (Elements.Element, inout WALWriter) -> Void) {
         writeCount(elements.count)
         // By index rather than `for in`, which would copy (retain and
         // release) every element on the way.

@@ -61,7 +61,7 @@ public final class EmbeddedMetricStore: MetricSeriesStore, Compacting {
                 if record.payload.count >= 2, record.payload[1] == SampleBatch.walItemTag {
                     // The older layout, labels in every record.
                     let batch = try SampleBatch(walPayload: record.payload)
-                    noteSegment(record.position.segment, newest: batch.series.lazy.compactMap { $0.samples.last?.timestamp }.max())
+                    noteSegment(record.position.segment, newest: batch.samples.lazy.map(\.timestamp).max())
                     state.skipped += head.replayUnreferenced(batch)
                 } else {
                     let decoded = try MetricWALRecord(walPayload: record.payload)

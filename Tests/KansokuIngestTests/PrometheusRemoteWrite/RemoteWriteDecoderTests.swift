@@ -129,6 +129,8 @@ private func labels(_ pairs: [(String, String)]) -> SeriesLabels { SeriesLabels(
         series(&p, [("__name__", "m"), ("job", "ok")], samples: [(1, 1)])
         let request = try decode(p.bytes)
         #expect(request.batch.series.map(\.labels) == [labels([("__name__", "m"), ("job", "ok")])])
+        // The refused series' samples are not left to the next one.
+        #expect(request.batch.samples == [Sample(timestamp: 1, value: 1)])
         #expect(request.rejected.count == 2)
         #expect(request.rejected.map(\.reason) == [.duplicateLabelName("job"), .duplicateLabelName("job")])
         #expect(request.rejected[0].sampleCount == 2)

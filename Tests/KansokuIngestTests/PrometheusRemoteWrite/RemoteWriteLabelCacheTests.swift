@@ -85,7 +85,7 @@ struct RemoteWriteLabelCacheTests {
         let cached = try decode(invalid.bytes, cache)
         let fresh = try decode(invalid.bytes, nil)
         #expect(cached.rejected == fresh.rejected && cached.rejected.count == 1)
-        #expect(cached.batch.series.isEmpty && fresh.batch.series.isEmpty)
+        #expect(cached.batch.seriesCount == 0 && cached.batch == fresh.batch)
     }
 
     @Test func anotherThreadGetsTheLabelSetFromTheSharedTable() throws {

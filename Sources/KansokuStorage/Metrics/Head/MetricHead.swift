@@ -48,42 +48,45 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
     func append(_ batch: SampleBatch) -> (report: MetricAppendReport, record: MetricWALRecord) {
         var report = MetricAppendReport()
         var record = MetricWALRecord(metadata: batch.metadata)
-        record.runs.reserveCapacity(batch.series.count)
+        record.runs.reserveCapacity(batch.seriesCount)
         record.samples.reserveCapacity(batch.sampleCount)
         lock.withWriteLock {
             for family in batch.metadata { metadata[family.family] = family }
             var defined = Set<UInt64>()
-            // By index: iterating the elements would copy each series (four reference counts) per sample.
-            for index in batch.series.indices {
+            for index in 0..<batch.seriesCount {
                 if limits.maxSeriesPerRequest > 0, index >= limits.maxSeriesPerRequest {
-                    let dropped = batch.series[index...].reduce(0) { $0 + $1.samples.count + $1.histograms.count }
+                    let dropped = batch.sampleCount - batch.sampleRange(ofSeries: index).lowerBound
+                        - batch.histogramRange(ofSeries: index).lowerBound
                     report.reject(dropped, MetricRejection(reason: .requestSeriesLimit(limit: limits.maxSeriesPerRequest),
-                                                           series: batch.series[index].labels.description))
+                                                           series: batch.labels(ofSeries: index).description))
                     break
                 }
-                appendSeries(batch.series[index], report: &report, record: &record, defined: &defined)
+                appendSeries(index, of: batch, report: &report, record: &record, defined: &defined)
             }
         }
         return (report, record)
     }
 
-    private func appendSeries(_ incoming: SeriesSamples, report: inout MetricAppendReport, record: inout MetricWALRecord,
-                              defined: inout Set<UInt64>) {
+    private func appendSeries(_ index: Int, of batch: SampleBatch, report: inout MetricAppendReport,
+                              record: inout MetricWALRecord, defined: inout Set<UInt64>) {
+        let labels = batch.labels(ofSeries: index)
+        let samples = batch.sampleRange(ofSeries: index)
+        let histograms = batch.histogramRange(ofSeries: index)
+        let exemplars = batch.exemplarRange(ofSeries: index)
         // Exemplars alone do not create a series (Prometheus refuses exemplars of unknown series).
-        if incoming.samples.isEmpty, incoming.histograms.isEmpty, existingReference(incoming.labels) == nil { return }
+        if samples.isEmpty, histograms.isEmpty, existingReference(labels) == nil { return }
         let ref: UInt32
-        switch reference(for: incoming.labels, walID: nil) {
+        switch reference(for: labels, walID: nil) {
         case .success(let found): ref = found
         case .failure(let rejection):
-            report.reject(incoming.samples.count + incoming.histograms.count, rejection)
+            report.reject(samples.count + histograms.count, rejection)
             return
         }
         let first = record.samples.count
-        // By index, as in `append`: a for-in iterator retains the array once per series.
-        for i in incoming.samples.indices {
-            let sample = incoming.samples[i]
+        for i in samples {
+            let sample = batch.samples[i]
             if sample.timestamp < minValidTime {
-                report.reject(1, MetricRejection(reason: .outOfBounds, series: incoming.labels.description, timestamp: sample.timestamp))
+                report.reject(1, MetricRejection(reason: .outOfBounds, series: labels.description, timestamp: sample.timestamp))
                 continue
             }
             switch series[Int(ref)].append(sample, outOfOrderWindow: limits.outOfOrderWindow) {
@@ -93,15 +96,16 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
             case .duplicate:
                 report.acceptedSamples += 1
             case .rejected(let reason):
-                report.reject(1, MetricRejection(reason: reason, series: incoming.labels.description, timestamp: sample.timestamp))
+                report.reject(1, MetricRejection(reason: reason, series: labels.description, timestamp: sample.timestamp))
             }
         }
         let kept = record.samples.count - first
         let walID = series[Int(ref)].walID
         let firstHistogram = record.histograms.count
-        for sample in incoming.histograms {
+        for i in histograms {
+            let sample = batch.histograms[i]
             if sample.timestamp < minValidTime {
-                report.reject(1, MetricRejection(reason: .outOfBounds, series: incoming.labels.description, timestamp: sample.timestamp))
+                report.reject(1, MetricRejection(reason: .outOfBounds, series: labels.description, timestamp: sample.timestamp))
                 continue
             }
             switch series[Int(ref)].append(sample, outOfOrderWindow: limits.outOfOrderWindow) {
@@ -111,19 +115,21 @@ final class MetricHead: @unchecked Sendable {  // all state is behind `lock`
             case .duplicate:
                 report.acceptedSamples += 1
             case .rejected(let reason):
-                report.reject(1, MetricRejection(reason: reason, series: incoming.labels.description, timestamp: sample.timestamp))
+                report.reject(1, MetricRejection(reason: reason, series: labels.description, timestamp: sample.timestamp))
             }
         }
         let keptHistograms = record.histograms.count - firstHistogram
         sampleCount += kept + keptHistograms
-        for exemplar in incoming.exemplars { exemplarRing.add(exemplar, ref: ref) }
-        if !incoming.exemplars.isEmpty { exemplarsSeen = true }
-        guard kept > 0 || keptHistograms > 0 || !incoming.exemplars.isEmpty else { return }
+        for i in exemplars {
+            exemplarRing.add(batch.exemplars[i], ref: ref)
+            record.exemplars.append(MetricWALRecord.Exemplar(walID: walID, exemplar: batch.exemplars[i]))
+        }
+        if !exemplars.isEmpty { exemplarsSeen = true }
+        guard kept > 0 || keptHistograms > 0 || !exemplars.isEmpty else { return }
         if !series[Int(ref)].logged, defined.insert(walID).inserted {
-            record.definitions.append(MetricWALRecord.Definition(walID: walID, labels: incoming.labels))
+            record.definitions.append(MetricWALRecord.Definition(walID: walID, labels: labels))
         }
         if kept > 0 { record.runs.append(MetricWALRecord.Run(walID: walID, count: kept)) }
-        for exemplar in incoming.exemplars { record.exemplars.append(MetricWALRecord.Exemplar(walID: walID, exemplar: exemplar)) }
     }
 
     /// Records that the definitions of these series are durable, so later
