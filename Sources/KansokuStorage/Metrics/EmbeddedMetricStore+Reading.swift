@@ -13,14 +13,12 @@ extension EmbeddedMetricStore {
             return try overlapping[0].select(matchers, start: start, end: end)
         }
         // Only the head (recent data): its series are distinct, so nothing needs merging.
+        let decoded = try HeadSnapshotDecoder.decode(snapshots, start: start, end: end)
         if overlapping.isEmpty {
             var found: [SeriesSamples] = []
             found.reserveCapacity(snapshots.count)
-            for snapshot in snapshots {
-                let samples = try snapshot.samples(start: start, end: end)
-                let histograms = snapshot.histograms(start: start, end: end)
-                guard !samples.isEmpty || !histograms.isEmpty else { continue }
-                found.append(SeriesSamples(labels: snapshot.labels, samples: samples, histograms: histograms))
+            for (snapshot, values) in zip(snapshots, decoded) where !values.samples.isEmpty || !values.histograms.isEmpty {
+                found.append(SeriesSamples(labels: snapshot.labels, samples: values.samples, histograms: values.histograms))
             }
             return Self.sortedByLabels(found)
         }
@@ -35,9 +33,9 @@ extension EmbeddedMetricStore {
                 }
             }
         }
-        for snapshot in snapshots {
-            let samples = try snapshot.samples(start: start, end: end)
-            let recent = snapshot.histograms(start: start, end: end)
+        for (snapshot, values) in zip(snapshots, decoded) {
+            let samples = values.samples
+            let recent = values.histograms
             if !recent.isEmpty {
                 histograms[snapshot.labels] = MetricBlockCompactor.mergeSamples(histograms[snapshot.labels] ?? [], recent)
                 if merged[snapshot.labels] == nil { merged[snapshot.labels] = [] }

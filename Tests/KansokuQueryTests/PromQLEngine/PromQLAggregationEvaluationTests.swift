@@ -113,4 +113,26 @@ struct PromQLAggregationEvaluationTests {
         let kept = try engine.rangeQuery(PromQLParser.parse("max by (__name__) (last_over_time(x[1m]))"), start: 0, end: 600_000, step: 60_000)
         #expect(kept.map(\.labels.description) == ["{__name__=\"x\"}"])
     }
+
+    @Test("step values of more series than one core takes (split in parts) answer as instant queries do")
+    func manySeriesStepValuesMatchInstantQueries() throws {
+        let count = PromQLStepValues.minimumSeriesPerPart * 3 + 5
+        let store = promqlStore((0..<count).map { i in ("x{g=\"\(i % 4)\", i=\"\(i)\"}", "0+\(i)x10") })
+        let engine = PromQLEngine(source: store)
+        for query in ["sum by (g) (rate(x[2m]))", "rate(x[3m])"] {
+            let range = try engine.rangeQuery(PromQLParser.parse(query), start: 0, end: 600_000, step: 60_000)
+            var fromRange: [String: [Int64: Double]] = [:]
+            for series in range {
+                for sample in series.samples { fromRange[series.labels.description, default: [:]][sample.timestamp] = sample.value }
+            }
+            var fromInstants: [String: [Int64: Double]] = [:]
+            for step in 0...10 {
+                for (labels, value) in try promqlVector(store, query, at: Int64(step) * 60) {
+                    fromInstants[labels, default: [:]][Int64(step) * 60_000] = value
+                }
+            }
+            #expect(fromRange.count == (query.hasPrefix("sum") ? 4 : count))
+            #expect(fromRange == fromInstants, "\(query)")
+        }
+    }
 }

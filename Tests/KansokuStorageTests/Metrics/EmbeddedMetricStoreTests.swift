@@ -196,6 +196,31 @@ struct EmbeddedMetricStoreTests {
         ]))
     }
 
+    @Test("a select of many head series (decoded in parts on every core) gives each series its own samples, in label order")
+    func manyHeadSeriesDecodeInParts() async throws {
+        try await withStore(limits: MetricLimits(outOfOrderWindow: 10_000)) { store in
+            let count = HeadSnapshotDecoder.minimumSeriesPerPart * 4 + 3
+            // Series i has i % 7 + 1 samples, values naming it; every third series gets a late (out-of-order) one too.
+            func samples(_ i: Int) -> [(Int64, Double)] {
+                (0..<(i % 7 + 1)).map { (k: Int) -> (Int64, Double) in (Int64(k) * 1_000, Double(i * 100 + k)) }
+            }
+            let written: [SeriesSamples] = (0..<count).map { i in series(labels(("__name__", "m"), ("i", String(i))), samples(i)) }
+            _ = try await store.append(SampleBatch(series: written))
+            let late: [SeriesSamples] = (0..<count).filter { $0 % 3 == 0 }.map { i in
+                series(labels(("__name__", "m"), ("i", String(i))), [(500, -Double(i))])
+            }
+            _ = try await store.append(SampleBatch(series: late))
+            let found = try store.select([m("__name__", .equal, "m")], start: 0, end: 4_000)
+            #expect(found.map(\.labels) == written.map(\.labels).sorted())
+            for s in found {
+                let i = Int(s.labels["i"]!)!
+                var expected: [Sample] = samples(i).prefix(5).map { Sample(timestamp: $0.0, value: $0.1) }
+                if i % 3 == 0 { expected.insert(Sample(timestamp: 500, value: -Double(i)), at: 1) }
+                #expect(s.samples == expected, "series \(i)")
+            }
+        }
+    }
+
     @Test("series() ORs its selectors and keeps series with data in the time range")
     func seriesQuery() async throws {
         try await withStore { store in

@@ -1,12 +1,4 @@
-import Dispatch
-import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import KansokuModel
 
 /// Turns the lines of a log range into per-series samples, Loki's
 /// `SampleExtractor`: `1` per line (count/rate), the byte length of the
@@ -20,9 +12,8 @@ import Darwin
 struct LogQLSampleExtractor {
     static let sampleExtractionError = "SampleExtractionErr"
 
-    /// Runs are read by this many threads at most (one per core), each taking
-    /// at least `minimumRunsPerPart` consecutive runs.
-    static let parallelism = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    /// Runs are read by one thread per core at most, each taking at least
+    /// this many consecutive runs.
     static let minimumRunsPerPart = 16
 
     /// Extracts the samples of `aggregation` for steps in `[start, end]`.
@@ -43,23 +34,13 @@ struct LogQLSampleExtractor {
         let from = start - offset - range.range.nanoseconds + 1
         let to = end - offset + 1
         let runs = try engine.runs(range.query.selector, start: from, end: to, hints: LogQLQueryHints(pipeline: range.query.pipeline))
-        let parts = min(parallelism, max(1, runs.count / minimumRunsPerPart))
-        var out: [LogQLLabels: LogQLSeriesSamples]
-        if parts == 1 {
-            out = try extract(aggregation, folding: folding, engine: engine, runs: runs[...])
-        } else {
-            let results = Mutex([Result<[LogQLLabels: LogQLSeriesSamples], LogQLEvaluationError>?](repeating: nil, count: parts))
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let slice = runs[(runs.count * part / parts)..<(runs.count * (part + 1) / parts)]
-                let result = Result { () throws(LogQLEvaluationError) in
-                    try extract(aggregation, folding: folding, engine: engine, runs: slice)
-                }
-                results.withLock { $0[part] = result }
-            }
-            out = [:]
-            for result in results.withLock({ $0 }) {
-                for (labels, samples) in try result!.get() { out[labels, default: LogQLSeriesSamples()].append(contentsOf: samples) }
-            }
+        let parts = try ParallelParts.map(count: runs.count, minimumPerPart: minimumRunsPerPart) {
+            range throws(LogQLEvaluationError) in
+            try extract(aggregation, folding: folding, engine: engine, runs: runs[range])
+        }
+        var out = parts[0]
+        for part in parts.dropFirst() {
+            for (labels, samples) in part { out[labels, default: LogQLSeriesSamples()].append(contentsOf: samples) }
         }
         for key in Array(out.keys) { out[key]!.seal() }
         return out

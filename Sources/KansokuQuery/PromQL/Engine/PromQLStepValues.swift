@@ -1,3 +1,5 @@
+import KansokuModel
+
 /// A range function over a plain range selector, evaluated for every step
 /// of a range query at once, series by series (`rate(x[5m])` from 1 h ago to
 /// now, step 1 m): each series' window slides across the steps with two
@@ -17,18 +19,34 @@ struct PromQLStepValues {
     /// step evaluation instead of holding every value at once.
     static let maxCells = 4_000_000
 
+    /// Series per part when the series are split among the cores.
+    static let minimumSeriesPerPart = 128
+
     /// - Parameters:
     ///   - references: the read time of every step (after `offset`/`@`), ascending.
     ///   - range: the window length in ms.
-    init?(series: [PromQLSeries], references: [Int64], range: Int64, _ body: (PromQLRangeFunctions.Window) -> Double?) {
+    init?(series: [PromQLSeries], references: [Int64], range: Int64,
+          _ body: @escaping @Sendable (PromQLRangeFunctions.Window) -> Double?) {
         guard series.count * references.count <= Self.maxCells,
               series.allSatisfy({ $0.histograms.isEmpty }),
               zip(references, references.dropFirst()).allSatisfy({ $0 <= $1 }) else { return nil }
         steps = references.count
         labels = series.map(\.labels)
+        // Series are independent: contiguous parts on every core, joined in order (the layout is series-major).
+        let parts = ParallelParts.map(count: series.count, minimumPerPart: Self.minimumSeriesPerPart) { part in
+            Self.evaluate(series[part], references: references, range: range, body)
+        }
+        values = parts.count == 1 ? parts[0].values : Array(parts.map(\.values).joined())
+        present = parts.count == 1 ? parts[0].present : Array(parts.map(\.present).joined())
+    }
+
+    /// Values and presence of `series`, series-major.
+    private static func evaluate(_ series: ArraySlice<PromQLSeries>, references: [Int64], range: Int64,
+                                 _ body: (PromQLRangeFunctions.Window) -> Double?) -> (values: [Double], present: [Bool]) {
+        let steps = references.count
         var values = [Double](repeating: 0, count: series.count * steps)
         var present = [Bool](repeating: false, count: series.count * steps)
-        for (index, s) in series.enumerated() {
+        for (index, s) in zip(0..., series) {
             let samples = s.samples.contains { PromQLStaleness.isMarker($0.value) }
                 ? s.samples.filter { !PromQLStaleness.isMarker($0.value) } : s.samples
             var lower = 0, upper = 0
@@ -43,8 +61,7 @@ struct PromQLStepValues {
                 present[index * steps + k] = true
             }
         }
-        self.values = values
-        self.present = present
+        return (values, present)
     }
 
     /// Calls `body` with the index and value of each series present at step `k`.
