@@ -49,7 +49,6 @@ public struct LogBlockWriter: Sendable {
     private struct Input: Sendable {
         var origin: Int
         var time: UInt64
-        var sequence: Int
         var record: LogRecord
     }
 
@@ -60,7 +59,7 @@ public struct LogBlockWriter: Sendable {
     private var streamLabels: [LogStreamLabels] = []
     private var streamIDs: [LogStreamLabels: Int] = [:]
     private var rows: [[Input]] = []
-    private var sequence = 0
+    private var entries = 0
 
     public init(options: Options = Options(), mapping: LogLabelMapping = LogLabelMapping()) {
         self.options = options
@@ -68,7 +67,7 @@ public struct LogBlockWriter: Sendable {
     }
 
     /// Records appended so far.
-    public var entryCount: Int { sequence }
+    public var entryCount: Int { entries }
 
     public mutating func append(_ batch: LogBatch) {
         for resourceItems in batch.resources {
@@ -95,8 +94,8 @@ public struct LogBlockWriter: Sendable {
                 }
                 for record in scoped.items {
                     rows[stream].append(Input(origin: originID, time: LogBlockEntryCodec.timestamp(of: record),
-                                              sequence: sequence, record: record))
-                    sequence += 1
+                                              record: record))
+                    entries += 1
                 }
             }
         }
@@ -149,11 +148,12 @@ public struct LogBlockWriter: Sendable {
         var blockMin = UInt64.max, blockMax: UInt64 = 0
 
         for (newStream, oldStream) in order.enumerated() {
-            // Streams usually arrive in time order; sort (by time, then arrival) only when not.
-            let entries = rows[oldStream]
-            let inOrder = zip(entries, entries.dropFirst()).allSatisfy { $0.time <= $1.time }
-            let order = inOrder ? Array(entries.indices)
-                : entries.indices.sorted { (entries[$0].time, entries[$0].sequence) < (entries[$1].time, entries[$1].sequence) }
+            // Through the buffer, so that reading an entry's fields does not copy the entry (its record's references).
+            try rows[oldStream].withUnsafeBufferPointer { entries throws(LogBlockError) in
+            // Streams usually arrive in time order; sort (by time, then arrival, which is index order) only when not.
+            let times = entries.map(\.time)
+            let inOrder = zip(times, times.dropFirst()).allSatisfy { $0 <= $1 }
+            let order = inOrder ? Array(entries.indices) : entries.indices.sorted { (times[$0], $0) < (times[$1], $1) }
             var meta = WALWriter(reservingCapacity: options.chunkTargetBytes / 4)
             var bodies = WALWriter(reservingCapacity: options.chunkTargetBytes)
             var count = 0, first: UInt64 = 0, previous: UInt64 = 0
@@ -177,22 +177,23 @@ public struct LogBlockWriter: Sendable {
                 count = 0
             }
             for index in order {
-                let entry = entries[index]
-                if count == 0 { first = entry.time; previous = entry.time }
-                LogBlockEntryCodec.encode(entry.record, time: entry.time, previous: previous, origin: entry.origin,
+                let time = entries[index].time, origin = entries[index].origin
+                if count == 0 { first = time; previous = time }
+                LogBlockEntryCodec.encode(entries[index].record, time: time, previous: previous, origin: origin,
                                           meta: &meta, bodies: &bodies)
-                previous = entry.time
+                previous = time
                 count += 1
-                filters.add(line: LogLine.render(entry.record.body))
-                filters.add(traceID: entry.record.traceID)
-                for id in LogBlockEntryCodec.attributeTraceIDs(of: entry.record) { filters.add(traceID: id) }
-                for id in LogTraceIndexCoverage.recordMetadataTraceIDs(entry.record, lokiStream: originIsLoki[entry.origin]) {
+                filters.add(line: LogLine.render(entries[index].record.body))
+                filters.add(traceID: entries[index].record.traceID)
+                for id in LogBlockEntryCodec.attributeTraceIDs(of: entries[index].record) { filters.add(traceID: id) }
+                for id in LogTraceIndexCoverage.recordMetadataTraceIDs(entries[index].record, lokiStream: originIsLoki[origin]) {
                     filters.add(traceID: id)
                 }
-                for id in originTraceIDs[entry.origin] { filters.add(traceID: id) }
+                for id in originTraceIDs[origin] { filters.add(traceID: id) }
                 if meta.bytes.count + bodies.bytes.count >= options.chunkTargetBytes { try flush() }
             }
             try flush()
+            }
         }
 
         var sections: [LogBlockSectionEntry] = []
@@ -226,8 +227,8 @@ public struct LogBlockWriter: Sendable {
         try appendSection(w.bytes, compressible: true)
         try appendSection(filters.section(), compressible: false)
 
-        let metadata = LogBlockMetadata(entryCount: sequence, streamCount: streamLabels.count, chunkCount: chunks.count,
-                                        minTimeUnixNano: sequence == 0 ? 0 : blockMin, maxTimeUnixNano: sequence == 0 ? 0 : blockMax)
+        let metadata = LogBlockMetadata(entryCount: entries, streamCount: streamLabels.count, chunkCount: chunks.count,
+                                        minTimeUnixNano: entries == 0 ? 0 : blockMin, maxTimeUnixNano: entries == 0 ? 0 : blockMax)
         let footer = LogBlockFooter(metadata: metadata, sections: sections, chunks: chunks).encoded()
         file += footer
         Self.appendUInt32(UInt32(footer.count), to: &file)

@@ -56,6 +56,20 @@ struct LogBlockTests {
         }
     }
 
+    @Test("a stream's entries are stored by time, equal times in arrival order")
+    func entriesSortedByTimeThenArrival() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let b = LogTestKit.base
+            var writer = LogBlockWriter()
+            writer.append(LogTestKit.lokiBatch(app: "api", lines: [(b + 5, "x1"), (b + 1, "a"), (b + 1, "b"), (b + 5, "x2")]))
+            writer.append(LogTestKit.lokiBatch(app: "api", lines: [(b + 1, "c"), (b + 3, "m")]))
+            let path = "\(dir)/1.klb"
+            try writer.write(to: path)
+            let stored = try LogBlockReader(path: path).batch().resources.flatMap { $0.scopes.flatMap(\.items) }
+            #expect(stored.map(\.body) == ["a", "b", "c", "m", "x1", "x2"].map { AttributeValue.string($0) })
+        }
+    }
+
     @Test("an empty block round-trips")
     func empty() async throws {
         try await WALTestKit.withTemporaryDirectory { dir in
