@@ -150,49 +150,49 @@ public struct LogBlockWriter: Sendable {
         for (newStream, oldStream) in order.enumerated() {
             // Through the buffer, so that reading an entry's fields does not copy the entry (its record's references).
             try rows[oldStream].withUnsafeBufferPointer { entries throws(LogBlockError) in
-            // Streams usually arrive in time order; sort (by time, then arrival, which is index order) only when not.
-            let times = entries.map(\.time)
-            let inOrder = zip(times, times.dropFirst()).allSatisfy { $0 <= $1 }
-            let order = inOrder ? Array(entries.indices) : entries.indices.sorted { (times[$0], $0) < (times[$1], $1) }
-            var meta = WALWriter(reservingCapacity: options.chunkTargetBytes / 4)
-            var bodies = WALWriter(reservingCapacity: options.chunkTargetBytes)
-            var count = 0, first: UInt64 = 0, previous: UInt64 = 0
-            func flush() throws(LogBlockError) {
-                guard count > 0 else { return }
-                var raw = WALWriter(reservingCapacity: meta.bytes.count + bodies.bytes.count + 5)
-                raw.writeCount(meta.bytes.count)
-                var bytes = raw.bytes
-                bytes += meta.bytes
-                bytes += bodies.bytes
-                let stored = try compress(bytes)
-                chunks.append(LogBlockChunkInfo(stream: newStream, entryCount: count, minTimeUnixNano: first, maxTimeUnixNano: previous,
-                                                offset: UInt64(file.count), storedLength: stored.count, rawLength: bytes.count,
-                                                crc: CRC32C.checksum(stored)))
-                file += stored
-                filters.finishChunk()
-                blockMin = min(blockMin, first)
-                blockMax = max(blockMax, previous)
-                meta = WALWriter(reservingCapacity: options.chunkTargetBytes / 4)
-                bodies = WALWriter(reservingCapacity: options.chunkTargetBytes)
-                count = 0
-            }
-            for index in order {
-                let time = entries[index].time, origin = entries[index].origin
-                if count == 0 { first = time; previous = time }
-                LogBlockEntryCodec.encode(entries[index].record, time: time, previous: previous, origin: origin,
-                                          meta: &meta, bodies: &bodies)
-                previous = time
-                count += 1
-                filters.add(line: LogLine.render(entries[index].record.body))
-                filters.add(traceID: entries[index].record.traceID)
-                for id in LogBlockEntryCodec.attributeTraceIDs(of: entries[index].record) { filters.add(traceID: id) }
-                for id in LogTraceIndexCoverage.recordMetadataTraceIDs(entries[index].record, lokiStream: originIsLoki[origin]) {
-                    filters.add(traceID: id)
+                // Streams usually arrive in time order; sort (by time, then arrival, which is index order) only when not.
+                let times = entries.map(\.time)
+                let inOrder = zip(times, times.dropFirst()).allSatisfy { $0 <= $1 }
+                let order = inOrder ? Array(entries.indices) : entries.indices.sorted { (times[$0], $0) < (times[$1], $1) }
+                var meta = WALWriter(reservingCapacity: options.chunkTargetBytes / 4)
+                var bodies = WALWriter(reservingCapacity: options.chunkTargetBytes)
+                var count = 0, first: UInt64 = 0, previous: UInt64 = 0
+                func flush() throws(LogBlockError) {
+                    guard count > 0 else { return }
+                    var raw = WALWriter(reservingCapacity: meta.bytes.count + bodies.bytes.count + 5)
+                    raw.writeCount(meta.bytes.count)
+                    var bytes = raw.bytes
+                    bytes += meta.bytes
+                    bytes += bodies.bytes
+                    let stored = try compress(bytes)
+                    chunks.append(LogBlockChunkInfo(stream: newStream, entryCount: count, minTimeUnixNano: first, maxTimeUnixNano: previous,
+                                                    offset: UInt64(file.count), storedLength: stored.count, rawLength: bytes.count,
+                                                    crc: CRC32C.checksum(stored)))
+                    file += stored
+                    filters.finishChunk()
+                    blockMin = min(blockMin, first)
+                    blockMax = max(blockMax, previous)
+                    meta = WALWriter(reservingCapacity: options.chunkTargetBytes / 4)
+                    bodies = WALWriter(reservingCapacity: options.chunkTargetBytes)
+                    count = 0
                 }
-                for id in originTraceIDs[origin] { filters.add(traceID: id) }
-                if meta.bytes.count + bodies.bytes.count >= options.chunkTargetBytes { try flush() }
-            }
-            try flush()
+                for index in order {
+                    let time = entries[index].time, origin = entries[index].origin
+                    if count == 0 { first = time; previous = time }
+                    LogBlockEntryCodec.encode(entries[index].record, time: time, previous: previous, origin: origin,
+                                              meta: &meta, bodies: &bodies)
+                    previous = time
+                    count += 1
+                    filters.add(line: LogLine.render(entries[index].record.body))
+                    filters.add(traceID: entries[index].record.traceID)
+                    for id in LogBlockEntryCodec.attributeTraceIDs(of: entries[index].record) { filters.add(traceID: id) }
+                    for id in LogTraceIndexCoverage.recordMetadataTraceIDs(entries[index].record, lokiStream: originIsLoki[origin]) {
+                        filters.add(traceID: id)
+                    }
+                    for id in originTraceIDs[origin] { filters.add(traceID: id) }
+                    if meta.bytes.count + bodies.bytes.count >= options.chunkTargetBytes { try flush() }
+                }
+                try flush()
             }
         }
 

@@ -12,8 +12,8 @@ extension EmbeddedMetricStore {
         if overlapping.count == 1, snapshots.isEmpty {
             return try overlapping[0].select(matchers, start: start, end: end)
         }
-        // Only the head (recent data): its series are distinct, so nothing needs merging.
         let decoded = try HeadSnapshotDecoder.decode(snapshots, start: start, end: end)
+        // Only the head (recent data): its series are distinct, so nothing needs merging.
         if overlapping.isEmpty {
             var found: [SeriesSamples] = []
             found.reserveCapacity(snapshots.count)
