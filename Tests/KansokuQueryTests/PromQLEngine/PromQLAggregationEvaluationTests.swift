@@ -91,17 +91,7 @@ struct PromQLAggregationEvaluationTests {
             let evaluator = PromQLEvaluator(source: store, options: PromQLEngine.Options(), start: 0, end: 600_000, step: 60_000,
                                             expression: expression)
             #expect(try evaluator.stepAggregation(aggregation, at: 120_000) != nil, "\(query)")
-            let range = try engine.rangeQuery(PromQLParser.parse(query), start: 0, end: 600_000, step: 60_000)
-            var fromRange: [String: [Int64: Double]] = [:]
-            for series in range {
-                for sample in series.samples { fromRange[series.labels.description, default: [:]][sample.timestamp] = sample.value }
-            }
-            var fromInstants: [String: [Int64: Double]] = [:]
-            for step in 0...10 {
-                for (labels, value) in try promqlVector(store, query, at: Int64(step) * 60) {
-                    fromInstants[labels, default: [:]][Int64(step) * 60_000] = value
-                }
-            }
+            let (fromRange, fromInstants) = try Self.rangeAndInstantAnswers(query, store: store, engine: engine)
             #expect(fromRange == fromInstants, "\(query)")
         }
         let sums = try engine.rangeQuery(PromQLParser.parse("sum by (job) (rate(x[2m]))"), start: 0, end: 600_000, step: 60_000)
@@ -120,19 +110,26 @@ struct PromQLAggregationEvaluationTests {
         let store = promqlStore((0..<count).map { i in ("x{g=\"\(i % 4)\", i=\"\(i)\"}", "0+\(i)x10") })
         let engine = PromQLEngine(source: store)
         for query in ["sum by (g) (rate(x[2m]))", "rate(x[3m])"] {
-            let range = try engine.rangeQuery(PromQLParser.parse(query), start: 0, end: 600_000, step: 60_000)
-            var fromRange: [String: [Int64: Double]] = [:]
-            for series in range {
-                for sample in series.samples { fromRange[series.labels.description, default: [:]][sample.timestamp] = sample.value }
-            }
-            var fromInstants: [String: [Int64: Double]] = [:]
-            for step in 0...10 {
-                for (labels, value) in try promqlVector(store, query, at: Int64(step) * 60) {
-                    fromInstants[labels, default: [:]][Int64(step) * 60_000] = value
-                }
-            }
+            let (fromRange, fromInstants) = try Self.rangeAndInstantAnswers(query, store: store, engine: engine)
             #expect(fromRange.count == (query.hasPrefix("sum") ? 4 : count))
             #expect(fromRange == fromInstants, "\(query)")
         }
+    }
+
+    /// `query` over 0–10 min at a 1 min step, as a range query and as an
+    /// instant query at every step: values by series and time.
+    private static func rangeAndInstantAnswers(_ query: String, store: InMemoryPromQLSeriesSource, engine: PromQLEngine) throws
+        -> (range: [String: [Int64: Double]], instants: [String: [Int64: Double]]) {
+        var fromRange: [String: [Int64: Double]] = [:]
+        for series in try engine.rangeQuery(PromQLParser.parse(query), start: 0, end: 600_000, step: 60_000) {
+            for sample in series.samples { fromRange[series.labels.description, default: [:]][sample.timestamp] = sample.value }
+        }
+        var fromInstants: [String: [Int64: Double]] = [:]
+        for step in 0...10 {
+            for (labels, value) in try promqlVector(store, query, at: Int64(step) * 60) {
+                fromInstants[labels, default: [:]][Int64(step) * 60_000] = value
+            }
+        }
+        return (fromRange, fromInstants)
     }
 }
