@@ -12,6 +12,7 @@
 /// go in with ``addSample(_:)``, ``addHistogram(_:)`` and ``addExemplar(_:)``
 /// and become a series with ``closeSeries(labels:)``, or are dropped with
 /// ``discardOpenValues()`` (a decoder that finds the series invalid).
+/// Equality compares open values too.
 public struct SampleBatch: Sendable, Hashable {
     /// One series: its labels and where its values end in the shared arrays.
     private struct Extent: Sendable, Hashable {

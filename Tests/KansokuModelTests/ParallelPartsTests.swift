@@ -1,5 +1,4 @@
 import KansokuModel
-import Synchronization
 import Testing
 
 @Suite("ParallelParts: contiguous parts on every core, results in order")
@@ -16,19 +15,6 @@ struct ParallelPartsTests {
         let parts = ParallelParts.map(count: 15, minimumPerPart: 10, maximumParts: 4) { range in range }
         #expect(parts == [0..<15])
         #expect(ParallelParts.map(count: 0, minimumPerPart: 10) { range in range } == [0..<0])
-    }
-
-    @Test(.enabled(if: ParallelParts.cores > 1, "needs two cores"))
-    func partsRunConcurrently() {
-        // Every part waits until all have started: this only finishes if they run at once.
-        let started = Atomic<Int>(0)
-        let parts = ParallelParts.map(count: 40, minimumPerPart: 10, maximumParts: 2) { range in
-            started.add(1, ordering: .sequentiallyConsistent)
-            let deadline = ContinuousClock.now + .seconds(10)
-            while started.load(ordering: .sequentiallyConsistent) < 2, ContinuousClock.now < deadline {}
-            return started.load(ordering: .sequentiallyConsistent)
-        }
-        #expect(parts == [2, 2])
     }
 
     @Test func theFirstFailingPartsErrorIsThrown() {

@@ -26,7 +26,7 @@ struct PromQLStepValues {
     ///   - references: the read time of every step (after `offset`/`@`), ascending.
     ///   - range: the window length in ms.
     init?(series: [PromQLSeries], references: [Int64], range: Int64,
-          _ body: @escaping @Sendable (PromQLRangeFunctions.Window) -> Double?) {
+          _ body: @Sendable (PromQLRangeFunctions.Window) -> Double?) {
         guard series.count * references.count <= Self.maxCells,
               series.allSatisfy({ $0.histograms.isEmpty }),
               zip(references, references.dropFirst()).allSatisfy({ $0 <= $1 }) else { return nil }
