@@ -26,7 +26,9 @@ struct SeriesRefIndexTests {
         index.insert(a, ref: 1)
         #expect(index.reference(for: a) { $0 == 1 } == 1)
         #expect(index.reference(for: a) { $0 == 0 } == 0)
-        // A label set that matches neither the main slot's series nor any colliding one.
-        #expect(index.reference(for: b) { _ in false } == nil)
+        // A fingerprint in the main table whose series is not the one looked up, with no collisions recorded.
+        var single = SeriesRefIndex()
+        single.insert(a, ref: 0)
+        #expect(single.reference(for: a) { _ in false } == nil)
     }
 }

@@ -48,7 +48,7 @@ extension PromQLEvaluator {
         }
         let hasHistograms = input.contains(where: \.isHistogram)
         let members = readsHistograms || !hasHistograms ? input : input.filter { !$0.isHistogram }
-        let (assignment, groupLabels) = grouping.assign(members.map(\.labels))
+        let (assignment, groupLabels) = grouping.assign(members) { $0.labels }
         // count and group ignore the values, histograms included; the others fold floats only.
         if PromQLStreamingAggregation.operators.contains(op), op == .count || op == .group || !(hasHistograms && readsHistograms) {
             var fold = PromQLStreamingAggregation(op, groups: groupLabels.count)

@@ -195,9 +195,8 @@ extension PromQLEvaluator {
             let references = try stride(from: queryStart, through: queryEnd, by: Int(queryStep)).map {
                 try referenceTime($0, at: inner.at, offset: inner.offset, offsetExpression: inner.offsetExpression)
             }
-            cached = PromQLStepValues(series: try series(matching: inner.matchers), references: references, range: range) {
-                PromQLRangeFunctions.evaluate(name, $0)
-            }
+            cached = PromQLStepValues(function: name, series: try series(matching: inner.matchers), references: references,
+                                      range: range)
             stepValuesCache[key] = .some(cached)
         }
         guard let cached else { return nil }

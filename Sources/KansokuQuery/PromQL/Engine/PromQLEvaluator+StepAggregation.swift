@@ -16,7 +16,7 @@ extension PromQLEvaluator {
         else { return nil }
         let name = call.function.name
         guard let (values, step) = try precomputedStepValues(name, selector, at: t) else { return nil }
-        let (assignment, groups) = groupings[aggregation, default: PromQLGrouping(aggregation)].assign(values.labels)
+        let (assignment, groups) = groupings[aggregation, default: PromQLGrouping(aggregation)].assign(values.labels) { $0 }
         var fold = PromQLStreamingAggregation(aggregation.op, groups: groups.count)
         let dropName = !Self.keepsName(name)
         values.forEachValue(step: step) { series, value in

@@ -25,9 +25,12 @@ struct PromQLGrouping {
         return group
     }
 
-    /// Each input's group (an index into `groups`, in order of first appearance).
-    mutating func assign(_ inputs: [PromQLLabels]) -> (assignment: [Int], groups: [PromQLLabels]) {
-        if inputs.count == self.inputs.count, zip(inputs, self.inputs).allSatisfy({ $0.sharesStorage(with: $1) }) {
+    /// Each input's group (an index into `groups`, in order of first
+    /// appearance), the inputs' label sets read through `labels`. Label sets
+    /// are copied out only when the assignment must be rebuilt.
+    mutating func assign<Input>(_ inputs: [Input], _ labels: (Input) -> PromQLLabels) -> (assignment: [Int], groups: [PromQLLabels]) {
+        if inputs.count == self.inputs.count,
+           inputs.indices.allSatisfy({ labels(inputs[$0]).sharesStorage(with: self.inputs[$0]) }) {
             return (assignment, groups)
         }
         var assignment: [Int] = []
@@ -35,7 +38,7 @@ struct PromQLGrouping {
         var groups: [PromQLLabels] = []
         var index: [PromQLLabels: Int] = [:]
         for input in inputs {
-            let k = group(of: input)
+            let k = group(of: labels(input))
             if let existing = index[k] {
                 assignment.append(existing)
             } else {
@@ -44,7 +47,7 @@ struct PromQLGrouping {
                 groups.append(k)
             }
         }
-        (self.inputs, self.assignment, self.groups) = (inputs, assignment, groups)
+        (self.inputs, self.assignment, self.groups) = (inputs.map(labels), assignment, groups)
         return (assignment, groups)
     }
 }

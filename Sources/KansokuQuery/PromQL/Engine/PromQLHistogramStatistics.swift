@@ -270,7 +270,7 @@ enum PromQLHistogramStatistics {
                 midpoint = b.upper < 0 ? -geometric : geometric
             }
             let delta = midpoint - mean
-            (variance, compensation) = PromQLKahanSum.increment(b.count * delta * delta, variance, compensation)
+            (variance, compensation) = CompensatedSum.add(b.count * delta * delta, to: variance, compensation: compensation)
         }
         return (variance + compensation) / h.count
     }

@@ -12,13 +12,9 @@ struct PromQLKahanSum {
     init(_ first: Double = 0) { sum = first }
 
     mutating func add(_ value: Double) {
-        (sum, compensation) = Self.increment(value, sum, compensation)
+        (sum, compensation) = CompensatedSum.add(value, to: sum, compensation: compensation)
     }
 
     /// The compensated total.
     var value: Double { sum + compensation }
-
-    static func increment(_ inc: Double, _ sum: Double, _ c: Double) -> (Double, Double) {
-        CompensatedSum.add(inc, to: sum, compensation: c)
-    }
 }

@@ -1,3 +1,5 @@
+import KansokuModel
+
 /// Averages the way upstream does: a compensated direct sum divided by the
 /// count, switching to an incremental mean only if the sum would overflow.
 struct PromQLMean {
@@ -12,7 +14,7 @@ struct PromQLMean {
     mutating func add(_ f: Double) {
         count += 1
         if !incremental {
-            let (newValue, newC) = PromQLKahanSum.increment(f, value, compensation)
+            let (newValue, newC) = CompensatedSum.add(f, to: value, compensation: compensation)
             if !newValue.isInfinite {
                 (value, compensation) = (newValue, newC)
                 return
@@ -22,7 +24,7 @@ struct PromQLMean {
             compensation /= count - 1
         }
         let q = (count - 1) / count
-        (mean, compensation) = PromQLKahanSum.increment(f / count, q * mean, q * compensation)
+        (mean, compensation) = CompensatedSum.add(f / count, to: q * mean, compensation: q * compensation)
     }
 
     var result: Double { incremental ? mean + compensation : value / count + compensation / count }

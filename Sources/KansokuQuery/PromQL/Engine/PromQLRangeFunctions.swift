@@ -1,3 +1,5 @@
+import KansokuModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -90,8 +92,8 @@ enum PromQLRangeFunctions {
         for sample in s {
             count += 1
             let delta = sample.value - (mean + cMean)
-            (mean, cMean) = PromQLKahanSum.increment(delta / count, mean, cMean)
-            (aux, cAux) = PromQLKahanSum.increment(delta * (sample.value - (mean + cMean)), aux, cAux)
+            (mean, cMean) = CompensatedSum.add(delta / count, to: mean, compensation: cMean)
+            (aux, cAux) = CompensatedSum.add(delta * (sample.value - (mean + cMean)), to: aux, compensation: cAux)
         }
         return (aux + cAux) / count
     }

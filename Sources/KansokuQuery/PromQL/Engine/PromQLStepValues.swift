@@ -23,10 +23,10 @@ struct PromQLStepValues {
     static let minimumSeriesPerPart = 128
 
     /// - Parameters:
+    ///   - function: one of ``PromQLRangeFunctions/names``.
     ///   - references: the read time of every step (after `offset`/`@`), ascending.
     ///   - range: the window length in ms.
-    init?(series: [PromQLSeries], references: [Int64], range: Int64,
-          _ body: @Sendable (PromQLRangeFunctions.Window) -> Double?) {
+    init?(function: String, series: [PromQLSeries], references: [Int64], range: Int64) {
         guard series.count * references.count <= Self.maxCells,
               series.allSatisfy({ $0.histograms.isEmpty }),
               zip(references, references.dropFirst()).allSatisfy({ $0 <= $1 }) else { return nil }
@@ -34,15 +34,15 @@ struct PromQLStepValues {
         labels = series.map(\.labels)
         // Series are independent: contiguous parts on every core, joined in order (the layout is series-major).
         let parts = ParallelParts.map(count: series.count, minimumPerPart: Self.minimumSeriesPerPart) { part in
-            Self.evaluate(series[part], references: references, range: range, body)
+            Self.evaluate(function, series[part], references: references, range: range)
         }
         values = parts.count == 1 ? parts[0].values : Array(parts.map(\.values).joined())
         present = parts.count == 1 ? parts[0].present : Array(parts.map(\.present).joined())
     }
 
     /// Values and presence of `series`, series-major.
-    private static func evaluate(_ series: ArraySlice<PromQLSeries>, references: [Int64], range: Int64,
-                                 _ body: (PromQLRangeFunctions.Window) -> Double?) -> (values: [Double], present: [Bool]) {
+    private static func evaluate(_ function: String, _ series: ArraySlice<PromQLSeries>, references: [Int64],
+                                 range: Int64) -> (values: [Double], present: [Bool]) {
         let steps = references.count
         var values = [Double](repeating: 0, count: series.count * steps)
         var present = [Bool](repeating: false, count: series.count * steps)
@@ -55,7 +55,7 @@ struct PromQLStepValues {
                 while upper < samples.count, samples[upper].timestamp <= end { upper += 1 }
                 while lower < upper, samples[lower].timestamp <= start { lower += 1 }
                 guard lower < upper,
-                      let value = body(PromQLRangeFunctions.Window(samples: samples[lower..<upper], start: start, end: end))
+                      let value = PromQLRangeFunctions.evaluate(function, PromQLRangeFunctions.Window(samples: samples[lower..<upper], start: start, end: end))
                 else { continue }
                 values[index * steps + k] = value
                 present[index * steps + k] = true
