@@ -5,7 +5,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CZstd
 import KansokuModel
 
 /// The resource and scope a record arrived with, stored once per block so
@@ -36,20 +35,18 @@ public struct LogBlockWriter: Sendable {
         /// zstd level. 1 by default: on log chunks it compresses as well as 3
         /// (slightly better on access and JSON logs) at about 1.4× the speed.
         public var compressionLevel: Int32
+        /// log₂ of zstd's match-table entries (``LogChunkCompressor``); nil keeps the level's own.
+        public var compressionHashLog: Int32?
         /// Target false-positive rate of the token Bloom filter.
         public var bloomFalsePositiveRate: Double
 
-        public init(chunkTargetBytes: Int = 256 << 10, compressionLevel: Int32 = 1, bloomFalsePositiveRate: Double = 0.01) {
+        public init(chunkTargetBytes: Int = 256 << 10, compressionLevel: Int32 = 1, compressionHashLog: Int32? = 12,
+                    bloomFalsePositiveRate: Double = 0.01) {
             self.chunkTargetBytes = max(1, chunkTargetBytes)
             self.compressionLevel = compressionLevel
+            self.compressionHashLog = compressionHashLog
             self.bloomFalsePositiveRate = bloomFalsePositiveRate
         }
-    }
-
-    private struct Input: Sendable {
-        var origin: Int
-        var time: UInt64
-        var record: LogRecord
     }
 
     public let options: Options
@@ -58,7 +55,9 @@ public struct LogBlockWriter: Sendable {
     private var originIDs: [LogBlockOrigin: Int] = [:]
     private var streamLabels: [LogStreamLabels] = []
     private var streamIDs: [LogStreamLabels: Int] = [:]
-    private var rows: [[Input]] = []
+    /// Whether each origin is a Loki stream (``LogLabelMapping/isLokiStream(_:)``).
+    private var originIsLoki: [Bool] = []
+    private var streamEntries: [LogBlockStreamEntries] = []
     private var entries = 0
 
     public init(options: Options = Options(), mapping: LogLabelMapping = LogLabelMapping()) {
@@ -79,7 +78,7 @@ public struct LogBlockWriter: Sendable {
                 stream = streamLabels.count
                 streamIDs[labels] = stream
                 streamLabels.append(labels)
-                rows.append([])
+                streamEntries.append(LogBlockStreamEntries())
             }
             for scoped in resourceItems.scopes where !scoped.items.isEmpty {
                 let origin = LogBlockOrigin(resource: resourceItems.resource, resourceSchemaURL: resourceItems.schemaURL,
@@ -91,12 +90,15 @@ public struct LogBlockWriter: Sendable {
                     originID = origins.count
                     originIDs[origin] = originID
                     origins.append(origin)
+                    originIsLoki.append(mapping.isLokiStream(origin.resource))
                 }
-                for record in scoped.items {
-                    rows[stream].append(Input(origin: originID, time: LogBlockEntryCodec.timestamp(of: record),
-                                              record: record))
-                    entries += 1
+                let lokiStream = originIsLoki[originID]
+                scoped.items.withUnsafeBufferPointer { records in
+                    for index in records.indices {
+                        streamEntries[stream].append(records[index], origin: originID, lokiStream: lokiStream)
+                    }
                 }
+                entries += scoped.items.count
             }
         }
     }
@@ -129,13 +131,8 @@ public struct LogBlockWriter: Sendable {
 
     /// The complete file contents.
     public func encode() throws(LogBlockError) -> (bytes: [UInt8], metadata: LogBlockMetadata) {
-        guard let context = ZSTD_createCCtx() else { throw .compressionFailed(detail: "cannot create a zstd context") }
-        defer { ZSTD_freeCCtx(context) }
-        func compress(_ raw: [UInt8]) throws(LogBlockError) -> [UInt8] {
-            do { return try TraceBlockZstd.compress(raw, level: options.compressionLevel, context: context) } catch {
-                throw LogBlockError.from(error, path: "")
-            }
-        }
+        let compressor = try LogChunkCompressor(level: options.compressionLevel, hashLog: options.compressionHashLog)
+        func compress(_ raw: [UInt8]) throws(LogBlockError) -> [UInt8] { try compressor.compress(raw) }
         var file: [UInt8] = []
         Self.appendUInt32(LogBlockFormat.magic, to: &file)
         Self.appendUInt32(LogBlockFormat.version, to: &file)
@@ -143,13 +140,12 @@ public struct LogBlockWriter: Sendable {
         let order = streamLabels.indices.sorted { streamLabels[$0] < streamLabels[$1] }
         var chunks: [LogBlockChunkInfo] = []
         var filters = LogChunkFilterBuilder(falsePositiveRate: options.bloomFalsePositiveRate)
-        let originIsLoki = origins.map { mapping.isLokiStream($0.resource) }
         let originTraceIDs = origins.map { LogTraceIndexCoverage.resourceMetadataTraceIDs($0.resource, mapping: mapping) }
         var blockMin = UInt64.max, blockMax: UInt64 = 0
 
         for (newStream, oldStream) in order.enumerated() {
-            // Through the buffer, so that reading an entry's fields does not copy the entry (its record's references).
-            try rows[oldStream].withUnsafeBufferPointer { entries throws(LogBlockError) in
+            let traceIDs = streamEntries[oldStream].traceIDs
+            try streamEntries[oldStream].withEntries { entries, bytes throws(LogBlockError) in
                 // Streams usually arrive in time order; sort (by time, then arrival, which is index order) only when not.
                 let times = entries.map(\.time)
                 let inOrder = zip(times, times.dropFirst()).allSatisfy { $0 <= $1 }
@@ -177,19 +173,17 @@ public struct LogBlockWriter: Sendable {
                     count = 0
                 }
                 for index in order {
-                    let time = entries[index].time, origin = entries[index].origin
-                    if count == 0 { first = time; previous = time }
-                    LogBlockEntryCodec.encode(entries[index].record, time: time, previous: previous, origin: origin,
-                                              meta: &meta, bodies: &bodies)
-                    previous = time
+                    let entry = entries[index]
+                    if count == 0 { first = entry.time; previous = entry.time }
+                    meta.writeVarUInt(entry.time - previous)
+                    meta.writeCount(entry.origin)
+                    meta.appendRaw(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[entry.metaStart..<entry.bodyStart])))
+                    bodies.appendRaw(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[entry.bodyStart..<entry.bodyEnd])))
+                    previous = entry.time
                     count += 1
-                    filters.add(line: LogLine.render(entries[index].record.body))
-                    filters.add(traceID: entries[index].record.traceID)
-                    for id in LogBlockEntryCodec.attributeTraceIDs(of: entries[index].record) { filters.add(traceID: id) }
-                    for id in LogTraceIndexCoverage.recordMetadataTraceIDs(entries[index].record, lokiStream: originIsLoki[origin]) {
-                        filters.add(traceID: id)
-                    }
-                    for id in originTraceIDs[origin] { filters.add(traceID: id) }
+                    filters.add(line: UnsafeBufferPointer(rebasing: bytes[entry.line]))
+                    for id in traceIDs[entry.traceIDs] { filters.add(traceID: id) }
+                    for id in originTraceIDs[entry.origin] { filters.add(traceID: id) }
                     if meta.bytes.count + bodies.bytes.count >= options.chunkTargetBytes { try flush() }
                 }
                 try flush()
@@ -240,117 +234,5 @@ public struct LogBlockWriter: Sendable {
 
     private static func appendUInt32(_ value: UInt32, to bytes: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-}
-
-/// Encoding of entries inside a chunk:
-///
-/// ```text
-/// chunk := metaLength:uvar meta body*
-/// meta  := (timeDelta:uvar origin:uvar flags:u8 [observedDelta:svar] severityNumber:svar
-///           severityText:str attrs dropped:uvar recordFlags:uvar [traceID:16] [spanID:8] eventName:str)*
-/// body  := value (the record body, WAL value encoding)
-/// flags := 1 time unset (timestamp is the observed time) | 2 observed unset | 4 observed = time
-///          | 8 trace id present | 16 span id present
-/// ```
-enum LogBlockEntryCodec {
-    /// The timestamp an entry is sorted and queried by.
-    static func timestamp(of record: LogRecord) -> UInt64 {
-        record.timeUnixNano != 0 ? record.timeUnixNano : record.observedTimeUnixNano
-    }
-
-    /// Trace ids an entry refers to: its trace id, a 32-hex structured
-    /// metadata value named like a trace id, and 32-hex tokens of its line.
-    static func traceIDs(of record: LogRecord, line: String) -> Set<TraceID> {
-        var ids = Set(attributeTraceIDs(of: record))
-        if !record.traceID.isZero { ids.insert(record.traceID) }
-        LogTokenizer.forEachHexTraceID(line) { ids.insert($0) }
-        return ids
-    }
-
-    /// The 32-hex values of a record's attributes named like a trace id.
-    static func attributeTraceIDs(of record: LogRecord) -> [TraceID] {
-        record.attributes.compactMap { attribute in
-            switch attribute.key {
-            case "trace_id", "traceid", "traceId", "traceID", "trace.id", "trace_id_hex":
-                if let text = attribute.value.stringValue, let id = TraceID(hex: text), !id.isZero { return id }
-                return nil
-            default: return nil
-            }
-        }
-    }
-
-    static func encode(_ record: LogRecord, time: UInt64, previous: UInt64, origin: Int,
-                       meta: inout WALWriter, bodies: inout WALWriter) {
-        meta.writeVarUInt(time - previous)
-        meta.writeCount(origin)
-        var flags: UInt8 = 0
-        if record.timeUnixNano == 0 { flags |= 1 }
-        else if record.observedTimeUnixNano == 0 { flags |= 2 }
-        else if record.observedTimeUnixNano == record.timeUnixNano { flags |= 4 }
-        if !record.traceID.isZero { flags |= 8 }
-        if !record.spanID.isZero { flags |= 16 }
-        meta.writeByte(flags)
-        if flags & 7 == 0 { meta.writeVarInt(Int64(bitPattern: record.observedTimeUnixNano &- record.timeUnixNano)) }
-        meta.writeVarInt(record.severityNumber)
-        meta.writeString(record.severityText)
-        meta.writeAttributes(record.attributes)
-        meta.writeVarUInt(record.droppedAttributesCount)
-        meta.writeVarUInt(record.flags)
-        if flags & 8 != 0 { record.traceID.encode(to: &meta) }
-        if flags & 16 != 0 { record.spanID.encode(to: &meta) }
-        meta.writeString(record.eventName)
-        record.body.encode(to: &bodies, depth: 0)
-    }
-
-    static func decode(_ raw: [UInt8], info: LogBlockChunkInfo, originCount: Int, path: String, section: String) throws(LogBlockError) -> [LogBlockRow] {
-        var header = WALReader(raw)
-        var rows: [LogBlockRow] = []
-        rows.reserveCapacity(info.entryCount)
-        do throws(WALDecodingError) {
-            let metaLength = try header.readInt()
-            guard metaLength <= header.remaining else { throw header.failure(.truncated(needed: metaLength, available: header.remaining)) }
-            let start = header.offset
-            var meta = WALReader(Array(raw[start..<(start + metaLength)]))
-            var bodies = WALReader(Array(raw[(start + metaLength)...]))
-            var time = info.minTimeUnixNano
-            for i in 0..<info.entryCount {
-                let delta = try meta.readVarUInt()
-                guard delta <= info.maxTimeUnixNano - time, i > 0 || delta == 0 else {
-                    throw meta.failure(.valueOutOfRange(value: delta, maximum: info.maxTimeUnixNano - time))
-                }
-                time += delta
-                let origin = try meta.readInt()
-                guard origin < originCount else { throw meta.failure(.valueOutOfRange(value: UInt64(origin), maximum: UInt64(originCount))) }
-                let flags = try meta.readByte()
-                guard flags < 32, (flags & 7).nonzeroBitCount <= 1 else { throw meta.failure(.invalidTag(field: "entry flags", value: UInt64(flags))) }
-                var record = LogRecord()
-                if flags & 1 != 0 {
-                    record.timeUnixNano = 0
-                    record.observedTimeUnixNano = time
-                } else {
-                    record.timeUnixNano = time
-                    if flags & 2 != 0 { record.observedTimeUnixNano = 0 }
-                    else if flags & 4 != 0 { record.observedTimeUnixNano = time }
-                    else { record.observedTimeUnixNano = time &+ UInt64(bitPattern: try meta.readVarInt()) }
-                }
-                record.severityNumber = try meta.readVarInt32()
-                record.severityText = try meta.readString()
-                record.attributes = try meta.readAttributes()
-                record.droppedAttributesCount = try meta.readVarUInt32()
-                record.flags = try meta.readVarUInt32()
-                if flags & 8 != 0 { record.traceID = try TraceID(from: &meta) }
-                if flags & 16 != 0 { record.spanID = try SpanID(from: &meta) }
-                record.eventName = try meta.readString()
-                record.body = try AttributeValue(from: &bodies, depth: 0)
-                rows.append(LogBlockRow(origin: origin, time: time, record: record))
-            }
-            guard time == info.maxTimeUnixNano else { throw meta.failure(.valueOutOfRange(value: time, maximum: info.maxTimeUnixNano)) }
-            guard meta.isAtEnd else { throw meta.failure(.trailingBytes(count: meta.remaining)) }
-            guard bodies.isAtEnd else { throw bodies.failure(.trailingBytes(count: bodies.remaining)) }
-        } catch {
-            throw .malformed(path: path, section: section, detail: error.description)
-        }
-        return rows
     }
 }

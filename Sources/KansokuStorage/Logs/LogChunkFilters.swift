@@ -94,8 +94,8 @@ struct LogChunkFilterBuilder {
 
     init(falsePositiveRate: Double) { self.falsePositiveRate = falsePositiveRate }
 
-    /// Files every token of `line`.
-    mutating func add(line: String) {
+    /// Files every token of `line` (UTF-8).
+    mutating func add(line: UnsafeBufferPointer<UInt8>) {
         LogTokenizer.scan(line) { hash, isHexRun in
             tokens.insert(hash)
             if isHexRun { hexRun = true }

@@ -57,27 +57,30 @@ public enum LogTokenizer {
     /// 32 bytes and holds 32 or more consecutive hex digits
     /// (``LogTraceIndexCoverage/hasEmbeddedHexRun(_:)``).
     static func scan(_ text: String, _ body: (UInt64, Bool) -> Void) {
-        withUTF8(text) { buffer in
-            byteClasses.withUnsafeBufferPointer { classes in
-                var i = 0
-                let n = buffer.count
+        withUTF8(text) { scan($0, body) }
+    }
+
+    /// ``scan(_:_:)`` over a line's UTF-8 bytes.
+    static func scan(_ buffer: UnsafeBufferPointer<UInt8>, _ body: (UInt64, Bool) -> Void) {
+        byteClasses.withUnsafeBufferPointer { classes in
+            var i = 0
+            let n = buffer.count
+            while i < n {
+                while i < n && classes[Int(buffer[i])] & tokenClass == 0 { i += 1 }
+                guard i < n else { return }
+                let start = i
+                var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                var run = 0, longestRun = 0
                 while i < n {
-                    while i < n && classes[Int(buffer[i])] & tokenClass == 0 { i += 1 }
-                    guard i < n else { return }
-                    let start = i
-                    var h: UInt64 = 0xCBF2_9CE4_8422_2325
-                    var run = 0, longestRun = 0
-                    while i < n {
-                        let c = buffer[i]
-                        let cls = classes[Int(c)]
-                        guard cls & tokenClass != 0 else { break }
-                        h = (h ^ UInt64(c | (cls & upperClass))) &* 0x0000_0100_0000_01B3
-                        run = cls & hexClass != 0 ? run + 1 : 0
-                        longestRun = max(longestRun, run)
-                        i += 1
-                    }
-                    body(LogBloomFilter.mix(h), i - start > 32 && longestRun >= 32)
+                    let c = buffer[i]
+                    let cls = classes[Int(c)]
+                    guard cls & tokenClass != 0 else { break }
+                    h = (h ^ UInt64(c | (cls & upperClass))) &* 0x0000_0100_0000_01B3
+                    run = cls & hexClass != 0 ? run + 1 : 0
+                    longestRun = max(longestRun, run)
+                    i += 1
                 }
+                body(LogBloomFilter.mix(h), i - start > 32 && longestRun >= 32)
             }
         }
     }

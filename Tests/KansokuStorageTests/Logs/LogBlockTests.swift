@@ -56,6 +56,47 @@ struct LogBlockTests {
         }
     }
 
+    @Test("the chunk filters hold the tokens of bodies that are not strings, as their lines render")
+    func filtersTokenizeRenderedBodies() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let b = LogTestKit.base
+            var writer = LogBlockWriter(options: .init(chunkTargetBytes: 1))
+            writer.append(LogTestKit.otlpBatch(service: "svc", records: [
+                LogRecord(timeUnixNano: b, body: .keyValueList([Attribute(key: "walrus", value: .int(7))])),
+                LogRecord(timeUnixNano: b + 1, body: .bytes([0xAB, 0xCD])),
+                LogRecord(timeUnixNano: b + 2, body: .string("plain")),
+            ]))
+            try writer.write(to: "\(dir)/1.klb")
+            let reader = try LogBlockReader(path: "\(dir)/1.klb")
+            #expect(LogLine.render(.keyValueList([Attribute(key: "walrus", value: .int(7))])).contains("walrus"))
+            #expect(try reader.chunks(mayContainTokens: LogTokenizer.queryHashes(["walrus"])) == .chunks([0]))
+            #expect(try reader.chunks(mayContainTokens: LogTokenizer.queryHashes(["abcd"])) == .chunks([1]))
+            #expect(try reader.chunks(mayContainTokens: LogTokenizer.queryHashes(["plain"])) == .chunks([2]))
+            #expect(LogTestKit.items([try reader.batch()]).count == 3)
+        }
+    }
+
+    @Test("chunks compress with zstd's own match table or a given one; a table size zstd refuses is an error naming it")
+    func compressionHashLog() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let batches = Self.mixedBatches()
+            for hashLog in [nil, 12] as [Int32?] {
+                var writer = LogBlockWriter(options: .init(chunkTargetBytes: 64, compressionHashLog: hashLog))
+                for batch in batches { writer.append(batch) }
+                try writer.write(to: "\(dir)/\(hashLog ?? 0).klb")
+                #expect(LogTestKit.items([try LogBlockReader(path: "\(dir)/\(hashLog ?? 0).klb").batch()]) == LogTestKit.items(batches))
+            }
+            var writer = LogBlockWriter(options: .init(compressionHashLog: 99))
+            writer.append(batches[0])
+            #expect {
+                try writer.encode()
+            } throws: { error in
+                guard case .compressionFailed(let detail) = error as? LogBlockError else { return false }
+                return detail.contains("hashLog 99")
+            }
+        }
+    }
+
     @Test("a stream's entries are stored by time, equal times in arrival order")
     func entriesSortedByTimeThenArrival() async throws {
         try await WALTestKit.withTemporaryDirectory { dir in
