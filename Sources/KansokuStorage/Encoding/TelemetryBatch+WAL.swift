@@ -25,6 +25,30 @@ extension TelemetryBatch where Item: WALEncodable {
     ///   the payload has another version or item kind, is truncated, has
     ///   bytes left over, or is otherwise malformed.
     public init(walPayload: [UInt8]) throws(WALDecodingError) {
+        var resources: [ResourceItems<Item>] = []
+        try Self.walk(walPayload: walPayload) { resource, schemaURL throws(WALDecodingError) in
+            resources.append(ResourceItems(resource: resource, schemaURL: schemaURL, scopes: []))
+        } scope: { scope, schemaURL, itemCount, reader throws(WALDecodingError) in
+            var items: [Item] = []
+            items.reserveCapacity(itemCount)
+            for _ in 0..<itemCount { items.append(try Item(from: &reader)) }
+            resources[resources.count - 1].scopes.append(ScopedItems(scope: scope, schemaURL: schemaURL, items: items))
+        }
+        self.init(resources: resources)
+    }
+
+    /// Reads a payload written by `walPayload()` without building the batch,
+    /// for readers that take items where they lie: `resource` is called for
+    /// each resource, then `scope` for each of its scopes with the reader at
+    /// the scope's `itemCount` items, all of which `scope` must read.
+    ///
+    /// - Throws: what ``init(walPayload:)`` throws.
+    static func walk(
+        walPayload: [UInt8],
+        resource: (_ resource: Resource, _ schemaURL: String) throws(WALDecodingError) -> Void,
+        scope: (_ scope: InstrumentationScope, _ schemaURL: String, _ itemCount: Int,
+                _ reader: inout WALReader) throws(WALDecodingError) -> Void
+    ) throws(WALDecodingError) {
         var reader = WALReader(walPayload)
         guard !reader.isAtEnd else { throw reader.failure(.emptyPayload) }
         let version = try reader.readByte()
@@ -37,21 +61,18 @@ extension TelemetryBatch where Item: WALEncodable {
         }
         // Minimum sizes: empty resource = attrs + dropped + schema + scopes (1 byte each);
         // empty scope = name + version + attrs + dropped + schema + items.
-        let resources = try reader.readArray(minimumElementSize: 4) { r throws(WALDecodingError) in
-            let resource = try Resource(from: &r)
-            let schemaURL = try r.readString()
-            let scopes = try r.readArray(minimumElementSize: 6) { r throws(WALDecodingError) in
-                let scope = try InstrumentationScope(from: &r)
-                let schemaURL = try r.readString()
-                let items = try r.readArray(minimumElementSize: Item.walMinimumEncodedSize) {
-                    r throws(WALDecodingError) in try Item(from: &r)
-                }
-                return ScopedItems(scope: scope, schemaURL: schemaURL, items: items)
+        let resourceCount = try reader.readCount(minimumElementSize: 4)
+        for _ in 0..<resourceCount {
+            try resource(try Resource(from: &reader), try reader.readString())
+            let scopeCount = try reader.readCount(minimumElementSize: 6)
+            for _ in 0..<scopeCount {
+                let instrumentationScope = try InstrumentationScope(from: &reader)
+                let schemaURL = try reader.readString()
+                let itemCount = try reader.readCount(minimumElementSize: Item.walMinimumEncodedSize)
+                try scope(instrumentationScope, schemaURL, itemCount, &reader)
             }
-            return ResourceItems(resource: resource, schemaURL: schemaURL, scopes: scopes)
         }
         guard reader.isAtEnd else { throw reader.failure(.trailingBytes(count: reader.remaining)) }
-        self.init(resources: resources)
     }
 
     /// Roughly how many bytes `walPayload()` will produce.

@@ -141,6 +141,30 @@ public struct WALReader: Sendable {
         return string
     }
 
+    /// Length-prefixed UTF-8, validated, as where its bytes lie in the
+    /// payload (``withUnsafePayload(_:)``): no string is made.
+    mutating func readStringRange() throws(WALDecodingError) -> Range<Int> {
+        let length = try readCount()
+        let start = offset
+        let valid = bytes.withUnsafeBufferPointer { UTF8Validation.isValid(UnsafeBufferPointer(rebasing: $0[start..<start + length])) }
+        guard valid else { throw failure(.invalidUTF8(length: length), at: start) }
+        offset += length
+        return start..<offset
+    }
+
+    /// The next byte, left unread.
+    func peekByte() throws(WALDecodingError) -> UInt8 {
+        try require(1)
+        return bytes[offset]
+    }
+
+    /// Calls `body` with the whole payload, for offsets and ranges read from it.
+    func withUnsafePayload<Result, Failure: Error>(
+        _ body: (UnsafeBufferPointer<UInt8>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try bytes.withUnsafeBufferPointer { buffer throws(Failure) in try body(buffer) }
+    }
+
     /// Length-prefixed raw bytes.
     public mutating func readBytes() throws(WALDecodingError) -> [UInt8] {
         let length = try readCount()

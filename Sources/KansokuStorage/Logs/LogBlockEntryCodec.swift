@@ -19,15 +19,15 @@ enum LogBlockEntryCodec {
     /// Trace ids an entry refers to: its trace id, a 32-hex structured
     /// metadata value named like a trace id, and 32-hex tokens of its line.
     static func traceIDs(of record: LogRecord, line: String) -> Set<TraceID> {
-        var ids = Set(attributeTraceIDs(of: record))
+        var ids = Set(attributeTraceIDs(of: record.attributes))
         if !record.traceID.isZero { ids.insert(record.traceID) }
         LogTokenizer.forEachHexTraceID(line) { ids.insert($0) }
         return ids
     }
 
     /// The 32-hex values of a record's attributes named like a trace id.
-    static func attributeTraceIDs(of record: LogRecord) -> [TraceID] {
-        record.attributes.compactMap { attribute in
+    static func attributeTraceIDs(of attributes: [Attribute]) -> [TraceID] {
+        attributes.compactMap { attribute in
             switch attribute.key {
             case "trace_id", "traceid", "traceId", "traceID", "trace.id", "trace_id_hex":
                 if let text = attribute.value.stringValue, let id = TraceID(hex: text), !id.isZero { return id }
@@ -37,25 +37,82 @@ enum LogBlockEntryCodec {
         }
     }
 
-    /// Writes the fields of `record`'s meta after its time delta and origin
-    /// (which depend on the entry's place in its chunk), from `flags` on.
-    static func encodeMetaTail(_ record: LogRecord, to meta: inout WALWriter) {
+    /// What the block writer needs of a WAL log record besides its meta.
+    struct WALRecordParts {
+        /// The sort key (``timestamp(of:)``).
+        var time: UInt64
+        /// The body's value encoding, where it lies in the payload.
+        var body: Range<Int>
+        /// A string body's UTF-8 in the payload; nil for any other body.
+        var stringBody: Range<Int>?
+        /// Any other body, decoded (its line is its rendering).
+        var otherBody: AttributeValue?
+        /// Decoded only when the record has some.
+        var attributes: [Attribute]
+        var traceID: TraceID
+    }
+
+    /// Reads one log record where it lies in a WAL payload (layout in
+    /// `LogRecord+WAL.swift`) and writes its chunk meta from `flags` on: all
+    /// but the time delta and origin, which depend on its place in its chunk.
+    ///
+    /// Fields the two layouts share are copied as bytes: the severity number
+    /// and text, the attributes with dropped count and flags, and the event
+    /// name are written by the same `WALWriter` calls in both. No string is
+    /// made of a line; only a record's attributes, when it has any, and a
+    /// body that is not a string are decoded.
+    static func readWALRecord(_ reader: inout WALReader,
+                              writingMetaTailTo meta: inout WALWriter) throws(WALDecodingError) -> WALRecordParts {
+        let time = try reader.readFixed64()
+        let observedTime = try reader.readFixed64()
+        let severityStart = reader.offset
+        _ = try reader.readVarInt32()
+        _ = try reader.readStringRange()
+        let bodyStart = reader.offset
+        var stringBody: Range<Int>?
+        var otherBody: AttributeValue?
+        if try reader.peekByte() == WALTag.Value.string {
+            _ = try reader.readByte()
+            stringBody = try reader.readStringRange()
+        } else {
+            otherBody = try AttributeValue(from: &reader, depth: 0)
+        }
+        let attributesStart = reader.offset
+        let attributes: [Attribute]
+        if try reader.peekByte() == 0 {  // no attributes: nothing to decode
+            _ = try reader.readCount()
+            attributes = []
+        } else {
+            attributes = try reader.readAttributes()
+        }
+        _ = try reader.readVarUInt32()
+        _ = try reader.readVarUInt32()
+        let attributesEnd = reader.offset
+        let traceID = try TraceID(from: &reader)
+        let spanID = try SpanID(from: &reader)
+        let eventName = reader.offset
+        _ = try reader.readStringRange()
+
         var flags: UInt8 = 0
-        if record.timeUnixNano == 0 { flags |= 1 }
-        else if record.observedTimeUnixNano == 0 { flags |= 2 }
-        else if record.observedTimeUnixNano == record.timeUnixNano { flags |= 4 }
-        if !record.traceID.isZero { flags |= 8 }
-        if !record.spanID.isZero { flags |= 16 }
+        if time == 0 { flags |= 1 }
+        else if observedTime == 0 { flags |= 2 }
+        else if observedTime == time { flags |= 4 }
+        if !traceID.isZero { flags |= 8 }
+        if !spanID.isZero { flags |= 16 }
         meta.writeByte(flags)
-        if flags & 7 == 0 { meta.writeVarInt(Int64(bitPattern: record.observedTimeUnixNano &- record.timeUnixNano)) }
-        meta.writeVarInt(record.severityNumber)
-        meta.writeString(record.severityText)
-        meta.writeAttributes(record.attributes)
-        meta.writeVarUInt(record.droppedAttributesCount)
-        meta.writeVarUInt(record.flags)
-        if flags & 8 != 0 { record.traceID.encode(to: &meta) }
-        if flags & 16 != 0 { record.spanID.encode(to: &meta) }
-        meta.writeString(record.eventName)
+        if flags & 7 == 0 { meta.writeVarInt(Int64(bitPattern: observedTime &- time)) }
+        let end = reader.offset
+        reader.withUnsafePayload { payload in
+            meta.appendRaw(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: payload[severityStart..<bodyStart])))
+            meta.appendRaw(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: payload[attributesStart..<attributesEnd])))
+        }
+        if flags & 8 != 0 { traceID.encode(to: &meta) }
+        if flags & 16 != 0 { spanID.encode(to: &meta) }
+        reader.withUnsafePayload { payload in
+            meta.appendRaw(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: payload[eventName..<end])))
+        }
+        return WALRecordParts(time: time != 0 ? time : observedTime, body: bodyStart..<attributesStart, stringBody: stringBody,
+                              otherBody: otherBody, attributes: attributes, traceID: traceID)
     }
 
     static func decode(_ raw: [UInt8], info: LogBlockChunkInfo, originCount: Int, path: String, section: String) throws(LogBlockError) -> [LogBlockRow] {

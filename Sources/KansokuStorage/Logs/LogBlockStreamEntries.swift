@@ -39,29 +39,32 @@ struct LogBlockStreamEntries {
         }
     }
 
-    /// Encodes `record`; `lokiStream` says whether its origin is a Loki
-    /// stream (``LogLabelMapping/isLokiStream(_:)``), which decides how its
+    /// Encodes the log record at `reader` (a WAL payload's); `lokiStream`
+    /// says whether its origin is a Loki stream
+    /// (``LogLabelMapping/isLokiStream(_:)``), which decides how its
     /// attributes read as structured metadata.
-    mutating func append(_ record: LogRecord, origin: Int, lokiStream: Bool) {
+    mutating func append(from reader: inout WALReader, origin: Int, lokiStream: Bool) throws(WALDecodingError) {
         let metaStart = arena.bytes.count
-        LogBlockEntryCodec.encodeMetaTail(record, to: &arena)
+        let parts = try LogBlockEntryCodec.readWALRecord(&reader, writingMetaTailTo: &arena)
         let bodyStart = arena.bytes.count
-        record.body.encode(to: &arena, depth: 0)
+        reader.withUnsafePayload { payload in
+            arena.appendRaw(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: payload[parts.body])))
+        }
         let bodyEnd = arena.bytes.count
         let line: Range<Int>
-        if case .string(let text) = record.body {
-            line = (bodyEnd - text.utf8.count)..<bodyEnd
+        if let text = parts.stringBody {
+            line = (bodyEnd - text.count)..<bodyEnd
         } else {
-            arena.appendUTF8(LogLine.render(record.body))
+            arena.appendUTF8(LogLine.render(parts.otherBody ?? .empty))
             line = bodyEnd..<arena.bytes.count
         }
         let firstID = traceIDs.count
-        if !record.traceID.isZero { traceIDs.append(record.traceID) }
-        if !record.attributes.isEmpty {
-            traceIDs += LogBlockEntryCodec.attributeTraceIDs(of: record)
-            traceIDs += LogTraceIndexCoverage.recordMetadataTraceIDs(record, lokiStream: lokiStream)
+        if !parts.traceID.isZero { traceIDs.append(parts.traceID) }
+        if !parts.attributes.isEmpty {
+            traceIDs += LogBlockEntryCodec.attributeTraceIDs(of: parts.attributes)
+            traceIDs += LogTraceIndexCoverage.recordMetadataTraceIDs(parts.attributes, lokiStream: lokiStream)
         }
-        entries.append(Entry(time: LogBlockEntryCodec.timestamp(of: record), origin: origin, metaStart: metaStart,
+        entries.append(Entry(time: parts.time, origin: origin, metaStart: metaStart,
                              bodyStart: bodyStart, bodyEnd: bodyEnd, line: line, traceIDs: firstID..<traceIDs.count))
     }
 }

@@ -68,10 +68,27 @@ public struct LogBlockWriter: Sendable {
     /// Records appended so far.
     public var entryCount: Int { entries }
 
+    /// Appends the records of `batch`.
     public mutating func append(_ batch: LogBatch) {
-        for resourceItems in batch.resources {
-            let labels = mapping.labels(for: resourceItems.resource)
-            let stream: Int
+        // The one way in is the WAL's layout; a batch's own payload always decodes (see `WALFormat`).
+        do { try append(walPayload: batch.walPayload()) } catch {
+            preconditionFailure("a log batch's WAL payload did not decode: \(error)")
+        }
+    }
+
+    /// Appends the records of a log batch's WAL payload (`TelemetryBatch.walPayload()`),
+    /// reading them where they lie (``LogBlockEntryCodec/readWALRecord(_:writingMetaTailTo:)``).
+    ///
+    /// - Throws: `WALDecodingError` if the payload is malformed; the records
+    ///   read before the error stay appended.
+    public mutating func append(walPayload: [UInt8]) throws(WALDecodingError) {
+        var stream = 0
+        var resource = Resource()
+        var resourceSchemaURL = ""
+        try LogBatch.walk(walPayload: walPayload) { resourceRead, schemaURL throws(WALDecodingError) in
+            resource = resourceRead
+            resourceSchemaURL = schemaURL
+            let labels = mapping.labels(for: resourceRead)
             if let id = streamIDs[labels] {
                 stream = id
             } else {
@@ -80,27 +97,25 @@ public struct LogBlockWriter: Sendable {
                 streamLabels.append(labels)
                 streamEntries.append(LogBlockStreamEntries())
             }
-            for scoped in resourceItems.scopes where !scoped.items.isEmpty {
-                let origin = LogBlockOrigin(resource: resourceItems.resource, resourceSchemaURL: resourceItems.schemaURL,
-                                            scope: scoped.scope, scopeSchemaURL: scoped.schemaURL)
-                let originID: Int
-                if let id = originIDs[origin] {
-                    originID = id
-                } else {
-                    originID = origins.count
-                    originIDs[origin] = originID
-                    origins.append(origin)
-                    originIsLoki.append(mapping.isLokiStream(origin.resource))
-                }
-                let lokiStream = originIsLoki[originID]
-                scoped.items.withUnsafeBufferPointer { records in
-                    for index in records.indices {
-                        streamEntries[stream].append(records[index], origin: originID, lokiStream: lokiStream)
-                    }
-                }
-                entries += scoped.items.count
+        } scope: { scope, scopeSchemaURL, itemCount, reader throws(WALDecodingError) in
+            guard itemCount > 0 else { return }
+            let originID = origin(LogBlockOrigin(resource: resource, resourceSchemaURL: resourceSchemaURL,
+                                                 scope: scope, scopeSchemaURL: scopeSchemaURL))
+            let lokiStream = originIsLoki[originID]
+            for _ in 0..<itemCount {
+                try streamEntries[stream].append(from: &reader, origin: originID, lokiStream: lokiStream)
+                entries += 1
             }
         }
+    }
+
+    /// The index of `origin`, added when new.
+    private mutating func origin(_ origin: LogBlockOrigin) -> Int {
+        if let id = originIDs[origin] { return id }
+        originIDs[origin] = origins.count
+        origins.append(origin)
+        originIsLoki.append(mapping.isLokiStream(origin.resource))
+        return origins.count - 1
     }
 
     /// Writes the block atomically (temporary file, fsync, rename, directory fsync).

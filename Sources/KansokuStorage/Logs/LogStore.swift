@@ -231,7 +231,7 @@ public final class LogStore: LogSignalStore, Compacting, SegmentBlockStore {
         while let record = try iterator.nextRecord() {
             if record.position.segment < segment { continue }
             if record.position.segment > segment { break }
-            writer.append(try LogBatch(walPayload: record.payload))
+            try writer.append(walPayload: record.payload)
         }
         let path = "\(blocksDirectory)/\(String(format: "%08llu", segment)).\(LogBlockFormat.fileExtension)"
         _ = try writer.write(to: path)

@@ -61,9 +61,9 @@ enum LogTraceIndexCoverage {
     }
 
     /// Trace ids spelled by the `trace_id` structured metadata labels coming
-    /// from a record's attributes (its `traceID` field is indexed already).
-    static func recordMetadataTraceIDs(_ record: LogRecord, lokiStream: Bool) -> [TraceID] {
-        record.attributes.compactMap { traceID(named: $0.key, value: $0.value, verbatim: lokiStream) }
+    /// from a record's `attributes` (its `traceID` field is indexed already).
+    static func recordMetadataTraceIDs(_ attributes: [Attribute], lokiStream: Bool) -> [TraceID] {
+        attributes.compactMap { traceID(named: $0.key, value: $0.value, verbatim: lokiStream) }
     }
 
     private static func traceID(named key: String, value: AttributeValue, verbatim: Bool) -> TraceID? {

@@ -111,6 +111,35 @@ struct LogBlockTests {
         }
     }
 
+    @Test("a malformed WAL payload is rejected with the error the batch decoder gives; the records before it stay appended")
+    func malformedWALPayload() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let b = LogTestKit.base
+            let payload = LogTestKit.lokiBatch(app: "api", lines: [(b + 1, "first"), (b + 2, "second"), (b + 3, "third")]).walPayload()
+            // Cut the third record's last byte, then spoil the second line's UTF-8.
+            func offset(of text: String) throws -> Int {
+                try #require(payload.indices.first { payload[$0...].starts(with: Array(text.utf8)) })
+            }
+            let cut = Array(payload.dropLast())
+            var spoiled = payload
+            spoiled[try offset(of: "second")] = 0xFF
+            for bad in [cut, spoiled] {
+                var writer = LogBlockWriter()
+                var blockError: WALDecodingError?
+                do throws(WALDecodingError) { try writer.append(walPayload: bad) } catch { blockError = error }
+                var batchError: WALDecodingError?
+                do throws(WALDecodingError) { _ = try LogBatch(walPayload: bad) } catch { batchError = error }
+                #expect(blockError != nil && blockError == batchError)
+                #expect(writer.entryCount == (bad == cut ? 2 : 1))
+                try writer.write(to: "\(dir)/\(writer.entryCount).klb")
+                let stored = try LogBlockReader(path: "\(dir)/\(writer.entryCount).klb").batch()
+                let bodies = stored.resources.flatMap { $0.scopes.flatMap(\.items) }.map(\.body)
+                #expect(bodies == ["first", "second"].prefix(writer.entryCount).map { AttributeValue.string($0) })
+            }
+            #expect(throws: WALDecodingError.self) { var writer = LogBlockWriter(); try writer.append(walPayload: []) }
+        }
+    }
+
     @Test("an empty block round-trips")
     func empty() async throws {
         try await WALTestKit.withTemporaryDirectory { dir in
