@@ -165,43 +165,48 @@ public struct LogBlockWriter: Sendable {
                 let times = entries.map(\.time)
                 let inOrder = zip(times, times.dropFirst()).allSatisfy { $0 <= $1 }
                 let order = inOrder ? Array(entries.indices) : entries.indices.sorted { (times[$0], $0) < (times[$1], $1) }
+                // A chunk is `order[chunkStart..<position]`: its meta is built as entries come, its
+                // bodies are copied once, from the stream's bytes into the chunk, when it is cut.
                 var meta = WALWriter(reservingCapacity: options.chunkTargetBytes / 4)
-                var bodies = WALWriter(reservingCapacity: options.chunkTargetBytes)
+                var bodyBytes = 0, chunkStart = 0
                 var count = 0, first: UInt64 = 0, previous: UInt64 = 0
-                func flush() throws(LogBlockError) {
+                func flush(through end: Int) throws(LogBlockError) {
                     guard count > 0 else { return }
-                    var raw = WALWriter(reservingCapacity: meta.bytes.count + bodies.bytes.count + 5)
+                    var raw = WALWriter(reservingCapacity: meta.bytes.count + bodyBytes + 5)
                     raw.writeCount(meta.bytes.count)
-                    var bytes = raw.bytes
-                    bytes += meta.bytes
-                    bytes += bodies.bytes
-                    let stored = try compress(bytes)
+                    meta.bytes.withUnsafeBytes { raw.appendRaw($0) }
+                    for index in order[chunkStart..<end] {
+                        let entry = entries[index]
+                        raw.appendRaw(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[entry.bodyStart..<entry.bodyEnd])))
+                    }
+                    let stored = try compress(raw.bytes)
                     chunks.append(LogBlockChunkInfo(stream: newStream, entryCount: count, minTimeUnixNano: first, maxTimeUnixNano: previous,
-                                                    offset: UInt64(file.count), storedLength: stored.count, rawLength: bytes.count,
+                                                    offset: UInt64(file.count), storedLength: stored.count, rawLength: raw.bytes.count,
                                                     crc: CRC32C.checksum(stored)))
                     file += stored
                     filters.finishChunk()
                     blockMin = min(blockMin, first)
                     blockMax = max(blockMax, previous)
                     meta = WALWriter(reservingCapacity: options.chunkTargetBytes / 4)
-                    bodies = WALWriter(reservingCapacity: options.chunkTargetBytes)
+                    bodyBytes = 0
+                    chunkStart = end
                     count = 0
                 }
-                for index in order {
-                    let entry = entries[index]
+                for position in order.indices {
+                    let entry = entries[order[position]]
                     if count == 0 { first = entry.time; previous = entry.time }
                     meta.writeVarUInt(entry.time - previous)
                     meta.writeCount(entry.origin)
                     meta.appendRaw(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[entry.metaStart..<entry.bodyStart])))
-                    bodies.appendRaw(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[entry.bodyStart..<entry.bodyEnd])))
+                    bodyBytes += entry.bodyEnd - entry.bodyStart
                     previous = entry.time
                     count += 1
                     filters.add(line: UnsafeBufferPointer(rebasing: bytes[entry.line]))
                     for id in traceIDs[entry.traceIDs] { filters.add(traceID: id) }
                     for id in originTraceIDs[entry.origin] { filters.add(traceID: id) }
-                    if meta.bytes.count + bodies.bytes.count >= options.chunkTargetBytes { try flush() }
+                    if meta.bytes.count + bodyBytes >= options.chunkTargetBytes { try flush(through: position + 1) }
                 }
-                try flush()
+                try flush(through: order.count)
             }
         }
 

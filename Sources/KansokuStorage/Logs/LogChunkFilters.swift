@@ -110,7 +110,7 @@ struct LogChunkFilterBuilder {
     /// Ends the current chunk's filter.
     mutating func finishChunk() {
         var bloom = LogBloomFilter(expectedCount: tokens.count, falsePositiveRate: falsePositiveRate)
-        tokens.forEach { bloom.insert($0) }
+        bloom.insertAll(tokens.forEach)
         encoded.writeByte(hexRun ? 1 : 0)
         encoded.writeCount(bloom.hashCount)
         encoded.writeCount(bloom.words.count)

@@ -85,6 +85,9 @@ final class SegmentReader {
         guard frameSize <= available else {
             return .damaged(offset: offset, damage: .lengthPastEnd(length: length, availableBytes: available - UInt64(header)))
         }
+        if Int(frameSize) > filled - cursor && Int(frameSize) > Self.chunkSize / 2 {
+            return try readLargeFrame(at: offset, length: Int(length), storedCRC: storedCRC)
+        }
         guard try ensure(Int(frameSize)) else {
             // The file is shorter than `limit` said: it was cut while we read it.
             return .damaged(offset: offset, damage: .lengthPastEnd(length: length, availableBytes: UInt64(filled - cursor - header)))
@@ -98,6 +101,43 @@ final class SegmentReader {
         }
         self.cursor += Int(frameSize)
         return .record(offset: offset, payload: Array(storage[payloadRange]))
+    }
+
+    /// Reads a frame that is not buffered yet and would fill much of the
+    /// buffer straight into its payload array: the bytes already buffered are
+    /// copied once and the rest `pread` in place, instead of being slid to
+    /// the buffer's front, read into it and copied out. The buffer is left
+    /// empty, positioned after a valid frame or, like the buffered path, at a
+    /// damaged one.
+    private func readLargeFrame(at offset: UInt64, length: Int, storedCRC: UInt32) throws -> Frame {
+        let buffered = filled - cursor - WALFrame.headerSize
+        let payloadStart = offset + UInt64(WALFrame.headerSize)
+        let (fd, path, cursor) = (self.fd, self.path, self.cursor)
+        var readTo = buffered
+        let payload = try [UInt8](unsafeUninitializedCapacity: length) { payload, initialized in
+            storage.withUnsafeBytes { bytes in
+                let from = cursor + WALFrame.headerSize
+                UnsafeMutableRawBufferPointer(payload).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[from..<(from + buffered)]))
+            }
+            while readTo < length {
+                let got = try POSIXFile.pread(fd, into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(payload)[readTo...]),
+                                              at: payloadStart + UInt64(readTo), path: path)
+                if got == 0 { break }
+                readTo += got
+            }
+            initialized = readTo
+        }
+        reposition(to: offset)
+        guard readTo == length else {
+            // The file is shorter than `limit` said: it was cut while we read it.
+            return .damaged(offset: offset, damage: .lengthPastEnd(length: UInt32(length), availableBytes: UInt64(readTo)))
+        }
+        let computedCRC = payload.withUnsafeBytes { CRC32C.checksum($0) }
+        guard computedCRC == storedCRC else {
+            return .damaged(offset: offset, damage: .checksumMismatch(stored: storedCRC, computed: computedCRC))
+        }
+        reposition(to: offset + UInt64(WALFrame.headerSize + length))
+        return .record(offset: offset, payload: payload)
     }
 
     /// Makes at least `count` bytes available from `cursor`; `false` if the
