@@ -27,7 +27,7 @@ public final class LogBlockReader: Sendable {
     private let fd: Int32
     let footer: LogBlockFooter
     /// Version 1's block-wide token filter.
-    private let bloom: LogBloomFilter?
+    private let bloom: BloomFilter?
     private let cache = Mutex(Cache())
     private let chunkReadCount = Atomic<Int>(0)
 
@@ -38,7 +38,7 @@ public final class LogBlockReader: Sendable {
 
     /// A block's token and trace-id index, by format version.
     enum Index {
-        case version1(LogBloomFilter)
+        case version1(BloomFilter)
         case version2(LogChunkFilters)
     }
 
@@ -59,7 +59,7 @@ public final class LogBlockReader: Sendable {
                                  detail: "\(streams.count) streams, footer says \(footer.metadata.streamCount)")
             }
             let bloom = footer.version == 1
-                ? try LogBloomFilter(decoding: Self.read(.bloom, footer: footer, fd: fd, path: path), path: path) : nil
+                ? try Self.bloom(Self.read(.bloom, footer: footer, fd: fd, path: path), path: path) : nil
             self.path = path
             self.fd = fd
             self.footer = footer
@@ -223,6 +223,15 @@ public final class LogBlockReader: Sendable {
             throw .checksumMismatch(path: path, section: "footer", expected: uint32(trailer, 4), actual: crc)
         }
         return try LogBlockFooter(decoding: bytes, version: version, dataEnd: footerOffset, path: path)
+    }
+
+    /// A version-1 block's token filter.
+    private static func bloom(_ bytes: [UInt8], path: String) throws(LogBlockError) -> BloomFilter {
+        do throws(WALDecodingError) {
+            return try BloomFilter(decoding: bytes)
+        } catch {
+            throw .malformed(path: path, section: "bloom", detail: error.description)
+        }
     }
 
     static func read(_ kind: LogBlockSection, footer: LogBlockFooter, fd: Int32, path: String) throws(LogBlockError) -> [UInt8] {

@@ -33,7 +33,7 @@ struct LogChunkFilters: Sendable {
         let start = starts[chunk]
         let bitCount = UInt64(starts[chunk + 1] - start) * 64
         var h = LogTokenHashSet.key(hash)
-        let step = LogBloomFilter.mix(h) | 1
+        let step = BloomFilter.mix(h) | 1
         for _ in 0..<hashCounts[chunk] {
             let bit = h % bitCount
             if words[start + Int(bit >> 6)] & (1 << (bit & 63)) == 0 { return false }
@@ -109,7 +109,7 @@ struct LogChunkFilterBuilder {
 
     /// Ends the current chunk's filter.
     mutating func finishChunk() {
-        var bloom = LogBloomFilter(expectedCount: tokens.count, falsePositiveRate: falsePositiveRate)
+        var bloom = BloomFilter(expectedCount: tokens.count, falsePositiveRate: falsePositiveRate)
         bloom.insertAll(tokens.forEach)
         encoded.writeByte(hexRun ? 1 : 0)
         encoded.writeCount(bloom.hashCount)

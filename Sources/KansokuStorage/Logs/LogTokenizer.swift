@@ -73,7 +73,7 @@ public enum LogTokenizer {
                     longestRun = max(longestRun, run)
                     i += 1
                 }
-                body(LogBloomFilter.mix(h), i - start > 32 && longestRun >= 32)
+                body(BloomFilter.mix(h), i - start > 32 && longestRun >= 32)
             }
         }
     }
@@ -138,6 +138,6 @@ public enum LogTokenizer {
         for i in range {
             h = (h ^ UInt64(lower(buffer[i]))) &* 0x0000_0100_0000_01B3
         }
-        return LogBloomFilter.mix(h)
+        return BloomFilter.mix(h)
     }
 }

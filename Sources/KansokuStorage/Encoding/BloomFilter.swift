@@ -6,13 +6,14 @@ import Musl
 import Darwin
 #endif
 
-/// A Bloom filter over token hashes (see ``LogTokenizer``), one per block.
-/// Same construction and encoding as the trace-id filter:
+/// A Bloom filter over 64-bit keys, as log and trace blocks store them: log
+/// token hashes (``LogTokenizer``, one filter per chunk, or per block in
+/// version-1 log blocks) and mixed trace ids (``TraceBloomFilter``).
 ///
 /// ```text
 /// bloom := hashCount:uvar wordCount:uvar word:fixed64*
 /// ```
-struct LogBloomFilter: Sendable, Hashable {
+struct BloomFilter: Sendable, Hashable {
     private(set) var words: [UInt64]
     let hashCount: Int
 
@@ -82,21 +83,18 @@ struct LogBloomFilter: Sendable, Hashable {
         return w.bytes
     }
 
-    init(decoding bytes: [UInt8], path: String) throws(LogBlockError) {
+    /// Reads a filter written by ``encoded()``.
+    init(decoding bytes: [UInt8]) throws(WALDecodingError) {
         var r = WALReader(bytes)
-        do throws(WALDecodingError) {
-            let hashCount = try r.readInt()
-            let wordCount = try r.readCount(minimumElementSize: 8)
-            guard (1...16).contains(hashCount), wordCount >= 1 else {
-                throw r.failure(.valueOutOfRange(value: UInt64(hashCount), maximum: 16))
-            }
-            var words = [UInt64]()
-            words.reserveCapacity(wordCount)
-            for _ in 0..<wordCount { words.append(try r.readFixed64()) }
-            guard r.isAtEnd else { throw r.failure(.trailingBytes(count: r.remaining)) }
-            self.init(words: words, hashCount: hashCount)
-        } catch {
-            throw .malformed(path: path, section: "bloom", detail: error.description)
+        let hashCount = try r.readInt()
+        let wordCount = try r.readCount(minimumElementSize: 8)
+        guard (1...16).contains(hashCount), wordCount >= 1 else {
+            throw r.failure(.valueOutOfRange(value: UInt64(hashCount), maximum: 16))
         }
+        var words = [UInt64]()
+        words.reserveCapacity(wordCount)
+        for _ in 0..<wordCount { words.append(try r.readFixed64()) }
+        guard r.isAtEnd else { throw r.failure(.trailingBytes(count: r.remaining)) }
+        self.init(words: words, hashCount: hashCount)
     }
 }

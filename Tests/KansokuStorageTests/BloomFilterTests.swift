@@ -1,11 +1,11 @@
 import Testing
 @testable import KansokuStorage
 
-@Suite("Log Bloom filters")
-struct LogBloomFilterTests {
+@Suite("Bloom filters")
+struct BloomFilterTests {
     /// The on-disk layout: probe i of a hash is (hash &+ i &* step) % bitCount.
     static func naiveBits(_ hash: UInt64, bitCount: UInt64, count: Int) -> [UInt64] {
-        let step = LogBloomFilter.mix(hash) | 1
+        let step = BloomFilter.mix(hash) | 1
         return (0..<count).map { (hash &+ UInt64($0) &* step) % bitCount }
     }
 
@@ -13,7 +13,7 @@ struct LogBloomFilterTests {
     func insertAndQuery() {
         var rng = SplitMix(state: 7)
         let hashes = (0..<500).map { _ in rng.next() }
-        var one = LogBloomFilter(expectedCount: hashes.count, falsePositiveRate: 0.01)
+        var one = BloomFilter(expectedCount: hashes.count, falsePositiveRate: 0.01)
         var all = one
         for hash in hashes { one.insert(hash) }
         all.insertAll { yield in hashes.forEach(yield) }
