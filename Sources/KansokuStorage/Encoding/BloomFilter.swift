@@ -56,12 +56,19 @@ struct BloomFilter: Sendable, Hashable {
     }
 
     func mayContain(_ hash: UInt64) -> Bool {
+        Self.mayContain(hash, words: words[...], hashCount: hashCount)
+    }
+
+    /// Whether the filter whose bits are `words` and probe count `hashCount`
+    /// may hold `hash`, for filters stored side by side in one array
+    /// (``LogChunkFilters``).
+    static func mayContain(_ hash: UInt64, words: ArraySlice<UInt64>, hashCount: Int) -> Bool {
         let bitCount = UInt64(words.count) * 64
         var h = hash
-        let step = Self.mix(hash) | 1
+        let step = mix(hash) | 1
         for _ in 0..<hashCount {
             let bit = h % bitCount
-            if words[Int(bit >> 6)] & (1 << (bit & 63)) == 0 { return false }
+            if words[words.startIndex + Int(bit >> 6)] & (1 << (bit & 63)) == 0 { return false }
             h &+= step
         }
         return true

@@ -41,12 +41,16 @@ enum LogBlockEntryCodec {
     struct WALRecordParts {
         /// The sort key (``timestamp(of:)``).
         var time: UInt64
+        /// How a record's line is found.
+        enum Line {
+            /// A string body: its UTF-8 in the payload.
+            case utf8(Range<Int>)
+            /// Any other body, decoded: its line is its rendering.
+            case rendered(AttributeValue)
+        }
         /// The body's value encoding, where it lies in the payload.
         var body: Range<Int>
-        /// A string body's UTF-8 in the payload; nil for any other body.
-        var stringBody: Range<Int>?
-        /// Any other body, decoded (its line is its rendering).
-        var otherBody: AttributeValue?
+        var line: Line
         /// Decoded only when the record has some.
         var attributes: [Attribute]
         var traceID: TraceID
@@ -69,13 +73,12 @@ enum LogBlockEntryCodec {
         _ = try reader.readVarInt32()
         _ = try reader.readStringRange()
         let bodyStart = reader.offset
-        var stringBody: Range<Int>?
-        var otherBody: AttributeValue?
+        let line: WALRecordParts.Line
         if try reader.peekByte() == WALTag.Value.string {
             _ = try reader.readByte()
-            stringBody = try reader.readStringRange()
+            line = .utf8(try reader.readStringRange())
         } else {
-            otherBody = try AttributeValue(from: &reader, depth: 0)
+            line = .rendered(try AttributeValue(from: &reader, depth: 0))
         }
         let attributesStart = reader.offset
         let attributes: [Attribute]
@@ -111,8 +114,8 @@ enum LogBlockEntryCodec {
         reader.withUnsafePayload { payload in
             meta.appendRaw(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: payload[eventName..<end])))
         }
-        return WALRecordParts(time: time != 0 ? time : observedTime, body: bodyStart..<attributesStart, stringBody: stringBody,
-                              otherBody: otherBody, attributes: attributes, traceID: traceID)
+        return WALRecordParts(time: time != 0 ? time : observedTime, body: bodyStart..<attributesStart, line: line,
+                              attributes: attributes, traceID: traceID)
     }
 
     static func decode(_ raw: [UInt8], info: LogBlockChunkInfo, originCount: Int, path: String, section: String) throws(LogBlockError) -> [LogBlockRow] {

@@ -52,10 +52,11 @@ struct LogBlockStreamEntries {
         }
         let bodyEnd = arena.bytes.count
         let line: Range<Int>
-        if let text = parts.stringBody {
+        switch parts.line {
+        case .utf8(let text):
             line = (bodyEnd - text.count)..<bodyEnd
-        } else {
-            arena.appendUTF8(LogLine.render(parts.otherBody ?? .empty))
+        case .rendered(let body):
+            arena.appendUTF8(LogLine.render(body))
             line = bodyEnd..<arena.bytes.count
         }
         let firstID = traceIDs.count

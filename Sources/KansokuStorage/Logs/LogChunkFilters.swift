@@ -30,16 +30,8 @@ struct LogChunkFilters: Sendable {
     }
 
     func mayContain(chunk: Int, _ hash: UInt64) -> Bool {
-        let start = starts[chunk]
-        let bitCount = UInt64(starts[chunk + 1] - start) * 64
-        var h = LogTokenHashSet.key(hash)
-        let step = BloomFilter.mix(h) | 1
-        for _ in 0..<hashCounts[chunk] {
-            let bit = h % bitCount
-            if words[start + Int(bit >> 6)] & (1 << (bit & 63)) == 0 { return false }
-            h &+= step
-        }
-        return true
+        BloomFilter.mayContain(LogTokenHashSet.key(hash), words: words[starts[chunk]..<starts[chunk + 1]],
+                               hashCount: Int(hashCounts[chunk]))
     }
 
     /// Whether a line of chunk `chunk` has 32+ hex digits inside a longer token.
@@ -112,9 +104,7 @@ struct LogChunkFilterBuilder {
         var bloom = BloomFilter(expectedCount: tokens.count, falsePositiveRate: falsePositiveRate)
         bloom.insertAll(tokens.forEach)
         encoded.writeByte(hexRun ? 1 : 0)
-        encoded.writeCount(bloom.hashCount)
-        encoded.writeCount(bloom.words.count)
-        for word in bloom.words { encoded.writeFixed64(word) }
+        bloom.encoded().withUnsafeBytes { encoded.appendRaw($0) }
         tokens.removeAll()
         hexRun = false
         count += 1
