@@ -162,3 +162,23 @@ extension SpanID {
         self.init(try reader.readFixed64())
     }
 }
+
+extension WALReader {
+    /// The resource and schema URL of a WAL payload's resource header, which
+    /// ``TelemetryBatch/walk(walPayload:resource:scope:)`` found at `encoded`.
+    static func resourceHeader(in payload: [UInt8], at encoded: Range<Int>) throws(WALDecodingError) -> (Resource, String) {
+        var reader = WALReader(payload, at: encoded.lowerBound)
+        let header = (try Resource(from: &reader), try reader.readString())
+        assert(reader.offset == encoded.upperBound, "a resource header decoded to \(reader.offset), not \(encoded)")
+        return header
+    }
+
+    /// The scope and schema URL of a WAL payload's scope header, which
+    /// ``TelemetryBatch/walk(walPayload:resource:scope:)`` found at `encoded`.
+    static func scopeHeader(in payload: [UInt8], at encoded: Range<Int>) throws(WALDecodingError) -> (InstrumentationScope, String) {
+        var reader = WALReader(payload, at: encoded.lowerBound)
+        let header = (try InstrumentationScope(from: &reader), try reader.readString())
+        assert(reader.offset == encoded.upperBound, "a scope header decoded to \(reader.offset), not \(encoded)")
+        return header
+    }
+}

@@ -26,9 +26,11 @@ extension TelemetryBatch where Item: WALEncodable {
     ///   bytes left over, or is otherwise malformed.
     public init(walPayload: [UInt8]) throws(WALDecodingError) {
         var resources: [ResourceItems<Item>] = []
-        try Self.walk(walPayload: walPayload) { resource, schemaURL throws(WALDecodingError) in
+        try Self.walk(walPayload: walPayload) { encoded throws(WALDecodingError) in
+            let (resource, schemaURL) = try WALReader.resourceHeader(in: walPayload, at: encoded)
             resources.append(ResourceItems(resource: resource, schemaURL: schemaURL, scopes: []))
-        } scope: { scope, schemaURL, itemCount, reader throws(WALDecodingError) in
+        } scope: { encoded, itemCount, reader throws(WALDecodingError) in
+            let (scope, schemaURL) = try WALReader.scopeHeader(in: walPayload, at: encoded)
             var items: [Item] = []
             items.reserveCapacity(itemCount)
             for _ in 0..<itemCount { items.append(try Item(from: &reader)) }
@@ -38,16 +40,22 @@ extension TelemetryBatch where Item: WALEncodable {
     }
 
     /// Reads a payload written by `walPayload()` without building the batch,
-    /// for readers that take items where they lie: `resource` is called for
-    /// each resource, then `scope` for each of its scopes with the reader at
-    /// the scope's `itemCount` items, all of which `scope` must read.
+    /// for readers that take items where they lie: `resource` is called with
+    /// where each resource and its schema URL lie in the payload, then
+    /// `scope` for each of its scopes with where the scope and its schema URL
+    /// lie and the reader at the scope's `itemCount` items, all of which
+    /// `scope` must read.
     ///
-    /// - Throws: what ``init(walPayload:)`` throws.
+    /// Headers are stepped over, not decoded, so that a reader meeting the
+    /// same header bytes again can reuse what it made of them; their strings
+    /// are not checked for valid UTF-8 until decoded
+    /// (``WALReader/resourceHeader(in:at:)``, ``WALReader/scopeHeader(in:at:)``).
+    ///
+    /// - Throws: what ``init(walPayload:)`` throws, but for invalid UTF-8 in headers.
     static func walk(
         walPayload: [UInt8],
-        resource: (_ resource: Resource, _ schemaURL: String) throws(WALDecodingError) -> Void,
-        scope: (_ scope: InstrumentationScope, _ schemaURL: String, _ itemCount: Int,
-                _ reader: inout WALReader) throws(WALDecodingError) -> Void
+        resource: (_ encoded: Range<Int>) throws(WALDecodingError) -> Void,
+        scope: (_ encoded: Range<Int>, _ itemCount: Int, _ reader: inout WALReader) throws(WALDecodingError) -> Void
     ) throws(WALDecodingError) {
         var reader = WALReader(walPayload)
         guard !reader.isAtEnd else { throw reader.failure(.emptyPayload) }
@@ -63,13 +71,22 @@ extension TelemetryBatch where Item: WALEncodable {
         // empty scope = name + version + attrs + dropped + schema + items.
         let resourceCount = try reader.readCount(minimumElementSize: 4)
         for _ in 0..<resourceCount {
-            try resource(try Resource(from: &reader), try reader.readString())
+            let resourceStart = reader.offset
+            try reader.skipAttributes()
+            _ = try reader.readVarUInt32()
+            try reader.skip(try reader.readCount())
+            try resource(resourceStart..<reader.offset)
             let scopeCount = try reader.readCount(minimumElementSize: 6)
             for _ in 0..<scopeCount {
-                let instrumentationScope = try InstrumentationScope(from: &reader)
-                let schemaURL = try reader.readString()
+                let scopeStart = reader.offset
+                try reader.skip(try reader.readCount())
+                try reader.skip(try reader.readCount())
+                try reader.skipAttributes()
+                _ = try reader.readVarUInt32()
+                try reader.skip(try reader.readCount())
+                let scopeEnd = reader.offset
                 let itemCount = try reader.readCount(minimumElementSize: Item.walMinimumEncodedSize)
-                try scope(instrumentationScope, schemaURL, itemCount, &reader)
+                try scope(scopeStart..<scopeEnd, itemCount, &reader)
             }
         }
         guard reader.isAtEnd else { throw reader.failure(.trailingBytes(count: reader.remaining)) }

@@ -26,6 +26,16 @@ extension WALReader {
         return selected
     }
 
+    /// Steps over an attribute list (the layout ``readAttributes(depth:)``
+    /// reads); keys are not checked for valid UTF-8.
+    mutating func skipAttributes() throws(WALDecodingError) {
+        let count = try readCount(minimumElementSize: 2)
+        for _ in 0..<count {
+            try skip(try readCount())
+            try skipAttributeValue(depth: 0)
+        }
+    }
+
     /// Steps over one encoded attribute value, nested ones included.
     mutating func skipAttributeValue(depth: Int) throws(WALDecodingError) {
         let start = offset

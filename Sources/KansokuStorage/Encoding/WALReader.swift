@@ -11,6 +11,13 @@ public struct WALReader: Sendable {
         self.offset = 0
     }
 
+    /// Starts reading `bytes` at `offset`, an offset read from them before.
+    init(_ bytes: [UInt8], at offset: Int) {
+        precondition(offset >= 0 && offset <= bytes.count, "offset \(offset) outside 0...\(bytes.count)")
+        self.bytes = bytes
+        self.offset = offset
+    }
+
     /// Bytes not yet read.
     public var remaining: Int { bytes.count - offset }
 

@@ -59,6 +59,18 @@ public struct LogBlockWriter: Sendable {
     private var originIsLoki: [Bool] = []
     private var streamEntries: [LogBlockStreamEntries] = []
     private var entries = 0
+    /// What the resource and scope headers of WAL payloads stand for, by
+    /// their bytes: pushes repeat the same few hundred resources, which are
+    /// decoded, mapped to labels and hashed as values once per block.
+    private var resourceHeaders: [LogBlockHeaderKey: ResourceHeader] = [:]
+    private var scopeHeaders: [LogBlockHeaderKey: Int] = [:]
+
+    private struct ResourceHeader {
+        var id: Int
+        var stream: Int
+        var resource: Resource
+        var schemaURL: String
+    }
 
     public init(options: Options = Options(), mapping: LogLabelMapping = LogLabelMapping()) {
         self.options = options
@@ -82,31 +94,46 @@ public struct LogBlockWriter: Sendable {
     /// - Throws: `WALDecodingError` if the payload is malformed; the records
     ///   read before the error stay appended.
     public mutating func append(walPayload: [UInt8]) throws(WALDecodingError) {
-        var stream = 0
-        var resource = Resource()
-        var resourceSchemaURL = ""
-        try LogBatch.walk(walPayload: walPayload) { resourceRead, schemaURL throws(WALDecodingError) in
-            resource = resourceRead
-            resourceSchemaURL = schemaURL
-            let labels = mapping.labels(for: resourceRead)
-            if let id = streamIDs[labels] {
-                stream = id
-            } else {
-                stream = streamLabels.count
-                streamIDs[labels] = stream
-                streamLabels.append(labels)
-                streamEntries.append(LogBlockStreamEntries())
+        var current: ResourceHeader?
+        try LogBatch.walk(walPayload: walPayload) { encoded throws(WALDecodingError) in
+            let key = LogBlockHeaderKey(resource: nil, bytes: walPayload[encoded])
+            if let known = resourceHeaders[key] {
+                current = known
+                return
             }
-        } scope: { scope, scopeSchemaURL, itemCount, reader throws(WALDecodingError) in
+            let (decoded, schemaURL) = try WALReader.resourceHeader(in: walPayload, at: encoded)
+            let header = ResourceHeader(id: resourceHeaders.count, stream: stream(for: decoded), resource: decoded, schemaURL: schemaURL)
+            resourceHeaders[key] = header
+            current = header
+        } scope: { encoded, itemCount, reader throws(WALDecodingError) in
             guard itemCount > 0 else { return }
-            let originID = origin(LogBlockOrigin(resource: resource, resourceSchemaURL: resourceSchemaURL,
-                                                 scope: scope, scopeSchemaURL: scopeSchemaURL))
+            guard let resource = current else { preconditionFailure("walk(walPayload:) names a resource before its scopes") }
+            let key = LogBlockHeaderKey(resource: resource.id, bytes: walPayload[encoded])
+            let originID: Int
+            if let known = scopeHeaders[key] {
+                originID = known
+            } else {
+                let (scope, schemaURL) = try WALReader.scopeHeader(in: walPayload, at: encoded)
+                originID = origin(LogBlockOrigin(resource: resource.resource, resourceSchemaURL: resource.schemaURL,
+                                                 scope: scope, scopeSchemaURL: schemaURL))
+                scopeHeaders[key] = originID
+            }
             let lokiStream = originIsLoki[originID]
             for _ in 0..<itemCount {
-                try streamEntries[stream].append(from: &reader, origin: originID, lokiStream: lokiStream)
+                try streamEntries[resource.stream].append(from: &reader, origin: originID, lokiStream: lokiStream)
                 entries += 1
             }
         }
+    }
+
+    /// The index of the stream `resource`'s records belong to, added when new.
+    private mutating func stream(for resource: Resource) -> Int {
+        let labels = mapping.labels(for: resource)
+        if let id = streamIDs[labels] { return id }
+        streamIDs[labels] = streamLabels.count
+        streamLabels.append(labels)
+        streamEntries.append(LogBlockStreamEntries())
+        return streamLabels.count - 1
     }
 
     /// The index of `origin`, added when new.

@@ -140,6 +140,37 @@ struct LogBlockTests {
         }
     }
 
+    @Test("payloads repeating a resource and scope share its stream and origin; the same scope under another resource, or another resource with the same labels, gets its own origin")
+    func repeatedHeaders() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let b = LogTestKit.base
+            let checkout = { (zone: String, time: UInt64) in
+                LogTestKit.otlpBatch(service: "checkout", records: [LogRecord(timeUnixNano: time, body: .string("\(zone) \(time)"))],
+                                     extra: [Attribute(key: "cloud.zone", value: .string(zone))])
+            }
+            var writer = LogBlockWriter()
+            for i in UInt64(0)..<3 {
+                for batch in [LogTestKit.lokiBatch(app: "api", lines: [(b + i, "api \(i)")]),
+                              LogTestKit.lokiBatch(app: "web", lines: [(b + i, "web \(i)")]), checkout("a", b + i), checkout("b", b + i)] {
+                    try writer.append(walPayload: batch.walPayload())
+                }
+            }
+            let path = "\(dir)/1.klb"
+            try writer.write(to: path)
+            let reader = try LogBlockReader(path: path)
+            #expect(reader.streams.map(\.description) == ["{app=\"api\", env=\"prod\"}", "{app=\"web\", env=\"prod\"}",
+                                                          "{k8s_pod_name=\"checkout-0\", service_name=\"checkout\"}"])
+            #expect(try reader.origins().count == 4, "api, web and checkout in zones a and b")
+            let lines = { (resource: ResourceItems<LogRecord>) in resource.scopes.flatMap(\.items).map { LogLine.render($0.body) } }
+            let stored = try reader.batch().resources
+            #expect(stored.count == 4)
+            for resource in stored {
+                let prefix = resource.resource.attributes.first { $0.key == "app" || $0.key == "cloud.zone" }?.value.stringValue
+                #expect(lines(resource).count == 3 && lines(resource).allSatisfy { $0.hasPrefix("\(prefix ?? "?") ") }, "\(resource.resource)")
+            }
+        }
+    }
+
     @Test("an empty block round-trips")
     func empty() async throws {
         try await WALTestKit.withTemporaryDirectory { dir in
