@@ -39,4 +39,36 @@ struct LogQLJSONFlattenerTests {
             #expect(streamed.map(\.0) == tree.map(\.0) && streamed.map(\.1) == tree.map(\.1), "\(document)")
         }
     }
+
+    static let keptSets: [Set<String>] = [[], ["level"], ["a_b", "c"], ["dup", "k_dup"], ["o_p_q", "emoji", "n"], ["app_extracted", "a"]]
+
+    @Test("| json keeping only the labels read: the same labels, and the same verdict on every document", arguments: documents)
+    func keepingOnlyLabelsRead(document: String) {
+        for kept in Self.keptSets {
+            let all = LogQLJSONValue.flattenedLabels(document)
+            let some = LogQLJSONValue.flattenedLabels(document, keeping: kept.contains)
+            #expect((all == nil) == (some == nil), "\(document) \(kept)")
+            if let all, let some {
+                let expected = all.filter { kept.contains($0.0) }
+                #expect(some.map(\.0) == expected.map(\.0) && some.map(\.1) == expected.map(\.1), "\(document) \(kept)")
+            }
+        }
+    }
+
+    @Test("the | json stage keeping only the labels read takes a field named like a stream label under its _extracted name")
+    func keepingThroughTheStage() {
+        let line = #"{"app":"y","a":1,"level":"warn","skipped":"\u00e9\"x"}"#
+        for kept in Self.keptSets {
+            var full = LogQLLabelsBuilder(stream: LogQLLabels(["app": "x"]), metadata: [])
+            var projected = full
+            LogQLLineParsers.json(line, &full)
+            LogQLLineParsers.json(line, &projected, keeping: kept)
+            let read = { (labels: LogQLLabelsBuilder) in labels.labels.pairs.filter { kept.contains($0.name) || $0.name == "app" } }
+            #expect(read(projected) == read(full), "\(kept)")
+            #expect(projected.labels.pairs.allSatisfy { kept.contains($0.name) || $0.name == "app" }, "\(kept)")
+        }
+        var broken = LogQLLabelsBuilder(stream: LogQLLabels(["app": "x"]), metadata: [])
+        LogQLLineParsers.json(#"{"level":"warn","skipped":"\u12"}"#, &broken, keeping: ["level"])
+        #expect(broken.hasError, "a skipped field is still checked")
+    }
 }

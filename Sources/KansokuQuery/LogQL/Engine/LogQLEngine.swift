@@ -54,10 +54,11 @@ public struct LogQLEngine: Sendable {
         for (runIndex, run) in ordered {
             guard selection.admits(runFrom: run.minTime, to: run.maxTime) else { break }
             let entries = try read(run)
+            let stream = LogQLLabelsBuilder.Base(run.labels)
             for index in forward ? Array(entries.indices) : entries.indices.reversed() {
                 let entry = entries[index]
                 guard selection.admits(entry.timestamp) else { break }
-                guard let (line, labels) = pipeline.process(entry, stream: run.labels) else { continue }
+                guard let (line, labels) = pipeline.process(entry, stream: stream) else { continue }
                 var out = entry
                 out.line = line
                 selection.insert(.init(labels: labels.labels, entry: out, stream: run.labels,

@@ -1,11 +1,27 @@
 extension LogQLJSONValue.Reader {
+    /// Steps over the string at the cursor, accepting exactly what
+    /// ``string()`` accepts; builds no string unless it holds escapes.
+    mutating func skipString() -> Bool {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return false }
+        var end = index + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            index = end + 1
+            return true
+        }
+        return string() != nil
+    }
+
     /// Reads the object at the cursor (`{`) and appends every scalar member
     /// as `(label name, label value)`: nested keys joined with `_` and
     /// sanitised, strings unquoted, numbers as written, booleans as
     /// `true`/`false`; arrays and nulls are checked but left out. Builds no
     /// document tree, which the `| json` stage would throw away at once.
-    /// False when the text is not valid JSON.
-    mutating func flattenObject(prefix: String, into out: inout [(String, String)]) -> Bool {
+    /// With `keep`, only members whose label name it accepts are appended;
+    /// the others are checked without building their strings. False when
+    /// the text is not valid JSON.
+    mutating func flattenObject(prefix: String, keeping keep: ((String) -> Bool)? = nil,
+                                into out: inout [(String, String)]) -> Bool {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return false }
         index += 1
         skip()
@@ -21,16 +37,20 @@ extension LogQLJSONValue.Reader {
             let name = prefix.isEmpty ? logqlSanitizeLabelName(key) : prefix + "_" + logqlSanitizeLabelName(key, isPrefix: false)
             switch bytes[index] {
             case UInt8(ascii: "{"):
-                guard flattenObject(prefix: name, into: &out) else { return false }
+                guard flattenObject(prefix: name, keeping: keep, into: &out) else { return false }
             case UInt8(ascii: "\""):
-                guard let text = string() else { return false }
-                out.append((name, text))
+                if keep?(name) ?? true {
+                    guard let text = string() else { return false }
+                    out.append((name, text))
+                } else {
+                    guard skipString() else { return false }
+                }
             default:
                 switch value() {
                 case nil: return false
-                case .number(let text)?: out.append((name, text))
-                case .bool(let flag)?: out.append((name, flag ? "true" : "false"))
-                case .array?, .null?, .object?, .string?: break
+                case .number(let text)? where keep?(name) ?? true: out.append((name, text))
+                case .bool(let flag)? where keep?(name) ?? true: out.append((name, flag ? "true" : "false"))
+                case .array?, .null?, .object?, .string?, .number?, .bool?: break
                 }
             }
             skip()
@@ -43,14 +63,18 @@ extension LogQLJSONValue.Reader {
 }
 
 extension LogQLJSONValue {
-    /// The labels `| json` takes from `text`, in document order, or nil when
-    /// `text` is not a JSON object.
-    static func flattenedLabels(_ text: String) -> [(String, String)]? {
-        var reader = Reader(bytes: Array(text.utf8))
-        reader.skip()
-        var pairs: [(String, String)] = []
-        guard reader.flattenObject(prefix: "", into: &pairs) else { return nil }
-        reader.skip()
-        return reader.index == reader.bytes.count ? pairs : nil
+    /// The labels `| json` takes from `text`, in document order (only those
+    /// whose name `keep` accepts, when given), or nil when `text` is not a
+    /// JSON object.
+    static func flattenedLabels(_ text: String, keeping keep: ((String) -> Bool)? = nil) -> [(String, String)]? {
+        var text = text
+        return text.withUTF8 { utf8 in
+            var reader = Reader(bytes: utf8)
+            reader.skip()
+            var pairs: [(String, String)] = []
+            guard reader.flattenObject(prefix: "", keeping: keep, into: &pairs) else { return nil }
+            reader.skip()
+            return reader.index == reader.bytes.count ? pairs : nil
+        }
     }
 }

@@ -13,10 +13,13 @@ indirect enum LogQLJSONValue: Equatable {
 
     /// Parses a whole document; `nil` if it is not valid JSON.
     static func parse(_ text: String) -> LogQLJSONValue? {
-        var reader = Reader(bytes: Array(text.utf8))
-        guard let value = reader.value() else { return nil }
-        reader.skip()
-        return reader.index == reader.bytes.count ? value : nil
+        var text = text
+        return text.withUTF8 { utf8 in
+            var reader = Reader(bytes: utf8)
+            guard let value = reader.value() else { return nil }
+            reader.skip()
+            return reader.index == reader.bytes.count ? value : nil
+        }
     }
 
     /// The value as a label: strings unquoted, other scalars as written,
@@ -55,9 +58,10 @@ indirect enum LogQLJSONValue: Equatable {
         return out + "\""
     }
 
-    /// A byte cursor over a JSON text (the flattening `| json` parser extends it).
+    /// A byte cursor over a JSON text (the flattening `| json` parser extends
+    /// it), read in place: only within the text's `withUTF8`.
     struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
 
         mutating func skip() {
@@ -143,7 +147,7 @@ indirect enum LogQLJSONValue: Equatable {
             while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
             if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
                 defer { index = end + 1 }
-                return String(decoding: bytes[index..<end], as: UTF8.self)
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
             }
             var out: [UInt8] = Array(bytes[index..<end])
             index = end

@@ -15,11 +15,29 @@ struct LogQLLabelsBuilder {
     /// Every current label (stream, metadata, parsed); empty values allowed.
     private(set) var values: [String: String]
 
+    /// A stream's labels as the builders of its lines start from, made once
+    /// per stream: each line's builder then copies a ready table instead of
+    /// hashing the stream's labels again.
+    struct Base {
+        let stream: LogQLLabels
+        let values: [String: String]
+
+        init(_ stream: LogQLLabels) {
+            self.stream = stream
+            var values = stream.dictionary
+            // Parsers add labels to most lines; grow once rather than by doubling.
+            values.reserveCapacity(values.count + 16)
+            self.values = values
+        }
+    }
+
     init(stream: LogQLLabels, metadata: [LogQLLabel]) {
-        self.stream = stream
-        values = stream.dictionary
-        // Parsers add labels to most lines; grow once rather than by doubling.
-        values.reserveCapacity(values.count + metadata.count + 16)
+        self.init(base: Base(stream), metadata: metadata)
+    }
+
+    init(base: Base, metadata: [LogQLLabel]) {
+        stream = base.stream
+        values = base.values
         for pair in metadata where !pair.value.isEmpty { values[pair.name] = pair.value }
     }
 
@@ -28,8 +46,25 @@ struct LogQLLabelsBuilder {
 
     /// Sets a label as a parser would, renaming on collision with a stream label.
     mutating func setParsed(_ name: String, _ value: String) {
-        let key = stream[name] != nil ? name + "_extracted" : name
-        values[key] = value
+        values[parsedLabelName(name)] = value
+    }
+
+    /// The name a parser's label `name` is stored under.
+    func parsedLabelName(_ name: String) -> String {
+        stream[name] != nil ? name + "_extracted" : name
+    }
+
+    /// The parser label names stored under one of `names` (``parsedLabelName(_:)``).
+    func parsedLabelNames(storedAs names: Set<String>) -> [String] {
+        var fields: [String] = []
+        for name in names {
+            if stream[name] == nil { fields.append(name) }
+            if name.hasSuffix("_extracted") {
+                let field = String(name.dropLast("_extracted".count))
+                if stream[field] != nil { fields.append(field) }
+            }
+        }
+        return fields
     }
 
     /// Sets a label verbatim (label_format, rename).

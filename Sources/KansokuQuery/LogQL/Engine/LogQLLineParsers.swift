@@ -6,8 +6,13 @@ enum LogQLLineParsers {
     /// `| json`: every scalar field becomes a label; nested object keys are
     /// joined with `_` (`{"a":{"b":1}}` → `a_b="1"`); arrays and nulls are skipped;
     /// names are sanitised. Invalid JSON sets `__error__="JSONParserErr"`.
-    static func json(_ line: String, _ labels: inout LogQLLabelsBuilder) {
-        guard let pairs = LogQLJSONValue.flattenedLabels(line) else {
+    /// With `read`, only the labels it names are set (nothing later reads
+    /// the others); the whole line is still checked.
+    static func json(_ line: String, _ labels: inout LogQLLabelsBuilder, keeping read: Set<String>? = nil) {
+        // A handful of names, compared in turn: cheaper than hashing each field's.
+        let fields = read.map { labels.parsedLabelNames(storedAs: $0) }
+        let keep: ((String) -> Bool)? = fields.map { fields in { fields.contains($0) } }
+        guard let pairs = LogQLJSONValue.flattenedLabels(line, keeping: keep) else {
             labels.setError(jsonError, details: "Value looks like object, but can't find closing '}' symbol")
             return
         }

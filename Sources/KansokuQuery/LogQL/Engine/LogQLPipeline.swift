@@ -5,7 +5,8 @@ struct LogQLPipeline: @unchecked Sendable {
 
     private enum Stage {
         case lineFilter(LogQLLineFilterEvaluator)
-        case json([LogQLLabelExtraction])
+        /// With a set, only those labels are taken (``init(_:labelsRead:)``).
+        case json([LogQLLabelExtraction], keeping: Set<String>?)
         case logfmt(LogQLLogfmtFlags, [LogQLLabelExtraction])
         case regexp(LogQLRegexpParser)
         case pattern(LogQLPattern)
@@ -21,12 +22,17 @@ struct LogQLPipeline: @unchecked Sendable {
     private let stages: [Stage]
 
     /// Compiles `stages`; fails on invalid regexes, patterns and templates.
-    init(_ stages: [LogQLPipelineStage]) throws(LogQLEvaluationError) {
+    ///
+    /// `labelsRead`: the only labels the caller reads from the result, when
+    /// it knows (a `sum by (level)` folded into `count_over_time`). When the
+    /// last stage that touches labels is a bare `| json`, it then builds just
+    /// those labels rather than every field of every line.
+    init(_ stages: [LogQLPipelineStage], labelsRead: Set<String>? = nil) throws(LogQLEvaluationError) {
         var compiled: [Stage] = []
         for stage in stages {
             switch stage {
             case .lineFilter(let f): compiled.append(.lineFilter(try LogQLLineFilterEvaluator(f)))
-            case .parser(.json(let e)): compiled.append(.json(e))
+            case .parser(.json(let e)): compiled.append(.json(e, keeping: nil))
             case .parser(.logfmt(let flags, let e)): compiled.append(.logfmt(flags, e))
             case .parser(.regexp(let r)): compiled.append(.regexp(try LogQLRegexpParser(r)))
             case .parser(.pattern(let p)): compiled.append(.pattern(try LogQLPattern(p, requireNamed: true)))
@@ -47,6 +53,10 @@ struct LogQLPipeline: @unchecked Sendable {
             case .decolorize: compiled.append(.decolorize)
             }
         }
+        if let labelsRead, let last = compiled.lastIndex(where: { if case .lineFilter = $0 { false } else { true } }),
+           case .json(let extractions, keeping: nil) = compiled[last], extractions.isEmpty {
+            compiled[last] = .json([], keeping: labelsRead)
+        }
         self.stages = compiled
     }
 
@@ -60,13 +70,18 @@ struct LogQLPipeline: @unchecked Sendable {
 
     /// Runs the stages; `nil` when the line is filtered out.
     func process(_ entry: LogQLEntry, stream: LogQLLabels) -> (line: String, labels: LogQLLabelsBuilder)? {
+        process(entry, stream: LogQLLabelsBuilder.Base(stream))
+    }
+
+    /// ``process(_:stream:)`` for callers that run many lines of one stream.
+    func process(_ entry: LogQLEntry, stream: LogQLLabelsBuilder.Base) -> (line: String, labels: LogQLLabelsBuilder)? {
         var line = entry.line
-        var labels = LogQLLabelsBuilder(stream: stream, metadata: entry.structuredMetadata)
+        var labels = LogQLLabelsBuilder(base: stream, metadata: entry.structuredMetadata)
         for stage in stages {
             switch stage {
             case .lineFilter(let f): if !f.keeps(line) { return nil }
-            case .json(let e):
-                if e.isEmpty { LogQLLineParsers.json(line, &labels) } else { LogQLLineParsers.json(line, e, &labels) }
+            case .json(let e, let keeping):
+                if e.isEmpty { LogQLLineParsers.json(line, &labels, keeping: keeping) } else { LogQLLineParsers.json(line, e, &labels) }
             case .logfmt(let flags, let e): LogQLLineParsers.logfmt(line, flags: flags, extractions: e, &labels)
             case .regexp(let parser): parser.apply(line, &labels)
             case .pattern(let pattern): for (k, v) in pattern.captures(line) { labels.setParsed(k, v) }

@@ -50,18 +50,20 @@ struct LogQLSampleExtractor {
     private static func extract(_ aggregation: LogQLRangeAggregation, folding: LogQLGrouping?, engine: LogQLEngine,
                                 runs: ArraySlice<LogQLStreamRun>) throws(LogQLEvaluationError) -> [LogQLLabels: LogQLSeriesSamples] {
         let range = aggregation.range
-        let pipeline = try LogQLPipeline(range.query.pipeline)
+        // When only `by` groupings apply, a series' labels are a few named
+        // labels, read without building each line's whole label set, and
+        // (without unwrap, which reads another) the only ones parsed.
+        let projection = Self.projection(aggregation.grouping, folding)
+        let pipeline = try LogQLPipeline(range.query.pipeline, labelsRead: range.unwrap == nil ? projection : nil)
         var postFilters: [LogQLLabelFilterEvaluator] = []
         for filter in range.unwrap?.postFilters ?? [] { postFilters.append(try LogQLLabelFilterEvaluator(filter)) }
         let countsBytes = aggregation.operation == .bytesOverTime || aggregation.operation == .bytesRate
-        // When only `by` groupings apply, a series' labels are a few named
-        // labels, read without building each line's whole label set.
-        let projection = Self.projection(aggregation.grouping, folding)
         var out: [LogQLLabels: LogQLSeriesSamples] = [:]
         var grouped: [LogQLLabels: LogQLLabels] = [:]  // labels after the pipeline → series labels
         for run in runs {
+            let stream = LogQLLabelsBuilder.Base(run.labels)
             for entry in try engine.read(run) {
-                guard var (line, labels) = pipeline.process(entry, stream: run.labels) else { continue }
+                guard var (line, labels) = pipeline.process(entry, stream: stream) else { continue }
                 let value: Double
                 if let unwrap = range.unwrap {
                     let text = labels.get(unwrap.label) ?? ""
