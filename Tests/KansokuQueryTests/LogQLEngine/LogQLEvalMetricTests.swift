@@ -41,6 +41,22 @@ struct LogQLEvalMetricTests {
         #expect(try logqlVector(#"absent_over_time({app="nginx"}[1m])"#) == [:])
     }
 
+    /// `| json` builds only the labels a folded `sum by` reads; the answer is
+    /// the one building every label gives (a label filter after `| json`
+    /// reads labels, so there every label is built).
+    @Test func foldedJSONBuildsOnlyTheGroupedLabels() throws {
+        let api = #"{app="api", env="prod"} | json"#
+        #expect(try logqlVector("sum by (level) (count_over_time(\(api) [10m]))") == [#"{level="error"}"#: 19, #"{level="info"}"#: 60])
+        #expect(try logqlVector("sum by (level) (count_over_time(\(api) [10m]))")
+            == logqlVector("sum by (level) (count_over_time(\(api) | __error__=\"\" [10m]))"))
+        #expect(try logqlVector("sum by (app) (count_over_time(\(api) | level=\"error\" [10m]))") == [#"{app="api"}"#: 19])
+        // A field named like a stream label is grouped under its `_extracted` name.
+        let worker = #"{app="worker"} |= "{" | json"#
+        let folded = try logqlVector("sum by (app_extracted, level) (count_over_time(\(worker) [1m]))", at: 60)
+        #expect(folded == [#"{level="info"}"#: 1, #"{app_extracted="shadow", level="error"}"#: 1, #"{level="debug"}"#: 1])
+        #expect(try folded == logqlVector("sum by (app_extracted, level) (count_over_time(\(worker) | __error__=\"\" [1m]))", at: 60))
+    }
+
     /// The unwrapped label is removed from the series labels.
     @Test func unwrapSumAndAvg() throws {
         #expect(try logqlVector(#"sum by (region) (sum_over_time({app="api", env="prod"} | json | unwrap latency_ms [10m]))"#)
