@@ -230,7 +230,7 @@ public final class LogBlockReader: Sendable {
         do throws(WALDecodingError) {
             return try BloomFilter(decoding: bytes)
         } catch {
-            throw .malformed(path: path, section: "bloom", detail: error.description)
+            throw .malformed(path: path, section: LogBlockSection.bloom.name, detail: error.description)
         }
     }
 
