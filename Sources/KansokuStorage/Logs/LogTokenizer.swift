@@ -5,7 +5,21 @@ import KansokuModel
 /// stay whole), lowercased. No n-grams: a query token must be a whole token
 /// of the line to benefit from the filter. Tokens are indexed by a 64-bit
 /// hash (FNV-1a over the lowercased bytes, then SplitMix64's finaliser).
+///
+/// Short numbers (1 to ``shortNumberMaxLength`` ASCII digits alone) are not
+/// indexed: octets, date and time parts, status codes and fractions are in
+/// nearly every chunk, so they prune nothing, yet they are a third of a
+/// typical line's tokens. Queries skip them the same way (they read every
+/// chunk for such a token), which is also sound for blocks that did index them.
 public enum LogTokenizer {
+    /// Digit-only tokens up to this length are not indexed.
+    public static let shortNumberMaxLength = 4
+
+    /// Whether the token `bytes` (a whole token) is filed in the filters.
+    static func isIndexed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count > shortNumberMaxLength || !bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
     /// The distinct tokens of `text`, lowercased, in first-seen order.
     public static func tokens(_ text: String) -> [String] {
         var seen = Set<String>()
@@ -13,6 +27,7 @@ public enum LogTokenizer {
         let bytes = Array(text.utf8)
         bytes.withUnsafeBufferPointer { buffer in
             forEachToken(buffer) { range in
+                guard isIndexed(UnsafeBufferPointer(rebasing: buffer[range])) else { return }
                 let token = String(decoding: buffer[range].map(lower), as: UTF8.self)
                 if seen.insert(token).inserted { result.append(token) }
             }
@@ -28,25 +43,27 @@ public enum LogTokenizer {
         return hashes.sorted()
     }
 
-    /// The hash of `text` when it is exactly one token, else nil.
+    /// The hash of `text` when it is exactly one indexed token, else nil.
     public static func singleTokenHash(_ text: String) -> UInt64? {
         var result: UInt64?
         withUTF8(text) { buffer in
-            guard !buffer.isEmpty, buffer.allSatisfy(isTokenByte) else { return }
+            guard !buffer.isEmpty, buffer.allSatisfy(isTokenByte), isIndexed(buffer) else { return }
             result = hash(buffer, 0..<buffer.count)
         }
         return result
     }
 
-    /// Calls `body` with the hash of every token of `text` (repeats included).
+    /// Calls `body` with the hash of every indexed token of `text` (repeats included).
     static func forEachTokenHash(_ text: String, _ body: (UInt64) -> Void) {
         withUTF8(text) { buffer in
-            forEachToken(buffer) { range in body(hash(buffer, range)) }
+            forEachToken(buffer) { range in
+                if isIndexed(UnsafeBufferPointer(rebasing: buffer[range])) { body(hash(buffer, range)) }
+            }
         }
     }
 
     /// One pass over `text` for the block writer: calls `body` with each
-    /// token's hash (repeats included) and whether the token is longer than
+    /// indexed token's hash (repeats included) and whether the token is longer than
     /// 32 bytes and holds 32 or more consecutive hex digits
     /// (``LogTraceIndexCoverage/hasEmbeddedHexRun(_:)``).
     static func scan(_ text: String, _ body: (UInt64, Bool) -> Void) {
@@ -64,6 +81,7 @@ public enum LogTokenizer {
                 let start = i
                 var h: UInt64 = 0xCBF2_9CE4_8422_2325
                 var run = 0, longestRun = 0
+                var common = digitClass  // what every byte of the token has of it
                 while i < n {
                     let c = buffer[i]
                     let cls = classes[Int(c)]
@@ -71,8 +89,11 @@ public enum LogTokenizer {
                     h = (h ^ UInt64(c | (cls & upperClass))) &* 0x0000_0100_0000_01B3
                     run = cls & hexClass != 0 ? run + 1 : 0
                     longestRun = max(longestRun, run)
+                    common &= cls
                     i += 1
                 }
+                // `isIndexed`, from what the loop already knows.
+                if common != 0 && i - start <= shortNumberMaxLength { continue }
                 body(BloomFilter.mix(h), i - start > 32 && longestRun >= 32)
             }
         }
@@ -80,13 +101,15 @@ public enum LogTokenizer {
 
     private static let tokenClass: UInt8 = 1
     private static let hexClass: UInt8 = 2
+    private static let digitClass: UInt8 = 4
     /// Set for `A`–`Z`: OR-ing it in lowercases the byte (0x20).
     private static let upperClass: UInt8 = 0x20
-    /// Per byte: token byte, hex digit, upper-case letter.
+    /// Per byte: token byte, hex digit, decimal digit, upper-case letter.
     private static let byteClasses: [UInt8] = (0..<256).map { value in
         let byte = UInt8(value)
         var cls: UInt8 = isTokenByte(byte) ? tokenClass : 0
         if Hex.value(of: byte) != nil { cls |= hexClass }
+        if byte >= 0x30 && byte <= 0x39 { cls |= digitClass }
         if byte >= 0x41 && byte <= 0x5A { cls |= upperClass }
         return cls
     }

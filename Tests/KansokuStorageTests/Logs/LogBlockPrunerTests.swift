@@ -50,6 +50,19 @@ struct LogBlockPrunerTests {
         }
     }
 
+    @Test("short numbers are not filed, so requiring one keeps every chunk; longer numbers prune")
+    func shortNumbers() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let block = try Self.block(dir, lines: ["upstream answered 503 for order 12345", "all good", "took 0.0042 s"])
+            #expect(try Self.kept(.lineToken("503"), block) == [0, 1, 2])
+            #expect(try Self.kept(.lineToken("0042"), block) == [0, 1, 2])
+            #expect(try Self.kept(.all([.lineToken("answered"), .lineToken("503")]), block) == [0])
+            #expect(try Self.kept(.lineToken("12345"), block) == [0])
+            #expect(try block.chunks(mayContainTokens: LogTokenizer.queryHashes(["answered 503"])) == .chunks([0]))
+            #expect(try block.chunks(mayContainTokens: LogTokenizer.queryHashes([" 503 ", "0042"])) == .all)
+        }
+    }
+
     @Test("the prefilter runs byte searches only; index-only conditions may hold")
     func prefilter() throws {
         let both = try #require(LogEntryPrefilter(.all([.lineContains("foo"), .lineToken("zzz")])))

@@ -25,6 +25,18 @@ struct LogTokenizerTests {
         }
     }
 
+    @Test("runs of up to four digits alone are not filed; longer ones, and digits inside a word, are")
+    func shortNumbers() {
+        var hashes: [UInt64] = []
+        LogTokenizer.scan("GET 200 0.080 2026-11-22 v1 x42 12345 42x 0000 1234567") { hash, _ in hashes.append(hash) }
+        var expected: [UInt64] = []
+        for token in ["get", "v1", "x42", "12345", "42x", "1234567"] { expected.append(LogTokenizer.singleTokenHash(token)!) }
+        #expect(hashes == expected)
+        #expect(LogTokenizer.singleTokenHash("200") == nil && LogTokenizer.singleTokenHash("0000") == nil)
+        #expect(LogTokenizer.queryHashes(["status 200 at 10:00"]) == LogTokenizer.queryHashes(["STATUS AT"]))
+        #expect(LogTokenizer.tokens("GET /api/v1?Q=ab-CD 42 12345") == ["get", "api", "v1", "q", "ab", "cd", "12345"])
+    }
+
     @Test("a trace id's spelling and a line token of the same 32 hex digits hash alike, in either case")
     func traceIDHash() {
         let id = TraceID(high: 0x0123_4567_89AB_CDEF, low: 0x0123_4567_89AB_CDEF)
