@@ -7,6 +7,7 @@ import KansokuModel
 /// meta  := (timeDelta:uvar origin:uvar flags:u8 [observedDelta:svar] severityNumber:svar
 ///           severityText:str attrs dropped:uvar recordFlags:uvar [traceID:16] [spanID:8] eventName:str)*
 /// body  := value (the record body, WAL value encoding)
+///        | packed string (version 3: a string body with hex ids in the id column, ``LogChunkIDColumn``)
 /// flags := 1 time unset (timestamp is the observed time) | 2 observed unset | 4 observed = time
 ///          | 8 trace id present | 16 span id present
 /// ```
@@ -118,7 +119,11 @@ enum LogBlockEntryCodec {
                               attributes: attributes, traceID: traceID)
     }
 
-    static func decode(_ raw: [UInt8], info: LogBlockChunkInfo, originCount: Int, path: String, section: String) throws(LogBlockError) -> [LogBlockRow] {
+    /// The rows of a chunk whose decompressed text is `raw`; `ids` is its id
+    /// column (version 3 and later; nil before, when packed bodies are invalid).
+    static func decode(_ raw: [UInt8], ids: LogChunkIDColumn.Reader?, info: LogBlockChunkInfo, originCount: Int,
+                       path: String, section: String) throws(LogBlockError) -> [LogBlockRow] {
+        var ids = ids
         var header = WALReader(raw)
         var rows: [LogBlockRow] = []
         rows.reserveCapacity(info.entryCount)
@@ -157,7 +162,18 @@ enum LogBlockEntryCodec {
                 if flags & 8 != 0 { record.traceID = try TraceID(from: &meta) }
                 if flags & 16 != 0 { record.spanID = try SpanID(from: &meta) }
                 record.eventName = try meta.readString()
-                record.body = try AttributeValue(from: &bodies, depth: 0)
+                if ids != nil, try bodies.peekByte() == LogChunkIDColumn.packedStringTag {
+                    _ = try bodies.readByte()
+                    let length = try bodies.readCount()
+                    let start = bodies.offset
+                    try bodies.skip(length)
+                    let text = try bodies.withUnsafePayload { payload throws(WALDecodingError) in
+                        try ids!.string(UnsafeBufferPointer(rebasing: payload[start..<start + length]), at: start)
+                    }
+                    record.body = .string(text)
+                } else {
+                    record.body = try AttributeValue(from: &bodies, depth: 0)
+                }
                 rows.append(LogBlockRow(origin: origin, time: time, record: record))
             }
             guard time == info.maxTimeUnixNano else { throw meta.failure(.valueOutOfRange(value: time, maximum: info.maxTimeUnixNano)) }
@@ -165,6 +181,9 @@ enum LogBlockEntryCodec {
             guard bodies.isAtEnd else { throw bodies.failure(.trailingBytes(count: bodies.remaining)) }
         } catch {
             throw .malformed(path: path, section: section, detail: error.description)
+        }
+        if let ids, ids.remaining > 0 {
+            throw .malformed(path: path, section: section, detail: "\(ids.remaining) bytes of the id column are not referred to")
         }
         return rows
     }

@@ -10,7 +10,7 @@ import KansokuModel
 /// Constants of the log block file format (`docs/log-block-format.md`):
 ///
 /// ```text
-/// file    := header chunk* streams origins chunkFilters footer trailer          (version 2)
+/// file    := header chunk* streams origins chunkFilters footer trailer          (versions 3 and 2)
 ///          | header chunk* streams origins traceIndex bloom footer trailer    (version 1, read only)
 /// header  := magic:u32 version:u32                                  (8 bytes, LE)
 /// trailer := footerLength:u32 footerCRC32C:u32 version:u32 magic:u32 (16 bytes, LE)
@@ -19,9 +19,10 @@ public enum LogBlockFormat {
     /// `"KLB1"` read as a little-endian `UInt32`.
     public static let magic: UInt32 = 0x3142_4C4B
     /// The version written.
-    public static let version: UInt32 = 2
-    /// Versions read: 1 had one Bloom filter per block and an exact trace index.
-    static let readableVersions: ClosedRange<UInt32> = 1...2
+    public static let version: UInt32 = 3
+    /// Versions read: 1 had one Bloom filter per block and an exact trace
+    /// index; 2 kept hex ids in the compressed text (no ``LogChunkIDColumn``).
+    static let readableVersions: ClosedRange<UInt32> = 1...3
     public static let fileExtension = "klb"
 
     static let headerSize = 8
@@ -38,7 +39,7 @@ enum LogBlockSection: Int, CaseIterable, Sendable {
     case traceIndex
     /// Version 1 only: one token Bloom filter for the whole block.
     case bloom
-    /// Version 2: a token Bloom filter per chunk (``LogChunkFilters``).
+    /// Versions 2 and 3: a token Bloom filter per chunk (``LogChunkFilters``).
     case chunkFilters
 
     /// The sections of a block of `version`, in file and footer order.
@@ -143,10 +144,13 @@ public struct LogBlockChunkInfo: Sendable, Hashable {
     public var entryCount: Int
     public var minTimeUnixNano: UInt64
     public var maxTimeUnixNano: UInt64
+    /// The stored bytes are a zstd frame of `rawLength` bytes followed by
+    /// `idColumnLength` bytes of ``LogChunkIDColumn`` (version 3; 0 before).
     var offset: UInt64
     var storedLength: Int
     var rawLength: Int
     var crc: UInt32
+    var idColumnLength = 0
 }
 
 /// Summary of a block, kept in its footer.
@@ -165,7 +169,8 @@ public struct LogBlockMetadata: Sendable, Hashable {
 /// footer := entryCount:uvar streamCount:uvar minTime:uvar maxTime:uvar
 ///           (offset:uvar stored:uvar raw:uvar compressed:u8 crc:uvar) × sections   (LogBlockSection.layout)
 ///           chunkCount:uvar (stream:uvar offset:uvar stored:uvar raw:uvar crc:uvar
-///                            entries:uvar minTime:uvar maxTime−minTime:uvar)*
+///                            entries:uvar minTime:uvar maxTime−minTime:uvar [idColumn:uvar])*
+/// idColumn := bytes of the chunk's id column (version 3 only)
 /// ```
 struct LogBlockFooter: Sendable {
     var version: UInt32
@@ -209,6 +214,7 @@ struct LogBlockFooter: Sendable {
             w.writeCount(c.entryCount)
             w.writeVarUInt(c.minTimeUnixNano)
             w.writeVarUInt(c.maxTimeUnixNano - c.minTimeUnixNano)
+            if version >= 3 { w.writeCount(c.idColumnLength) }
         }
         return w.bytes
     }
@@ -251,7 +257,9 @@ struct LogBlockFooter: Sendable {
                 let crc = try r.readVarUInt32()
                 let entries = try r.readInt()
                 let lo = try r.readVarUInt(), span = try r.readVarUInt()
-                guard stream < streamCount, entries >= 1, raw <= LogBlockFormat.maxSectionSize, span <= UInt64.max - lo else {
+                let idColumn = version >= 3 ? try r.readInt() : 0
+                guard stream < streamCount, entries >= 1, raw <= LogBlockFormat.maxSectionSize, span <= UInt64.max - lo,
+                      idColumn < stored else {
                     throw malformed("chunk \(i) is out of range")
                 }
                 try checkRange(offset, stored, "chunk \(i)")
@@ -259,7 +267,8 @@ struct LogBlockFooter: Sendable {
                 blockMin = min(blockMin, lo)
                 blockMax = max(blockMax, lo + span)
                 chunks.append(LogBlockChunkInfo(stream: stream, entryCount: entries, minTimeUnixNano: lo, maxTimeUnixNano: lo + span,
-                                                offset: offset, storedLength: stored, rawLength: raw, crc: crc))
+                                                offset: offset, storedLength: stored, rawLength: raw, crc: crc,
+                                                idColumnLength: idColumn))
             }
             guard r.isAtEnd else { throw malformed("\(r.remaining) bytes after the chunk directory") }
             guard total == entryCount else { throw malformed("chunks hold \(total) entries, footer says \(entryCount)") }

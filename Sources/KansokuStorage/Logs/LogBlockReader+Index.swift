@@ -1,7 +1,7 @@
 import KansokuModel
 
-/// What a block's indexes say about its chunks, for both block versions:
-/// version 2 answers per chunk from ``LogChunkFilters``; version 1 from its
+/// What a block's indexes say about its chunks, for every block version:
+/// versions 2 and 3 answer per chunk from ``LogChunkFilters``; version 1 from its
 /// block-wide Bloom filter (all chunks or none) and exact trace index, read
 /// conservatively when it predates ``LogTraceIndexCoverage``.
 extension LogBlockReader {

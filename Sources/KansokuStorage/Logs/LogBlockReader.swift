@@ -39,6 +39,7 @@ public final class LogBlockReader: Sendable {
     /// A block's token and trace-id index, by format version.
     enum Index {
         case version1(BloomFilter)
+        /// Versions 2 and 3.
         case version2(LogChunkFilters)
     }
 
@@ -100,11 +101,16 @@ public final class LogBlockReader: Sendable {
         let crc = CRC32C.checksum(stored)
         guard crc == info.crc else { throw .checksumMismatch(path: path, section: section, expected: info.crc, actual: crc) }
         chunkReadCount.add(1, ordering: .relaxed)
+        let frameLength = info.storedLength - info.idColumnLength
         let raw: [UInt8]
-        do { raw = try TraceBlockZstd.decompress(stored, expectedSize: info.rawLength, path: path, section: section) } catch {
+        do {
+            raw = try TraceBlockZstd.decompress(info.idColumnLength == 0 ? stored : Array(stored[..<frameLength]),
+                                                expectedSize: info.rawLength, path: path, section: section)
+        } catch {
             throw LogBlockError.from(error, path: path)
         }
-        return try LogBlockEntryCodec.decode(raw, info: info, originCount: origins().count, path: path, section: section)
+        let ids = footer.version >= 3 ? LogChunkIDColumn.Reader(Array(stored[frameLength...])) : nil
+        return try LogBlockEntryCodec.decode(raw, ids: ids, info: info, originCount: origins().count, path: path, section: section)
     }
 
     func origins() throws(LogBlockError) -> [LogBlockOrigin] {
@@ -152,10 +158,12 @@ public final class LogBlockReader: Sendable {
         return batch.mergingEqualResources()
     }
 
-    /// Stored and raw bytes: chunks, then each block-wide section.
+    /// Stored and raw bytes: chunks' zstd frames, their id columns, then each block-wide section.
     public func sectionSizes() -> [(section: String, storedBytes: Int, rawBytes: Int)] {
+        let idColumns = footer.chunks.reduce(0) { $0 + $1.idColumnLength }
         var result: [(section: String, storedBytes: Int, rawBytes: Int)] = [
-            ("chunks", footer.chunks.reduce(0) { $0 + $1.storedLength }, footer.chunks.reduce(0) { $0 + $1.rawLength }),
+            ("chunks", footer.chunks.reduce(0) { $0 + $1.storedLength } - idColumns, footer.chunks.reduce(0) { $0 + $1.rawLength }),
+            ("id columns", idColumns, idColumns),
         ]
         for (kind, entry) in zip(LogBlockSection.layout(version: footer.version), footer.sections) {
             result.append((kind.name, entry.storedLength, entry.rawLength))

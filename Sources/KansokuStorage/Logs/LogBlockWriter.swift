@@ -195,6 +195,9 @@ public struct LogBlockWriter: Sendable {
                 // A chunk is `order[chunkStart..<position]`: its meta is built as entries come, its
                 // bodies are copied once, from the stream's bytes into the chunk, when it is cut.
                 var meta = WALWriter(reservingCapacity: options.chunkTargetBytes / 4)
+                // The hex ids (``LogChunkIDColumn``) of the entry at each position: `hexIDs[idEnds[p - 1]..<idEnds[p]]`.
+                var hexIDs: [Range<Int>] = [], idEnds: [Int] = []
+                idEnds.reserveCapacity(order.count)
                 var bodyBytes = 0, chunkStart = 0
                 var count = 0, first: UInt64 = 0, previous: UInt64 = 0
                 func flush(through end: Int) throws(LogBlockError) {
@@ -202,14 +205,21 @@ public struct LogBlockWriter: Sendable {
                     var raw = WALWriter(reservingCapacity: meta.bytes.count + bodyBytes + 5)
                     raw.writeCount(meta.bytes.count)
                     meta.bytes.withUnsafeBytes { raw.appendRaw($0) }
-                    for index in order[chunkStart..<end] {
-                        let entry = entries[index]
-                        raw.appendRaw(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[entry.bodyStart..<entry.bodyEnd])))
+                    var idColumn: [UInt8] = []
+                    for position in chunkStart..<end {
+                        let entry = entries[order[position]]
+                        let ids = hexIDs[(position == 0 ? 0 : idEnds[position - 1])..<idEnds[position]]
+                        if ids.isEmpty {
+                            raw.appendRaw(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[entry.bodyStart..<entry.bodyEnd])))
+                        } else {
+                            LogChunkIDColumn.appendPackedBody(bytes, line: entry.line, ids: ids, to: &raw, column: &idColumn)
+                        }
                     }
-                    let stored = try compress(raw.bytes)
+                    var stored = try compress(raw.bytes)
+                    stored += idColumn
                     chunks.append(LogBlockChunkInfo(stream: newStream, entryCount: count, minTimeUnixNano: first, maxTimeUnixNano: previous,
                                                     offset: UInt64(file.count), storedLength: stored.count, rawLength: raw.bytes.count,
-                                                    crc: CRC32C.checksum(stored)))
+                                                    crc: CRC32C.checksum(stored), idColumnLength: idColumn.count))
                     file += stored
                     filters.finishChunk()
                     blockMin = min(blockMin, first)
@@ -228,7 +238,12 @@ public struct LogBlockWriter: Sendable {
                     bodyBytes += entry.bodyEnd - entry.bodyStart
                     previous = entry.time
                     count += 1
-                    filters.add(line: UnsafeBufferPointer(rebasing: bytes[entry.line]))
+                    let line = entry.line
+                    filters.add(line: UnsafeBufferPointer(rebasing: bytes[line])) { id in
+                        // Only a string body's own line is packed; a rendered one is not stored.
+                        if line.lowerBound < entry.bodyEnd { hexIDs.append((line.lowerBound + id.lowerBound)..<(line.lowerBound + id.upperBound)) }
+                    }
+                    idEnds.append(hexIDs.count)
                     for id in traceIDs[entry.traceIDs] { filters.add(traceID: id) }
                     for id in originTraceIDs[entry.origin] { filters.add(traceID: id) }
                     if meta.bytes.count + bodyBytes >= options.chunkTargetBytes { try flush(through: position + 1) }

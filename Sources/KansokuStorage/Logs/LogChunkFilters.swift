@@ -1,6 +1,6 @@
 import KansokuModel
 
-/// A token Bloom filter per chunk of a version-2 log block, so that a line
+/// A token Bloom filter per chunk of a log block (version 2 on), so that a line
 /// filter or trace-id lookup reads only the chunks that may hold it (a
 /// block-wide filter lets a needle spread over the range hit every block).
 ///
@@ -86,12 +86,13 @@ struct LogChunkFilterBuilder {
 
     init(falsePositiveRate: Double) { self.falsePositiveRate = falsePositiveRate }
 
-    /// Files every token of `line` (UTF-8).
-    mutating func add(line: UnsafeBufferPointer<UInt8>) {
-        LogTokenizer.scan(line) { hash, isHexRun in
+    /// Files every token of `line` (UTF-8); calls `hexIDs` with the range
+    /// (in `line`) of each token that moves to the chunk's id column.
+    mutating func add(line: UnsafeBufferPointer<UInt8>, hexIDs: (Range<Int>) -> Void) {
+        LogTokenizer.scan(line, { hash, isHexRun in
             tokens.insert(hash)
             if isHexRun { hexRun = true }
-        }
+        }, hexIDs: hexIDs)
     }
 
     /// Files trace id `id` (a record's id or a trace-id metadata value).

@@ -67,11 +67,14 @@ public enum LogTokenizer {
     /// 32 bytes and holds 32 or more consecutive hex digits
     /// (``LogTraceIndexCoverage/hasEmbeddedHexRun(_:)``).
     static func scan(_ text: String, _ body: (UInt64, Bool) -> Void) {
-        withUTF8(text) { scan($0, body) }
+        withUTF8(text) { scan($0, body, hexIDs: { _ in }) }
     }
 
-    /// ``scan(_:_:)`` over a line's UTF-8 bytes.
-    static func scan(_ buffer: UnsafeBufferPointer<UInt8>, _ body: (UInt64, Bool) -> Void) {
+    /// ``scan(_:_:)`` over a line's UTF-8 bytes; also calls `hexIDs` with
+    /// the range of each token that moves to a chunk's id column
+    /// (``LogChunkIDColumn``: 16 or 32 lowercase hex digits), in order.
+    static func scan(_ buffer: UnsafeBufferPointer<UInt8>, _ body: (UInt64, Bool) -> Void,
+                     hexIDs: (Range<Int>) -> Void) {
         byteClasses.withUnsafeBufferPointer { classes in
             var i = 0
             let n = buffer.count
@@ -81,7 +84,7 @@ public enum LogTokenizer {
                 let start = i
                 var h: UInt64 = 0xCBF2_9CE4_8422_2325
                 var run = 0, longestRun = 0
-                var common = digitClass  // what every byte of the token has of it
+                var common = digitClass | lowerHexClass  // what every byte of the token has of these
                 while i < n {
                     let c = buffer[i]
                     let cls = classes[Int(c)]
@@ -92,9 +95,11 @@ public enum LogTokenizer {
                     common &= cls
                     i += 1
                 }
+                let length = i - start
                 // `isIndexed`, from what the loop already knows.
-                if common != 0 && i - start <= shortNumberMaxLength { continue }
-                body(BloomFilter.mix(h), i - start > 32 && longestRun >= 32)
+                if common & digitClass != 0 && length <= shortNumberMaxLength { continue }
+                if common & lowerHexClass != 0 && LogChunkIDColumn.movesToken(length: length) { hexIDs(start..<i) }
+                body(BloomFilter.mix(h), length > 32 && longestRun >= 32)
             }
         }
     }
@@ -102,14 +107,16 @@ public enum LogTokenizer {
     private static let tokenClass: UInt8 = 1
     private static let hexClass: UInt8 = 2
     private static let digitClass: UInt8 = 4
+    private static let lowerHexClass: UInt8 = 8
     /// Set for `A`–`Z`: OR-ing it in lowercases the byte (0x20).
     private static let upperClass: UInt8 = 0x20
-    /// Per byte: token byte, hex digit, decimal digit, upper-case letter.
+    /// Per byte: token byte, hex digit, decimal digit, lowercase hex digit, upper-case letter.
     private static let byteClasses: [UInt8] = (0..<256).map { value in
         let byte = UInt8(value)
         var cls: UInt8 = isTokenByte(byte) ? tokenClass : 0
         if Hex.value(of: byte) != nil { cls |= hexClass }
-        if byte >= 0x30 && byte <= 0x39 { cls |= digitClass }
+        if byte >= 0x30 && byte <= 0x39 { cls |= digitClass | lowerHexClass }
+        if byte >= 0x61 && byte <= 0x66 { cls |= lowerHexClass }
         if byte >= 0x41 && byte <= 0x5A { cls |= upperClass }
         return cls
     }

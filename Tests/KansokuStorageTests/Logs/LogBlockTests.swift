@@ -50,7 +50,7 @@ struct LogBlockTests {
             #expect(try reader.chunks(of: LogTestKit.traceID(1)).count == 1)
             #expect(try reader.chunks(of: LogTestKit.traceID(2)).count == 1)
             #expect(try reader.chunks(of: LogTestKit.traceID(3)).isEmpty)
-            #expect(reader.version == 2)
+            #expect(reader.version == LogBlockFormat.version)
             #expect(try !reader.chunks(mayContainTokens: LogTokenizer.queryHashes(["HELLO", "world"])).isEmpty)
             #expect(try reader.chunks(mayContainTokens: LogTokenizer.queryHashes(["zebra-unicorn"])).isEmpty)
         }
@@ -276,24 +276,29 @@ struct LogBlockTests {
     func malformed() async throws {
         try await WALTestKit.withTemporaryDirectory { dir in
             let (path, _, footer) = try Self.fixture(dir)
+            #expect(throws: Never.self) { _ = try LogBlockFooter(decoding: footer.encoded(), version: footer.version, dataEnd: 1 << 20, path: path) }
             // A chunk naming a stream that does not exist.
             var bad = footer
             bad.chunks[0].stream = 99
-            #expect(throws: LogBlockError.self) { _ = try LogBlockFooter(decoding: bad.encoded(), version: 2, dataEnd: 1 << 20, path: path) }
+            #expect(throws: LogBlockError.self) { _ = try LogBlockFooter(decoding: bad.encoded(), version: footer.version, dataEnd: 1 << 20, path: path) }
             // Entry counts that disagree with the footer total.
             bad = footer
             bad.chunks[0].entryCount += 1
-            #expect(throws: LogBlockError.self) { _ = try LogBlockFooter(decoding: bad.encoded(), version: 2, dataEnd: 1 << 20, path: path) }
+            #expect(throws: LogBlockError.self) { _ = try LogBlockFooter(decoding: bad.encoded(), version: footer.version, dataEnd: 1 << 20, path: path) }
             // A chunk lying outside the data area.
             bad = footer
             bad.chunks[0].offset = 1 << 40
-            #expect(throws: LogBlockError.self) { _ = try LogBlockFooter(decoding: bad.encoded(), version: 2, dataEnd: 1 << 20, path: path) }
+            #expect(throws: LogBlockError.self) { _ = try LogBlockFooter(decoding: bad.encoded(), version: footer.version, dataEnd: 1 << 20, path: path) }
             // Random garbage in the chunk payload with a matching CRC: decoding fails with the chunk named.
             let info = LogBlockChunkInfo(stream: 0, entryCount: 3, minTimeUnixNano: 0, maxTimeUnixNano: 5, offset: 8,
                                          storedLength: 0, rawLength: 0, crc: 0)
             #expect(throws: LogBlockError.self) {
-                _ = try LogBlockEntryCodec.decode([3, 1, 2, 3, 4, 5, 6], info: info, originCount: 1, path: path, section: "chunk 0")
+                _ = try LogBlockEntryCodec.decode([3, 1, 2, 3, 4, 5, 6], ids: nil, info: info, originCount: 1, path: path, section: "chunk 0")
             }
+            // An id column longer than its chunk.
+            bad = footer
+            bad.chunks[0].idColumnLength = bad.chunks[0].storedLength
+            #expect(throws: LogBlockError.self) { _ = try LogBlockFooter(decoding: bad.encoded(), version: footer.version, dataEnd: 1 << 20, path: path) }
         }
     }
 }
