@@ -104,8 +104,7 @@ public final class LogBlockReader: Sendable {
         let frameLength = info.storedLength - info.idColumnLength
         let raw: [UInt8]
         do {
-            raw = try TraceBlockZstd.decompress(info.idColumnLength == 0 ? stored : Array(stored[..<frameLength]),
-                                                expectedSize: info.rawLength, path: path, section: section)
+            raw = try TraceBlockZstd.decompress(stored[..<frameLength], expectedSize: info.rawLength, path: path, section: section)
         } catch {
             throw LogBlockError.from(error, path: path)
         }

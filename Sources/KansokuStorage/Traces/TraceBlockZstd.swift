@@ -24,6 +24,11 @@ enum TraceBlockZstd {
     /// (the size is recorded in the footer, so a lying frame is caught before
     /// it can make us allocate or read past anything).
     static func decompress(_ input: [UInt8], expectedSize: Int, path: String, section: String) throws(TraceBlockError) -> [UInt8] {
+        try decompress(input[...], expectedSize: expectedSize, path: path, section: section)
+    }
+
+    /// ``decompress(_:expectedSize:path:section:)`` of a frame that is part of a larger read.
+    static func decompress(_ input: ArraySlice<UInt8>, expectedSize: Int, path: String, section: String) throws(TraceBlockError) -> [UInt8] {
         let frameSize = input.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
         guard frameSize == UInt64(expectedSize) else {
             throw .decompressionFailed(path: path, section: section,
