@@ -74,7 +74,8 @@ enum LogChunkIDColumn {
         /// A first pass finds the markers and checks the text between them;
         /// the second writes the line straight into the string's storage.
         mutating func string(_ packed: UnsafeBufferPointer<UInt8>, at offset: Int) throws(WALDecodingError) -> String {
-            guard let base = packed.baseAddress else { return "" }
+            // An empty text has no storage to write into below.
+            guard let base = packed.baseAddress, !packed.isEmpty else { return "" }
             var idBytes = 0, markers = 0
             var i = 0
             while i < packed.count, let found = memchr(base + i, Int32(marker), packed.count - i) {

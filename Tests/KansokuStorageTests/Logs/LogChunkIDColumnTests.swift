@@ -69,6 +69,8 @@ struct LogChunkIDColumnTests {
         let packed = Self.chunk(body: [0x10, 7, 0x61, 0xFE, 8, 0x2D, 0xFE, 16, 0x7A])
         let column: [UInt8] = [0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x01, 0x02, 0x03] + Array(repeating: 0xAB, count: 16)
         #expect(try Self.decode(packed, ids: column) == "a" + "deadbeef00010203" + "-" + String(repeating: "ab", count: 16) + "z")
+        #expect(try Self.decode(Self.chunk(body: [0x10, 0]), ids: []) == "", "an empty packed text is an empty line")
+        #expect(try Self.decode(Self.chunk(body: [0x10, 2, 0x6F, 0x6B]), ids: []) == "ok", "a packed text without markers reads as it is")
 
         func failure(_ raw: [UInt8], _ ids: [UInt8]?) -> String {
             do { _ = try Self.decode(raw, ids: ids); return "" } catch { return error.description }
