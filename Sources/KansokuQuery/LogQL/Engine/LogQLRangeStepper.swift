@@ -4,7 +4,10 @@
 /// series' samples are skipped, and a sample is visited once per window
 /// holding it.
 enum LogQLRangeStepper {
-    /// The samples at each step (index into `steps`).
+    /// The samples at each step (index into `steps`), in label order: an
+    /// enclosing `sum` adds them in that order, so its floating-point result
+    /// does not change from one evaluation to the next with the series
+    /// dictionary's order.
     static func evaluate(_ agg: LogQLRangeAggregation, series: [LogQLLabels: LogQLSeriesSamples],
                          steps: LogQLSteps) -> [[LogQLSample]] {
         var out = [[LogQLSample]](repeating: [], count: steps.count)
@@ -12,7 +15,8 @@ enum LogQLRangeStepper {
         let range = agg.range.range.nanoseconds
         let seconds = agg.range.range.seconds
         var present = [Bool](repeating: false, count: steps.count)
-        for (labels, samples) in series {
+        for labels in series.keys.sorted() {
+            let samples = series[labels]!
             let times = samples.timestamps
             guard let first = times.first else { continue }
             var k = steps.firstIndex(atOrAfter: first + offset)
