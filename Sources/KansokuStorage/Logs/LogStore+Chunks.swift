@@ -81,7 +81,7 @@ struct LogChunkEntryFilter: Sendable {
         return true
     }
 
-    private func entry(_ record: LogRecord, time: UInt64, line: String, resource: Resource) -> LogStoreEntry {
+    private func entry(_ record: LogRecord, time: UInt64, line: String, resource: LogLabelMapping.ResourceMetadata) -> LogStoreEntry {
         LogStoreEntry(timestampNanos: Int64(clamping: time), line: line,
                       structuredMetadata: mapping.structuredMetadata(of: record, resource: resource))
     }
@@ -91,10 +91,17 @@ struct LogChunkEntryFilter: Sendable {
         let rows = try block.rows(ofChunk: index)
         let origins = try block.origins()
         var entries: [LogStoreEntry] = []
+        // A chunk's rows share one origin or a few: the resource's part of the metadata is worked out once for each run of them.
+        var origin = -1
+        var resource = LogLabelMapping.ResourceMetadata(isLokiStream: false, pairs: [])
         for row in rows {
             let line = LogLine.render(row.record.body)
             if keeps(row.record, time: row.time, line: line) {
-                entries.append(entry(row.record, time: row.time, line: line, resource: origins[row.origin].resource))
+                if row.origin != origin {
+                    origin = row.origin
+                    resource = mapping.resourceMetadata(origins[row.origin].resource)
+                }
+                entries.append(entry(row.record, time: row.time, line: line, resource: resource))
             }
         }
         return entries
@@ -103,12 +110,13 @@ struct LogChunkEntryFilter: Sendable {
     /// The kept entries of one WAL-tail resource, ascending by time (stable).
     func entries(of resourceItems: ResourceItems<LogRecord>) -> [LogStoreEntry] {
         var entries: [LogStoreEntry] = []
+        let resource = mapping.resourceMetadata(resourceItems.resource)
         for scoped in resourceItems.scopes {
             for record in scoped.items {
                 let time = LogBlockEntryCodec.timestamp(of: record)
                 let line = LogLine.render(record.body)
                 if keeps(record, time: time, line: line) {
-                    entries.append(entry(record, time: time, line: line, resource: resourceItems.resource))
+                    entries.append(entry(record, time: time, line: line, resource: resource))
                 }
             }
         }

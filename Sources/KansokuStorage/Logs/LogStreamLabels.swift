@@ -104,16 +104,34 @@ public struct LogLabelMapping: Sendable, Hashable {
         return LogStreamLabels(pairs)
     }
 
+    /// What ``structuredMetadata(of:resource:)`` takes from a resource,
+    /// worked out once for all of its records (``resourceMetadata(_:)``).
+    public struct ResourceMetadata: Sendable {
+        let isLokiStream: Bool
+        /// The resource's attributes that are not stream labels, as metadata.
+        let pairs: [(String, String)]
+    }
+
+    /// The part of its records' structured metadata that `resource` gives.
+    public func resourceMetadata(_ resource: Resource) -> ResourceMetadata {
+        if isLokiStream(resource) { return ResourceMetadata(isLokiStream: true, pairs: []) }
+        let promoted = Set(resourceAttributeLabels)
+        return ResourceMetadata(isLokiStream: false, pairs: resource.attributes.compactMap { attribute in
+            promoted.contains(attribute.key) ? nil : (Self.labelName(attribute.key), LogLine.render(attribute.value))
+        })
+    }
+
     /// A record's structured metadata (see the type's documentation), in order.
     public func structuredMetadata(of record: LogRecord, resource: Resource) -> [(String, String)] {
-        if isLokiStream(resource) {
+        structuredMetadata(of: record, resource: resourceMetadata(resource))
+    }
+
+    /// ``structuredMetadata(of:resource:)`` for a record of a resource whose part is known.
+    public func structuredMetadata(of record: LogRecord, resource: ResourceMetadata) -> [(String, String)] {
+        if resource.isLokiStream {
             return record.attributes.map { ($0.key, LogLine.render($0.value)) }
         }
-        var result: [(String, String)] = []
-        let promoted = Set(resourceAttributeLabels)
-        for attribute in resource.attributes where !promoted.contains(attribute.key) {
-            result.append((Self.labelName(attribute.key), LogLine.render(attribute.value)))
-        }
+        var result = resource.pairs
         for attribute in record.attributes {
             result.append((Self.labelName(attribute.key), LogLine.render(attribute.value)))
         }

@@ -46,7 +46,7 @@ struct LogQLJSONFlattenerTests {
     func keepingOnlyLabelsRead(document: String) {
         for kept in Self.keptSets {
             let all = LogQLJSONValue.flattenedLabels(document)
-            let some = LogQLJSONValue.flattenedLabels(document, keeping: kept.contains)
+            let some = LogQLJSONValue.flattenedLabels(document, keeping: Array(kept))
             #expect((all == nil) == (some == nil), "\(document) \(kept)")
             if let all, let some {
                 let expected = all.filter { kept.contains($0.0) }
@@ -70,5 +70,30 @@ struct LogQLJSONFlattenerTests {
         var broken = LogQLLabelsBuilder(stream: LogQLLabels(["app": "x"]), metadata: [])
         LogQLLineParsers.json(#"{"level":"warn","skipped":"\u12"}"#, &broken, keeping: ["level"])
         #expect(broken.hasError, "a skipped field is still checked")
+    }
+
+    /// Every text of up to five number bytes over `+-.eE05`: read as a number
+    /// exactly when `Double(String)` reads it (what `| json` accepted before
+    /// numbers were checked on their bytes).
+    @Test func numbersAreWhatDoubleReads() {
+        let alphabet = Array("+-.eE05".utf8)
+        var texts: [[UInt8]] = [[]]
+        var frontier: [[UInt8]] = [[]]
+        for _ in 0..<5 {
+            frontier = frontier.flatMap { prefix in alphabet.map { prefix + [$0] } }
+            texts += frontier
+        }
+        var mismatches: [String] = []
+        for text in texts {
+            let expected = Double(String(decoding: text, as: UTF8.self)) != nil
+            if text.withUnsafeBufferPointer(LogQLJSONValue.Reader.isDecimal) != expected {
+                mismatches.append(String(decoding: text, as: UTF8.self))
+            }
+        }
+        #expect(texts.count == 19_608)
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(20))")
+        #expect(LogQLJSONValue.flattenedLabels(#"{"a":-1.5e+3,"b":.5,"c":5.}"#)?.map(\.1) == ["-1.5e+3", ".5", "5."])
+        #expect(LogQLJSONValue.flattenedLabels(#"{"a":1e}"#) == nil)
+        #expect(LogQLJSONValue.flattenedLabels(#"{"a":1e}"#, keeping: []) == nil)
     }
 }

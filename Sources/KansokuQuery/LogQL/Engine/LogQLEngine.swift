@@ -54,7 +54,7 @@ public struct LogQLEngine: Sendable {
         for (runIndex, run) in ordered {
             guard selection.admits(runFrom: run.minTime, to: run.maxTime) else { break }
             let entries = try read(run)
-            let stream = LogQLLabelsBuilder.Base(run.labels)
+            let stream = pipeline.base(run.labels)
             for index in forward ? Array(entries.indices) : entries.indices.reversed() {
                 let entry = entries[index]
                 guard selection.admits(entry.timestamp) else { break }

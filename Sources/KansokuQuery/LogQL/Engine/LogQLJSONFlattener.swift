@@ -17,10 +17,10 @@ extension LogQLJSONValue.Reader {
     /// sanitised, strings unquoted, numbers as written, booleans as
     /// `true`/`false`; arrays and nulls are checked but left out. Builds no
     /// document tree, which the `| json` stage would throw away at once.
-    /// With `keep`, only members whose label name it accepts are appended;
+    /// With `keep`, only members whose label name it lists are appended;
     /// the others are checked without building their strings. False when
     /// the text is not valid JSON.
-    mutating func flattenObject(prefix: String, keeping keep: ((String) -> Bool)? = nil,
+    mutating func flattenObject(prefix: String, keeping keep: [String]? = nil,
                                 into out: inout [(String, String)]) -> Bool {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return false }
         index += 1
@@ -39,17 +39,22 @@ extension LogQLJSONValue.Reader {
             case UInt8(ascii: "{"):
                 guard flattenObject(prefix: name, keeping: keep, into: &out) else { return false }
             case UInt8(ascii: "\""):
-                if keep?(name) ?? true {
+                if keep?.contains(name) ?? true {
                     guard let text = string() else { return false }
                     out.append((name, text))
                 } else {
                     guard skipString() else { return false }
                 }
+            case let byte where Self.isNumberByte(byte):
+                guard let range = number() else { return false }
+                if keep?.contains(name) ?? true {
+                    out.append((name, String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)))
+                }
             default:
                 switch value() {
                 case nil: return false
-                case .number(let text)? where keep?(name) ?? true: out.append((name, text))
-                case .bool(let flag)? where keep?(name) ?? true: out.append((name, flag ? "true" : "false"))
+                case .number(let text)? where keep?.contains(name) ?? true: out.append((name, text))
+                case .bool(let flag)? where keep?.contains(name) ?? true: out.append((name, flag ? "true" : "false"))
                 case .array?, .null?, .object?, .string?, .number?, .bool?: break
                 }
             }
@@ -64,9 +69,9 @@ extension LogQLJSONValue.Reader {
 
 extension LogQLJSONValue {
     /// The labels `| json` takes from `text`, in document order (only those
-    /// whose name `keep` accepts, when given), or nil when `text` is not a
+    /// whose name `keep` lists, when given), or nil when `text` is not a
     /// JSON object.
-    static func flattenedLabels(_ text: String, keeping keep: ((String) -> Bool)? = nil) -> [(String, String)]? {
+    static func flattenedLabels(_ text: String, keeping keep: [String]? = nil) -> [(String, String)]? {
         var text = text
         return text.withUTF8 { utf8 in
             var reader = Reader(bytes: utf8)

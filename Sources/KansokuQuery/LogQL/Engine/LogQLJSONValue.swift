@@ -122,16 +122,51 @@ indirect enum LogQLJSONValue: Equatable {
             case UInt8(ascii: "f"): return literal("false") ? .bool(false) : nil
             case UInt8(ascii: "n"): return literal("null") ? .null : nil
             default:
-                let start = index
-                while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
-                guard index > start else { return nil }
-                let text = String(decoding: bytes[start..<index], as: UTF8.self)
-                return Double(text) == nil ? nil : .number(text)
+                guard let range = number() else { return nil }
+                return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
             }
         }
 
+        /// Steps over the number at the cursor and returns its range: the
+        /// longest run of ``isNumberByte(_:)`` bytes, which must read as a
+        /// `Double` (``isDecimal(_:)``); nil otherwise.
+        mutating func number() -> Range<Int>? {
+            let start = index
+            while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
+            guard Self.isDecimal(UnsafeBufferPointer(rebasing: bytes[start..<index])) else { return nil }
+            return start..<index
+        }
+
+        /// Whether `text`, made of ``isNumberByte(_:)`` bytes, reads as a
+        /// `Double` the way `Double(String)` reads it: an optional sign,
+        /// digits with at most one point and at least one digit, then
+        /// optionally `e`/`E`, a sign and at least one digit. Checked on the
+        /// bytes, so that a number nobody keeps costs no string and no `strtod`.
+        static func isDecimal(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+            var i = 0
+            let n = text.count
+            func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+            func isSign(_ b: UInt8) -> Bool { b == UInt8(ascii: "+") || b == UInt8(ascii: "-") }
+            if i < n, isSign(text[i]) { i += 1 }
+            var digits = 0
+            while i < n, isDigit(text[i]) { i += 1; digits += 1 }
+            if i < n, text[i] == UInt8(ascii: ".") {
+                i += 1
+                while i < n, isDigit(text[i]) { i += 1; digits += 1 }
+            }
+            guard digits > 0 else { return false }
+            if i < n, text[i] | 0x20 == UInt8(ascii: "e") {
+                i += 1
+                if i < n, isSign(text[i]) { i += 1 }
+                let exponentStart = i
+                while i < n, isDigit(text[i]) { i += 1 }
+                guard i > exponentStart else { return false }
+            }
+            return i == n
+        }
+
         /// `+-0123456789.eE`
-        private static func isNumberByte(_ b: UInt8) -> Bool {
+        static func isNumberByte(_ b: UInt8) -> Bool {
             switch b {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
                  UInt8(ascii: "e"), UInt8(ascii: "E"): true

@@ -34,6 +34,11 @@ public struct LogQLLabels: Sendable, Hashable, Comparable, CustomStringConvertib
         self.pairs = byName.map { LogQLLabel($0.key, $0.value) }.sorted()
     }
 
+    /// A set from pairs already sorted by name, names unique.
+    init(sortedUniquePairs pairs: [LogQLLabel]) {
+        self.pairs = pairs
+    }
+
     /// Builds a set from a dictionary.
     public init(_ dictionary: [String: String]) {
         pairs = dictionary.map { LogQLLabel($0.key, $0.value) }.sorted()

@@ -21,13 +21,18 @@ struct LogQLLabelsBuilder {
     struct Base {
         let stream: LogQLLabels
         let values: [String: String]
+        /// For a `| json` that builds only the labels in `jsonLabelsRead`:
+        /// the fields it takes (``LogQLLabelsBuilder/parsedLabelNames(storedAs:)``),
+        /// worked out once per stream rather than per line.
+        let jsonFieldsRead: [String]?
 
-        init(_ stream: LogQLLabels) {
+        init(_ stream: LogQLLabels, jsonLabelsRead: Set<String>? = nil) {
             self.stream = stream
             var values = stream.dictionary
             // Parsers add labels to most lines; grow once rather than by doubling.
             values.reserveCapacity(values.count + 16)
             self.values = values
+            jsonFieldsRead = jsonLabelsRead.map { LogQLLabelsBuilder.parsedLabelNames(storedAs: $0, stream: stream) }
         }
     }
 
@@ -56,6 +61,10 @@ struct LogQLLabelsBuilder {
 
     /// The parser label names stored under one of `names` (``parsedLabelName(_:)``).
     func parsedLabelNames(storedAs names: Set<String>) -> [String] {
+        Self.parsedLabelNames(storedAs: names, stream: stream)
+    }
+
+    private static func parsedLabelNames(storedAs names: Set<String>, stream: LogQLLabels) -> [String] {
         var fields: [String] = []
         for name in names {
             if stream[name] == nil { fields.append(name) }
@@ -99,11 +108,18 @@ struct LogQLLabelsBuilder {
     /// (`labels.removing([errorDetailsLabel]).keeping(names)`), without
     /// building the whole set first.
     func labels(keeping names: Set<String>) -> LogQLLabels {
-        var kept: [String: String] = [:]
+        labels(keepingSorted: names.sorted())
+    }
+
+    /// ``labels(keeping:)`` with the names given sorted and unique, as a
+    /// caller asking for every line's labels can prepare them once.
+    func labels(keepingSorted names: [String]) -> LogQLLabels {
+        var kept: [LogQLLabel] = []
+        kept.reserveCapacity(names.count)
         for name in names where name != Self.errorDetailsLabel {
-            if let value = values[name], !value.isEmpty || name != Self.errorLabel { kept[name] = value }
+            if let value = values[name], !value.isEmpty || name != Self.errorLabel { kept.append(LogQLLabel(name, value)) }
         }
-        return LogQLLabels(kept)
+        return LogQLLabels(sortedUniquePairs: kept)
     }
 }
 

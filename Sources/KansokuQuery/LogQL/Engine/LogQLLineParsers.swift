@@ -9,10 +9,15 @@ enum LogQLLineParsers {
     /// With `read`, only the labels it names are set (nothing later reads
     /// the others); the whole line is still checked.
     static func json(_ line: String, _ labels: inout LogQLLabelsBuilder, keeping read: Set<String>? = nil) {
+        json(line, &labels, fields: read.map { labels.parsedLabelNames(storedAs: $0) })
+    }
+
+    /// `| json` taking only the fields named in `fields` when given (the
+    /// parser's names, before any `_extracted` renaming; see
+    /// ``LogQLLabelsBuilder/parsedLabelNames(storedAs:)``).
+    static func json(_ line: String, _ labels: inout LogQLLabelsBuilder, fields: [String]?) {
         // A handful of names, compared in turn: cheaper than hashing each field's.
-        let fields = read.map { labels.parsedLabelNames(storedAs: $0) }
-        let keep: ((String) -> Bool)? = fields.map { fields in { fields.contains($0) } }
-        guard let pairs = LogQLJSONValue.flattenedLabels(line, keeping: keep) else {
+        guard let pairs = LogQLJSONValue.flattenedLabels(line, keeping: fields) else {
             labels.setError(jsonError, details: "Value looks like object, but can't find closing '}' symbol")
             return
         }

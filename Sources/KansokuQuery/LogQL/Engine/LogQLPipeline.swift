@@ -20,6 +20,8 @@ struct LogQLPipeline: @unchecked Sendable {
     }
 
     private let stages: [Stage]
+    /// The labels a bare `| json` builds, when it builds only those (``init(_:labelsRead:)``).
+    private let jsonLabelsRead: Set<String>?
 
     /// Compiles `stages`; fails on invalid regexes, patterns and templates.
     ///
@@ -56,8 +58,17 @@ struct LogQLPipeline: @unchecked Sendable {
         if let labelsRead, let last = compiled.lastIndex(where: { if case .lineFilter = $0 { false } else { true } }),
            case .json(let extractions, keeping: nil) = compiled[last], extractions.isEmpty {
             compiled[last] = .json([], keeping: labelsRead)
+            jsonLabelsRead = labelsRead
+        } else {
+            jsonLabelsRead = nil
         }
         self.stages = compiled
+    }
+
+    /// The starting labels of `stream`'s lines for ``process(_:stream:)``,
+    /// with what this pipeline works out once per stream.
+    func base(_ stream: LogQLLabels) -> LogQLLabelsBuilder.Base {
+        LogQLLabelsBuilder.Base(stream, jsonLabelsRead: jsonLabelsRead)
     }
 
     private static func compile(_ names: [LogQLNamedMatcher]) throws(LogQLEvaluationError) -> [LogQLCompiledMatcher?] {
@@ -70,10 +81,11 @@ struct LogQLPipeline: @unchecked Sendable {
 
     /// Runs the stages; `nil` when the line is filtered out.
     func process(_ entry: LogQLEntry, stream: LogQLLabels) -> (line: String, labels: LogQLLabelsBuilder)? {
-        process(entry, stream: LogQLLabelsBuilder.Base(stream))
+        process(entry, stream: base(stream))
     }
 
-    /// ``process(_:stream:)`` for callers that run many lines of one stream.
+    /// ``process(_:stream:)`` for callers that run many lines of one stream
+    /// (`stream` from ``base(_:)``).
     func process(_ entry: LogQLEntry, stream: LogQLLabelsBuilder.Base) -> (line: String, labels: LogQLLabelsBuilder)? {
         var line = entry.line
         var labels = LogQLLabelsBuilder(base: stream, metadata: entry.structuredMetadata)
@@ -81,7 +93,13 @@ struct LogQLPipeline: @unchecked Sendable {
             switch stage {
             case .lineFilter(let f): if !f.keeps(line) { return nil }
             case .json(let e, let keeping):
-                if e.isEmpty { LogQLLineParsers.json(line, &labels, keeping: keeping) } else { LogQLLineParsers.json(line, e, &labels) }
+                if !e.isEmpty {
+                    LogQLLineParsers.json(line, e, &labels)
+                } else if let keeping {
+                    LogQLLineParsers.json(line, &labels, fields: stream.jsonFieldsRead ?? labels.parsedLabelNames(storedAs: keeping))
+                } else {
+                    LogQLLineParsers.json(line, &labels, fields: nil)
+                }
             case .logfmt(let flags, let e): LogQLLineParsers.logfmt(line, flags: flags, extractions: e, &labels)
             case .regexp(let parser): parser.apply(line, &labels)
             case .pattern(let pattern): for (k, v) in pattern.captures(line) { labels.setParsed(k, v) }

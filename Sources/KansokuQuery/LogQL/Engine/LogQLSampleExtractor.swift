@@ -54,6 +54,7 @@ struct LogQLSampleExtractor {
         // labels, read without building each line's whole label set, and
         // (without unwrap, which reads another) the only ones parsed.
         let projection = Self.projection(aggregation.grouping, folding)
+        let projectionNames = projection?.sorted()
         let pipeline = try LogQLPipeline(range.query.pipeline, labelsRead: range.unwrap == nil ? projection : nil)
         var postFilters: [LogQLLabelFilterEvaluator] = []
         for filter in range.unwrap?.postFilters ?? [] { postFilters.append(try LogQLLabelFilterEvaluator(filter)) }
@@ -61,7 +62,7 @@ struct LogQLSampleExtractor {
         var out: [LogQLLabels: LogQLSeriesSamples] = [:]
         var grouped: [LogQLLabels: LogQLLabels] = [:]  // labels after the pipeline → series labels
         for run in runs {
-            let stream = LogQLLabelsBuilder.Base(run.labels)
+            let stream = pipeline.base(run.labels)
             for entry in try engine.read(run) {
                 guard var (line, labels) = pipeline.process(entry, stream: stream) else { continue }
                 let value: Double
@@ -87,8 +88,8 @@ struct LogQLSampleExtractor {
                 if labels.hasError {
                     throw .pipelineError(errorType: labels.get(LogQLLabelsBuilder.errorLabel) ?? "", series: labels.labels)
                 }
-                if let projection {
-                    out[labels.labels(keeping: projection), default: LogQLSeriesSamples()].append(entry.timestamp, value)
+                if let projectionNames {
+                    out[labels.labels(keepingSorted: projectionNames), default: LogQLSeriesSamples()].append(entry.timestamp, value)
                     continue
                 }
                 let result = labels.labels

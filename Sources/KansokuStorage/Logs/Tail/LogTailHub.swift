@@ -69,11 +69,12 @@ public final class LogTailHub: Sendable {
         var entries: [LogTailEntry] = []
         for resourceItems in batch.resources {
             let labels = mapping.labels(for: resourceItems.resource).pairs
+            let resource = mapping.resourceMetadata(resourceItems.resource)
             for scoped in resourceItems.scopes {
                 for record in scoped.items {
                     entries.append(LogTailEntry(
                         labels: labels, timestampNanos: Int64(clamping: LogBlockEntryCodec.timestamp(of: record)), line: LogLine.render(record.body),
-                        structuredMetadata: mapping.structuredMetadata(of: record, resource: resourceItems.resource)))
+                        structuredMetadata: mapping.structuredMetadata(of: record, resource: resource)))
                 }
             }
         }
