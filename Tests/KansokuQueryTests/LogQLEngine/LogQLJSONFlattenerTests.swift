@@ -28,6 +28,7 @@ struct LogQLJSONFlattenerTests {
         "{}", " {} ", "[]", "\"s\"", "12", "null", "", "{", "{\"a\":}", "{\"a\":1,}", "{\"a\":1} x",
         #"{"a":[1,2}"#, #"{"a":"unterminated}"#, #"{"a":tru}"#, #"{"a":1.2.3}"#, #"{"a":{"b":[]},"c":"\ud83d\ude00"}"#,
         #"{"emoji":"😀","é":"ü"}"#, "{\"a\":\"b\"}\n", #"{"a":"\u12"}"#,
+        #"{"Level":"x","level":"y","lev":"z","levels":1,"_1":true,"le vel":2,"l\u0065vel":"e","9":0,"lével":"u"}"#,
     ]
 
     @Test(arguments: documents)
@@ -40,7 +41,8 @@ struct LogQLJSONFlattenerTests {
         }
     }
 
-    static let keptSets: [Set<String>] = [[], ["level"], ["a_b", "c"], ["dup", "k_dup"], ["o_p_q", "emoji", "n"], ["app_extracted", "a"]]
+    static let keptSets: [Set<String>] = [[], ["level"], ["a_b", "c"], ["dup", "k_dup"], ["o_p_q", "emoji", "n"], ["app_extracted", "a"],
+                                          ["_1", "le_vel", "Level", "_9", "l_vel"]]
 
     @Test("| json keeping only the labels read: the same labels, and the same verdict on every document", arguments: documents)
     func keepingOnlyLabelsRead(document: String) {

@@ -12,14 +12,37 @@ extension LogQLJSONValue.Reader {
         return string() != nil
     }
 
+    /// The byte range of the string at the cursor, stepping over it, when
+    /// it holds no escape; nil (cursor unmoved) otherwise.
+    mutating func plainString() -> Range<Int>? {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        var end = index + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        defer { index = end + 1 }
+        return (index + 1)..<end
+    }
+
+    /// Whether `range` of the text is a label name as it stands (ASCII
+    /// letters, digits and `_`, not starting with a digit): the name
+    /// sanitising gives such a key is its own bytes.
+    func isLabelName(_ range: Range<Int>) -> Bool {
+        guard let first = range.first, !(bytes[first] >= 0x30 && bytes[first] <= 0x39) else { return false }
+        return range.allSatisfy { index in
+            let b = bytes[index]
+            return (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x5F
+        }
+    }
+
     /// Reads the object at the cursor (`{`) and appends every scalar member
     /// as `(label name, label value)`: nested keys joined with `_` and
     /// sanitised, strings unquoted, numbers as written, booleans as
     /// `true`/`false`; arrays and nulls are checked but left out. Builds no
     /// document tree, which the `| json` stage would throw away at once.
     /// With `keep`, only members whose label name it lists are appended;
-    /// the others are checked without building their strings. False when
-    /// the text is not valid JSON.
+    /// the others are checked without building their strings (nor, for a
+    /// top-level key that is a label name as it stands, their names). False
+    /// when the text is not valid JSON.
     mutating func flattenObject(prefix: String, keeping keep: [String]? = nil,
                                 into out: inout [(String, String)]) -> Bool {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return false }
@@ -28,33 +51,47 @@ extension LogQLJSONValue.Reader {
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return true }
         while true {
             skip()
-            guard let key = string() else { return false }
+            var key: String?
+            let plainKey = plainString()
+            if plainKey == nil {
+                guard let escaped = string() else { return false }
+                key = escaped
+            }
             skip()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
             index += 1
             skip()
             guard index < bytes.count else { return false }
-            let name = prefix.isEmpty ? logqlSanitizeLabelName(key) : prefix + "_" + logqlSanitizeLabelName(key, isPrefix: false)
+            // The member's label name; for a kept-or-not check on a plain top-level scalar member, not built.
+            var name: String?
+            let kept: Bool
+            if let plainKey, let keep, prefix.isEmpty, bytes[index] != UInt8(ascii: "{"), isLabelName(plainKey) {
+                let raw = UnsafeBufferPointer(rebasing: bytes[plainKey])
+                kept = keep.contains { $0.utf8.count == raw.count && $0.utf8.elementsEqual(raw) }
+                if kept { name = String(decoding: raw, as: UTF8.self) }
+            } else {
+                let text = key ?? String(decoding: UnsafeBufferPointer(rebasing: bytes[plainKey!]), as: UTF8.self)
+                let full = prefix.isEmpty ? logqlSanitizeLabelName(text) : prefix + "_" + logqlSanitizeLabelName(text, isPrefix: false)
+                name = full
+                kept = keep?.contains(full) ?? true
+            }
             switch bytes[index] {
             case UInt8(ascii: "{"):
-                guard flattenObject(prefix: name, keeping: keep, into: &out) else { return false }
+                guard flattenObject(prefix: name!, keeping: keep, into: &out) else { return false }
             case UInt8(ascii: "\""):
-                if keep?.contains(name) ?? true {
+                if kept {
                     guard let text = string() else { return false }
-                    out.append((name, text))
+                    out.append((name!, text))
                 } else {
                     guard skipString() else { return false }
                 }
             case let byte where Self.isNumberByte(byte):
                 guard let range = number() else { return false }
-                if keep?.contains(name) ?? true {
-                    out.append((name, String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)))
-                }
+                if kept { out.append((name!, String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))) }
             default:
                 switch value() {
                 case nil: return false
-                case .number(let text)? where keep?.contains(name) ?? true: out.append((name, text))
-                case .bool(let flag)? where keep?.contains(name) ?? true: out.append((name, flag ? "true" : "false"))
+                case .bool(let flag)? where kept: out.append((name!, flag ? "true" : "false"))
                 case .array?, .null?, .object?, .string?, .number?, .bool?: break
                 }
             }
