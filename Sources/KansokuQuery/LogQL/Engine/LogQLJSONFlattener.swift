@@ -23,17 +23,6 @@ extension LogQLJSONValue.Reader {
         return (index + 1)..<end
     }
 
-    /// Whether `range` of the text is a label name as it stands (ASCII
-    /// letters, digits and `_`, not starting with a digit): the name
-    /// sanitising gives such a key is its own bytes.
-    func isLabelName(_ range: Range<Int>) -> Bool {
-        guard let first = range.first, !(bytes[first] >= 0x30 && bytes[first] <= 0x39) else { return false }
-        return range.allSatisfy { index in
-            let b = bytes[index]
-            return (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x5F
-        }
-    }
-
     /// Reads the object at the cursor (`{`) and appends every scalar member
     /// as `(label name, label value)`: nested keys joined with `_` and
     /// sanitised, strings unquoted, numbers as written, booleans as
@@ -65,8 +54,8 @@ extension LogQLJSONValue.Reader {
             // The member's label name; for a kept-or-not check on a plain top-level scalar member, not built.
             var name: String?
             let kept: Bool
-            if let plainKey, let keep, prefix.isEmpty, bytes[index] != UInt8(ascii: "{"), isLabelName(plainKey) {
-                let raw = UnsafeBufferPointer(rebasing: bytes[plainKey])
+            if let plainKey, let keep, prefix.isEmpty, bytes[index] != UInt8(ascii: "{"),
+               case let raw = UnsafeBufferPointer(rebasing: bytes[plainKey]), logqlIsPlainLabelName(raw) {
                 kept = keep.contains { $0.utf8.count == raw.count && $0.utf8.elementsEqual(raw) }
                 if kept { name = String(decoding: raw, as: UTF8.self) }
             } else {

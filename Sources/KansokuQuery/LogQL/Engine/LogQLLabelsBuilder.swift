@@ -127,7 +127,8 @@ struct LogQLLabelsBuilder {
 /// `[a-zA-Z0-9_]` to `_`, and (for a name's first segment) prefixes a
 /// leading digit with `_`.
 func logqlSanitizeLabelName(_ key: String, isPrefix: Bool = true) -> String {
-    if isValidLabelName(key, isPrefix: isPrefix) { return key }
+    var utf8 = key
+    if utf8.withUTF8({ logqlIsPlainLabelName($0, isPrefix: isPrefix) }) { return key }
     let trimmed = key.trimmingWhitespace()
     guard !trimmed.isEmpty else { return trimmed }
     var out = ""
@@ -140,15 +141,11 @@ func logqlSanitizeLabelName(_ key: String, isPrefix: Bool = true) -> String {
     return out
 }
 
-/// Whether `key` needs no sanitising: `[a-zA-Z0-9_]+`, not starting with a digit when a prefix.
-private func isValidLabelName(_ key: String, isPrefix: Bool) -> Bool {
-    var utf8 = key.utf8.makeIterator()
-    guard let first = utf8.next(), !(isPrefix && first >= 0x30 && first <= 0x39) else { return false }
-    var byte: UInt8? = first
-    while let b = byte {
-        let ok = (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F
-        if !ok { return false }
-        byte = utf8.next()
+/// Whether a name's UTF-8 `bytes` need no sanitising (``logqlSanitizeLabelName(_:isPrefix:)``
+/// gives them back as they are): `[a-zA-Z0-9_]+`, not starting with a digit when a prefix.
+func logqlIsPlainLabelName(_ bytes: UnsafeBufferPointer<UInt8>, isPrefix: Bool = true) -> Bool {
+    guard let first = bytes.first, !(isPrefix && first >= 0x30 && first <= 0x39) else { return false }
+    return bytes.allSatisfy { b in
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F
     }
-    return true
 }
