@@ -1,3 +1,5 @@
+import KansokuModel
+
 /// A compiled line filter (`|=`, `!=`, `|~`, `!~`, `|>`, `!>`, with `or`).
 ///
 /// Positive filters keep a line when any alternative matches; negative
@@ -5,7 +7,8 @@
 /// `|~` searches (unanchored) like RE2's `MatchString`.
 struct LogQLLineFilterEvaluator: @unchecked Sendable {
     private enum Matcher {
-        case contains(String)
+        /// UTF-8: Loki looks for the bytes, not for Swift's characters.
+        case contains([UInt8])
         case regex(Regex<AnyRegexOutput>)
         case pattern(LogQLPattern)
         case ip(LogQLIPMatcher)
@@ -25,7 +28,7 @@ struct LogQLLineFilterEvaluator: @unchecked Sendable {
                 continue
             }
             switch filter.op {
-            case .contains, .notContains: matchers.append(.contains(text))
+            case .contains, .notContains: matchers.append(.contains(Array(text.utf8)))
             case .regexMatch, .regexNoMatch: matchers.append(.regex(try LogQLRegexCache.compile(text)))
             case .patternMatch, .patternNoMatch: matchers.append(.pattern(try LogQLPattern(text, requireNamed: false)))
             }
@@ -36,7 +39,8 @@ struct LogQLLineFilterEvaluator: @unchecked Sendable {
     func keeps(_ line: String) -> Bool {
         let any = matchers.contains { matcher in
             switch matcher {
-            case .contains(let text): return text.isEmpty || line.contains(text)
+            case .contains(let needle):
+                return needle.isEmpty || needle.withUnsafeBytes { needle in line.withUTF8Bytes { $0.containsBytes(needle) } }
             case .regex(let regex): return line.firstMatch(of: regex) != nil
             case .pattern(let pattern): return pattern.matchesWholeLine(line)
             case .ip(let matcher): return matcher.matchesSomewhere(in: line)

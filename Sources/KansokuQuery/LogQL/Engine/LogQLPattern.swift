@@ -1,15 +1,21 @@
+import KansokuModel
+
 /// A compiled `pattern` expression (`<ip> - <_> "<method> <uri>"`).
 ///
 /// Follows Loki's matcher: a leading literal must match at the start of the
 /// line; each capture extends to the next occurrence of the following
 /// literal; when that literal is missing the capture takes the rest of the
 /// line and matching stops; a trailing capture takes the rest of the line.
+/// Literals are matched on UTF-8 bytes, as Loki does (not as Swift compares
+/// characters, which would, say, not find `e` in an `e` with a combining accent).
 struct LogQLPattern: Sendable {
     enum Node: Sendable, Equatable {
         case literal(String)
         case capture(String?)
     }
     let nodes: [Node]
+    /// Each node's literal as UTF-8 (empty for a capture).
+    private let literals: [[UInt8]]
 
     /// Parses; `requireNamed` is Loki's parser-stage rule (not line filters).
     init(_ expression: String, requireNamed: Bool) throws(LogQLEvaluationError) {
@@ -37,57 +43,75 @@ struct LogQLPattern: Sendable {
         if requireNamed, names.isEmpty { throw .invalidPattern("at least one capture is required") }
         if Set(names).count != names.count { throw .invalidPattern("duplicate capture name") }
         self.nodes = nodes
+        literals = nodes.map { if case .literal(let text) = $0 { Array(text.utf8) } else { [] } }
     }
 
     /// Named captures in order (possibly fewer than the pattern declares).
     func captures(_ line: String) -> [(String, String)] {
         guard !line.isEmpty, !nodes.isEmpty else { return [] }
-        var rest = Substring(line)
-        var expr = nodes[...]
-        if case .literal(let lit)? = expr.first {
-            guard rest.hasPrefix(lit) else { return [] }
-            rest = rest.dropFirst(lit.count)
-            expr = expr.dropFirst()
-        }
-        var out: [(String, String)] = []
-        while let node = expr.popFirst() {
-            guard case .capture(let name) = node else { continue }
-            guard case .literal(let lit)? = expr.popFirst() else {
-                if let name { out.append((name, String(rest))) }
-                return out
+        return line.withUTF8Bytes { bytes in
+            var out: [(String, String)] = []
+            func capture(_ name: String?, _ range: Range<Int>) {
+                if let name { out.append((name, String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self))) }
             }
-            guard let range = rest.firstRange(of: lit) else {
-                if let name { out.append((name, String(rest))) }
-                return out
+            var position = 0
+            var node = 0
+            if case .literal = nodes[0] {
+                guard hasLiteral(0, in: bytes, at: position) else { return [] }
+                position = literals[0].count
+                node = 1
             }
-            if let name { out.append((name, String(rest[..<range.lowerBound]))) }
-            rest = rest[range.upperBound...]
+            // Nodes alternate: a capture, then the literal that ends it.
+            while node < nodes.count {
+                guard case .capture(let name) = nodes[node] else { node += 1; continue }
+                guard node + 1 < nodes.count else {
+                    capture(name, position..<bytes.count)
+                    return out
+                }
+                let literal = literals[node + 1]
+                let found = literal.withUnsafeBytes { bytes.firstOffset(of: $0, from: position) }
+                guard let found else {
+                    capture(name, position..<bytes.count)
+                    return out
+                }
+                capture(name, position..<found)
+                position = found + literal.count
+                node += 2
+            }
+            return out
         }
-        return out
     }
 
     /// Whole-line match for the `|>` / `!>` line filters.
     func matchesWholeLine(_ line: String) -> Bool {
-        var rest = Substring(line)
-        var previousWasCapture = false
-        for (i, node) in nodes.enumerated() {
-            switch node {
-            case .capture: previousWasCapture = true
-            case .literal(let lit):
+        line.withUTF8Bytes { bytes in
+            var position = 0
+            var previousWasCapture = false
+            for (i, node) in nodes.enumerated() {
+                guard case .literal = node else { previousWasCapture = true; continue }
+                let length = literals[i].count
                 if !previousWasCapture {
-                    guard rest.hasPrefix(lit) else { return false }
-                    rest = rest.dropFirst(lit.count)
+                    guard hasLiteral(i, in: bytes, at: position) else { return false }
+                    position += length
                 } else if i == nodes.count - 1 {
-                    guard rest.hasSuffix(lit) else { return false }
-                    rest = rest.suffix(0)
+                    guard bytes.count - position >= length, hasLiteral(i, in: bytes, at: bytes.count - length) else {
+                        return false
+                    }
+                    position = bytes.count
                 } else {
-                    guard let range = rest.firstRange(of: lit) else { return false }
-                    rest = rest[range.upperBound...]
+                    let found = literals[i].withUnsafeBytes { bytes.firstOffset(of: $0, from: position) }
+                    guard let found else { return false }
+                    position = found + length
                 }
                 previousWasCapture = false
             }
+            return previousWasCapture || position == bytes.count
         }
-        return previousWasCapture || rest.isEmpty
+    }
+
+    /// Whether node `index`'s literal is at `offset` of `bytes`.
+    private func hasLiteral(_ index: Int, in bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        literals[index].withUnsafeBytes { bytes.hasBytes($0, at: offset) }
     }
 }
 
