@@ -14,8 +14,9 @@ struct LogQLPattern: Sendable {
         case capture(String?)
     }
     let nodes: [Node]
-    /// Each node's literal as UTF-8 (empty for a capture).
-    private let literals: [[UInt8]]
+    /// The literals' UTF-8, one after the other; node `i`'s is `literalRanges[i]` (empty for a capture).
+    private let literalBytes: [UInt8]
+    private let literalRanges: [Range<Int>]
 
     /// Parses; `requireNamed` is Loki's parser-stage rule (not line filters).
     init(_ expression: String, requireNamed: Bool) throws(LogQLEvaluationError) {
@@ -43,75 +44,80 @@ struct LogQLPattern: Sendable {
         if requireNamed, names.isEmpty { throw .invalidPattern("at least one capture is required") }
         if Set(names).count != names.count { throw .invalidPattern("duplicate capture name") }
         self.nodes = nodes
-        literals = nodes.map { if case .literal(let text) = $0 { Array(text.utf8) } else { [] } }
+        var bytes: [UInt8] = [], ranges: [Range<Int>] = []
+        for node in nodes {
+            let start = bytes.count
+            if case .literal(let text) = node { bytes += text.utf8 }
+            ranges.append(start..<bytes.count)
+        }
+        literalBytes = bytes
+        literalRanges = ranges
     }
 
     /// Named captures in order (possibly fewer than the pattern declares).
     func captures(_ line: String) -> [(String, String)] {
-        guard !line.isEmpty, !nodes.isEmpty else { return [] }
-        return line.withUTF8Bytes { bytes in
-            var out: [(String, String)] = []
-            func capture(_ name: String?, _ range: Range<Int>) {
-                if let name { out.append((name, String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self))) }
-            }
-            var position = 0
-            var node = 0
-            if case .literal = nodes[0] {
-                guard hasLiteral(0, in: bytes, at: position) else { return [] }
-                position = literals[0].count
-                node = 1
-            }
-            // Nodes alternate: a capture, then the literal that ends it.
-            while node < nodes.count {
-                guard case .capture(let name) = nodes[node] else { node += 1; continue }
-                guard node + 1 < nodes.count else {
-                    capture(name, position..<bytes.count)
-                    return out
+        var out: [(String, String)] = []
+        forEachCapture(line) { out.append(($0, $1)) }
+        return out
+    }
+
+    /// Calls `body` with each named capture of `line` and its value, in order.
+    func forEachCapture(_ line: String, _ body: (String, String) -> Void) {
+        guard !line.isEmpty, !nodes.isEmpty else { return }
+        literalBytes.withUnsafeBytes { literals in
+            line.withUTF8Bytes { bytes in
+                func capture(_ node: Int, _ range: Range<Int>) {
+                    guard case .capture(let name?) = nodes[node] else { return }
+                    body(name, String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self))
                 }
-                let literal = literals[node + 1]
-                let found = literal.withUnsafeBytes { bytes.firstOffset(of: $0, from: position) }
-                guard let found else {
-                    capture(name, position..<bytes.count)
-                    return out
+                var position = 0
+                var node = 0
+                if case .literal = nodes[0] {
+                    let literal = UnsafeRawBufferPointer(rebasing: literals[literalRanges[0]])
+                    guard bytes.hasBytes(literal, at: 0) else { return }
+                    position = literal.count
+                    node = 1
                 }
-                capture(name, position..<found)
-                position = found + literal.count
-                node += 2
+                // Nodes alternate: a capture, then the literal that ends it.
+                while node < nodes.count {
+                    guard node + 1 < nodes.count else { return capture(node, position..<bytes.count) }
+                    let literal = UnsafeRawBufferPointer(rebasing: literals[literalRanges[node + 1]])
+                    guard let found = bytes.firstOffset(of: literal, from: position) else {
+                        return capture(node, position..<bytes.count)
+                    }
+                    capture(node, position..<found)
+                    position = found + literal.count
+                    node += 2
+                }
             }
-            return out
         }
     }
 
     /// Whole-line match for the `|>` / `!>` line filters.
     func matchesWholeLine(_ line: String) -> Bool {
-        line.withUTF8Bytes { bytes in
-            var position = 0
-            var previousWasCapture = false
-            for (i, node) in nodes.enumerated() {
-                guard case .literal = node else { previousWasCapture = true; continue }
-                let length = literals[i].count
-                if !previousWasCapture {
-                    guard hasLiteral(i, in: bytes, at: position) else { return false }
-                    position += length
-                } else if i == nodes.count - 1 {
-                    guard bytes.count - position >= length, hasLiteral(i, in: bytes, at: bytes.count - length) else {
-                        return false
+        literalBytes.withUnsafeBytes { literals in
+            line.withUTF8Bytes { bytes in
+                var position = 0
+                var previousWasCapture = false
+                for (i, node) in nodes.enumerated() {
+                    guard case .literal = node else { previousWasCapture = true; continue }
+                    let literal = UnsafeRawBufferPointer(rebasing: literals[literalRanges[i]])
+                    if !previousWasCapture {
+                        guard bytes.hasBytes(literal, at: position) else { return false }
+                        position += literal.count
+                    } else if i == nodes.count - 1 {
+                        let end = bytes.count - literal.count
+                        guard end >= position, bytes.hasBytes(literal, at: end) else { return false }
+                        position = bytes.count
+                    } else {
+                        guard let found = bytes.firstOffset(of: literal, from: position) else { return false }
+                        position = found + literal.count
                     }
-                    position = bytes.count
-                } else {
-                    let found = literals[i].withUnsafeBytes { bytes.firstOffset(of: $0, from: position) }
-                    guard let found else { return false }
-                    position = found + length
+                    previousWasCapture = false
                 }
-                previousWasCapture = false
+                return previousWasCapture || position == bytes.count
             }
-            return previousWasCapture || position == bytes.count
         }
-    }
-
-    /// Whether node `index`'s literal is at `offset` of `bytes`.
-    private func hasLiteral(_ index: Int, in bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
-        literals[index].withUnsafeBytes { bytes.hasBytes($0, at: offset) }
     }
 }
 

@@ -89,8 +89,10 @@ struct LogQLPipeline: @unchecked Sendable {
     func process(_ entry: LogQLEntry, stream: LogQLLabelsBuilder.Base) -> (line: String, labels: LogQLLabelsBuilder)? {
         var line = entry.line
         var labels = LogQLLabelsBuilder(base: stream, metadata: entry.structuredMetadata)
-        for stage in stages {
-            switch stage {
+        // By index: `for stage in stages` copies every stage for every line,
+        // retaining and releasing what it holds.
+        for index in stages.indices {
+            switch stages[index] {
             case .lineFilter(let f): if !f.keeps(line) { return nil }
             case .json(let e, let keeping):
                 if !e.isEmpty {
@@ -102,7 +104,7 @@ struct LogQLPipeline: @unchecked Sendable {
                 }
             case .logfmt(let flags, let e): LogQLLineParsers.logfmt(line, flags: flags, extractions: e, &labels)
             case .regexp(let parser): parser.apply(line, &labels)
-            case .pattern(let pattern): for (k, v) in pattern.captures(line) { labels.setParsed(k, v) }
+            case .pattern(let pattern): pattern.forEachCapture(line) { labels.setParsed($0, $1) }
             case .unpack: LogQLLineParsers.unpack(&line, &labels)
             case .labelFilter(let f): if !f.keeps(&labels) { return nil }
             case .lineFormat(let template):
