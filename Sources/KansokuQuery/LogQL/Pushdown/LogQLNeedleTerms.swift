@@ -9,8 +9,10 @@ import KansokuModel
 /// of a matching line: `"user=alice id"` requires `alice`, not `user` or `id`.
 /// A 32-hex-digit run of the needle is a trace id the line contains.
 ///
-/// Matching is by `Character` in the engine, which honours canonical
-/// equivalence, so a line may match with different bytes: a needle with
+/// `|=` matches bytes in the engine, as Loki does, but the literal runs of a
+/// `|~` regex come here too, and Swift's `Regex` is defined on `Character`s,
+/// which honour canonical equivalence: a line may then match with different
+/// bytes. So a needle with
 /// non-ASCII text gives nothing, and because U+212A KELVIN SIGN, U+037E GREEK
 /// QUESTION MARK and U+1FEF GREEK VARIA are canonically `K`, `;` and `` ` ``,
 /// a token containing `K` or delimited by `;` or `` ` `` is not required.
