@@ -8,14 +8,20 @@ public struct LogQLCompiledMatcher: @unchecked Sendable {
     public let type: LogQLMatchType
     public let value: String
     private let regex: Regex<AnyRegexOutput>?
+    /// The literals a simple regex stands for (``LogQLLiteralRegex``).
+    private let literals: LogQLLiteralRegex?
 
     public init(_ matcher: LogQLMatcher) throws(LogQLEvaluationError) {
         name = matcher.name
         type = matcher.type
         value = matcher.value
         switch matcher.type {
-        case .equal, .notEqual: regex = nil
-        case .regexMatch, .regexNoMatch: regex = try LogQLRegexCache.compile(matcher.value)
+        case .equal, .notEqual:
+            regex = nil
+            literals = nil
+        case .regexMatch, .regexNoMatch:
+            regex = try LogQLRegexCache.compile(matcher.value)
+            literals = LogQLLiteralRegex(matcher.value)
         }
     }
 
@@ -24,9 +30,14 @@ public struct LogQLCompiledMatcher: @unchecked Sendable {
         switch type {
         case .equal: return candidate == value
         case .notEqual: return candidate != value
-        case .regexMatch: return regex.map { candidate.wholeMatch(of: $0) != nil } ?? false
-        case .regexNoMatch: return regex.map { candidate.wholeMatch(of: $0) == nil } ?? true
+        case .regexMatch: return wholeMatch(candidate)
+        case .regexNoMatch: return !wholeMatch(candidate)
         }
+    }
+
+    private func wholeMatch(_ candidate: String) -> Bool {
+        if let literals, let matches = candidate.withUTF8Bytes({ literals.matchesWhole($0) }) { return matches }
+        return regex.map { candidate.wholeMatch(of: $0) != nil } ?? false
     }
 }
 

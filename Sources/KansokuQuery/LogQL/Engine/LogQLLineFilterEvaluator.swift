@@ -9,7 +9,8 @@ struct LogQLLineFilterEvaluator: @unchecked Sendable {
     private enum Matcher {
         /// UTF-8: Loki looks for the bytes, not for Swift's characters.
         case contains([UInt8])
-        case regex(Regex<AnyRegexOutput>)
+        /// With the literals it stands for, when it is that simple (``LogQLLiteralRegex``).
+        case regex(Regex<AnyRegexOutput>, LogQLLiteralRegex?)
         case pattern(LogQLPattern)
         case ip(LogQLIPMatcher)
     }
@@ -29,7 +30,7 @@ struct LogQLLineFilterEvaluator: @unchecked Sendable {
             }
             switch filter.op {
             case .contains, .notContains: matchers.append(.contains(Array(text.utf8)))
-            case .regexMatch, .regexNoMatch: matchers.append(.regex(try LogQLRegexCache.compile(text)))
+            case .regexMatch, .regexNoMatch: matchers.append(.regex(try LogQLRegexCache.compile(text), LogQLLiteralRegex(text)))
             case .patternMatch, .patternNoMatch: matchers.append(.pattern(try LogQLPattern(text, requireNamed: false)))
             }
         }
@@ -41,7 +42,9 @@ struct LogQLLineFilterEvaluator: @unchecked Sendable {
             switch matcher {
             case .contains(let needle):
                 return needle.isEmpty || needle.withUnsafeBytes { needle in line.withUTF8Bytes { $0.containsBytes(needle) } }
-            case .regex(let regex): return line.firstMatch(of: regex) != nil
+            case .regex(let regex, let literals):
+                if let literals, let found = line.withUTF8Bytes({ literals.matchesSomewhere(in: $0) }) { return found }
+                return line.firstMatch(of: regex) != nil
             case .pattern(let pattern): return pattern.matchesWholeLine(line)
             case .ip(let matcher): return matcher.matchesSomewhere(in: line)
             }
