@@ -102,66 +102,79 @@ enum LogQLLineParsers {
     /// `__error__="LogfmtParserErr"`. With extractions only those keys are kept.
     static func logfmt(_ line: String, flags: LogQLLogfmtFlags, extractions: [LogQLLabelExtraction],
                        _ labels: inout LogQLLabelsBuilder) {
-        let wanted = Dictionary(extractions.map { ($0.expression, $0.label) }, uniquingKeysWith: { a, _ in a })
-        let chars = Array(line.unicodeScalars)
-        var i = 0
-        while i < chars.count {
-            while i < chars.count, chars[i].value <= 0x20 { i += 1 }
-            guard i < chars.count else { break }
-            let keyStart = i
-            var malformed = false
-            while i < chars.count, chars[i].value > 0x20, chars[i] != "=" {
-                if chars[i] == "\"" { malformed = true }
-                i += 1
-            }
-            let key = String(String.UnicodeScalarView(chars[keyStart..<i]))
-            var value = ""
-            var hasValue = false
-            if i < chars.count, chars[i] == "=" {
-                i += 1
-                hasValue = true
-                if i < chars.count, chars[i] == "\"" {
+        // On the UTF-8 bytes: every byte of a non-ASCII character is above
+        // 0x20 and none is `=`, `"` or `\`, so the pairs split as characters would.
+        line.withUTF8Bytes { bytes in
+            func text(_ range: Range<Int>) -> String { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+            let n = bytes.count
+            var i = 0
+            while i < n {
+                while i < n, bytes[i] <= 0x20 { i += 1 }
+                guard i < n else { break }
+                let keyStart = i
+                var malformed = false
+                while i < n, bytes[i] > 0x20, bytes[i] != UInt8(ascii: "=") {
+                    if bytes[i] == UInt8(ascii: "\"") { malformed = true }
                     i += 1
-                    var closed = false
-                    while i < chars.count {
-                        let c = chars[i]
+                }
+                let keyRange = keyStart..<i
+                var valueRange = i..<i
+                var unescaped: [UInt8]?  // a quoted value with escapes, once one is seen
+                if i < n, bytes[i] == UInt8(ascii: "=") {
+                    i += 1
+                    if i < n, bytes[i] == UInt8(ascii: "\"") {
                         i += 1
-                        if c == "\"" { closed = true; break }
-                        if c == "\\", i < chars.count {
-                            let e = chars[i]
+                        let start = i
+                        var end = n
+                        var closed = false
+                        while i < n {
+                            let c = bytes[i]
                             i += 1
-                            switch e {
-                            case "n": value += "\n"
-                            case "t": value += "\t"
-                            case "r": value += "\r"
-                            default: value.unicodeScalars.append(e)
+                            if c == UInt8(ascii: "\"") { closed = true; end = i - 1; break }
+                            if c == UInt8(ascii: "\\"), i < n {
+                                if unescaped == nil { unescaped = Array(bytes[start..<i - 1]) }
+                                let e = bytes[i]
+                                i += 1
+                                switch e {
+                                case UInt8(ascii: "n"): unescaped!.append(0x0A)
+                                case UInt8(ascii: "t"): unescaped!.append(0x09)
+                                case UInt8(ascii: "r"): unescaped!.append(0x0D)
+                                default: unescaped!.append(e)
+                                }
+                            } else {
+                                unescaped?.append(c)
                             }
-                        } else {
-                            value.unicodeScalars.append(c)
                         }
+                        valueRange = start..<end
+                        if !closed { malformed = true }
+                    } else {
+                        let start = i
+                        while i < n, bytes[i] > 0x20 {
+                            if bytes[i] == UInt8(ascii: "=") || bytes[i] == UInt8(ascii: "\"") { malformed = true }
+                            i += 1
+                        }
+                        valueRange = start..<i
                     }
-                    if !closed { malformed = true }
                 } else {
-                    while i < chars.count, chars[i].value > 0x20 {
-                        if chars[i] == "=" || chars[i] == "\"" { malformed = true }
-                        value.unicodeScalars.append(chars[i])
-                        i += 1
+                    valueRange = -1 ..< -1  // a bare key: no value
+                }
+                if keyRange.isEmpty { malformed = true }
+                if malformed {
+                    if flags.strict {
+                        labels.setError(logfmtError, details: "logfmt syntax error at pos \(i): unexpected '='")
+                        return
                     }
+                    continue
                 }
-            }
-            if key.isEmpty { malformed = true }
-            if malformed {
-                if flags.strict {
-                    labels.setError(logfmtError, details: "logfmt syntax error at pos \(i): unexpected '='")
-                    return
+                let isEmpty = unescaped.map(\.isEmpty) ?? valueRange.isEmpty
+                if isEmpty, !flags.keepEmpty { continue }
+                let value = unescaped.map { String(decoding: $0, as: UTF8.self) } ?? (valueRange.lowerBound < 0 ? "" : text(valueRange))
+                let key = text(keyRange)
+                if extractions.isEmpty {
+                    labels.setParsed(logqlSanitizeLabelName(key), value)
+                } else if let extraction = extractions.first(where: { $0.expression == key }) {
+                    labels.setParsed(extraction.label, value)
                 }
-                continue
-            }
-            if !hasValue || value.isEmpty, !flags.keepEmpty { continue }
-            if extractions.isEmpty {
-                labels.setParsed(logqlSanitizeLabelName(key), value)
-            } else if let label = wanted[key] {
-                labels.setParsed(label, value)
             }
         }
     }
