@@ -33,6 +33,15 @@ public indirect enum LogQLLabelFilter: Sendable, Hashable, CustomStringConvertib
         }
     }
 
+    /// The labels the filter reads.
+    public var labelNames: Set<String> {
+        switch self {
+        case .matcher(let matcher): return [matcher.name]
+        case .number(let name, _, _), .duration(let name, _, _), .bytes(let name, _, _), .ip(let name, _, _): return [name]
+        case .and(let lhs, let rhs), .or(let lhs, let rhs): return lhs.labelNames.union(rhs.labelNames)
+        }
+    }
+
     private var isOr: Bool {
         if case .or = self { return true }
         return false

@@ -41,9 +41,48 @@ struct LogQLEvalMetricTests {
         #expect(try logqlVector(#"absent_over_time({app="nginx"}[1m])"#) == [:])
     }
 
+    /// `| json` builds only the labels a folded `sum by` (or a range
+    /// aggregation's `by`, an unwrap, the label filters after it) reads; the
+    /// answer is the one building every label gives. A `line_format` after
+    /// `| json` that leaves the line as it is keeps every label built.
+    @Test func narrowedJSONGivesTheAnswerOfTheFullParse() throws {
+        let full = #" | line_format "{{ __line__ }}""#
+        let api = #"{app="api", env="prod"} | json"#
+        let worker = #"{app="worker"} |= "{" | json"#
+        let queries: [(String, String, Int64)] = [
+            ("sum by (level) (count_over_time(", #" | latency_ms > 40 [10m]))"#, 600),
+            ("sum by (level) (count_over_time(", #" | http_status=500 or msg=~"req 1.*" [10m]))"#, 600),
+            ("sum by (app) (bytes_over_time(", #" | level="error" | latency_ms < 30 [10m]))"#, 600),
+            ("sum by (level) (count_over_time(", #" | __error__="" [10m]))"#, 600),
+            ("avg_over_time(", #" | unwrap latency_ms | __error__="" [10m]) by (env)"#, 600),
+            ("max_over_time(", #" | level="info" | unwrap latency_ms [10m]) by (region)"#, 600),
+            ("sum by (app_extracted, level) (count_over_time(", #" | level!="x" [1m]))"#, 60),
+        ]
+        for (head, tail, time) in queries {
+            for selector in [api, worker] {
+                let narrowed = head + selector + tail
+                let built = head + selector + full + tail
+                #expect(outcome(narrowed, at: time) == outcome(built, at: time), "\(narrowed)")
+            }
+        }
+        #expect(try logqlVector("sum by (level) (count_over_time(\(api) | latency_ms > 40 [10m]))")
+            == [#"{level="error"}"#: 9, #"{level="info"}"#: 30])
+    }
+
+    /// The answer, or the type of the pipeline error (whose series lists the
+    /// labels built, as in Loki, which also builds only those it needs).
+    private func outcome(_ query: String, at time: Int64) -> String {
+        do {
+            return "\(try logqlVector(query, at: time).sorted { $0.key < $1.key })"
+        } catch LogQLEvaluationError.pipelineError(let type, _) {
+            return "error \(type)"
+        } catch {
+            return "\(error)"
+        }
+    }
+
     /// `| json` builds only the labels a folded `sum by` reads; the answer is
-    /// the one building every label gives (a label filter after `| json`
-    /// reads labels, so there every label is built).
+    /// the one building every label gives.
     @Test func foldedJSONBuildsOnlyTheGroupedLabels() throws {
         let api = #"{app="api", env="prod"} | json"#
         #expect(try logqlVector("sum by (level) (count_over_time(\(api) [10m]))") == [#"{level="error"}"#: 19, #"{level="info"}"#: 60])

@@ -26,9 +26,10 @@ struct LogQLPipeline: @unchecked Sendable {
     /// Compiles `stages`; fails on invalid regexes, patterns and templates.
     ///
     /// `labelsRead`: the only labels the caller reads from the result, when
-    /// it knows (a `sum by (level)` folded into `count_over_time`). When the
-    /// last stage that touches labels is a bare `| json`, it then builds just
-    /// those labels rather than every field of every line.
+    /// it knows (a `sum by (level)` folded into `count_over_time`, and an
+    /// unwrapped label). When the last stage that touches labels is a bare
+    /// `| json` followed only by filters, it then builds just those labels
+    /// and the ones the filters read, rather than every field of every line.
     init(_ stages: [LogQLPipelineStage], labelsRead: Set<String>? = nil) throws(LogQLEvaluationError) {
         var compiled: [Stage] = []
         for stage in stages {
@@ -55,14 +56,28 @@ struct LogQLPipeline: @unchecked Sendable {
             case .decolorize: compiled.append(.decolorize)
             }
         }
-        if let labelsRead, let last = compiled.lastIndex(where: { if case .lineFilter = $0 { false } else { true } }),
-           case .json(let extractions, keeping: nil) = compiled[last], extractions.isEmpty {
-            compiled[last] = .json([], keeping: labelsRead)
-            jsonLabelsRead = labelsRead
-        } else {
-            jsonLabelsRead = nil
-        }
+        jsonLabelsRead = labelsRead.flatMap { Self.narrowJSON(&compiled, stages, labelsRead: $0) }
         self.stages = compiled
+    }
+
+    /// When the last stage that parses or changes labels is a bare `| json`
+    /// and only filters follow it, the labels read after it are `labelsRead`
+    /// and those the label filters name: that `| json` is made to build only
+    /// these (`compiled` is changed), and they are returned.
+    private static func narrowJSON(_ compiled: inout [Stage], _ stages: [LogQLPipelineStage],
+                                   labelsRead: Set<String>) -> Set<String>? {
+        var read = labelsRead
+        for index in stages.indices.reversed() {
+            switch stages[index] {
+            case .lineFilter: continue
+            case .labelFilter(let filter): read.formUnion(filter.labelNames)
+            case .parser(.json(let extractions)) where extractions.isEmpty:
+                compiled[index] = .json([], keeping: read)
+                return read
+            default: return nil
+            }
+        }
+        return nil
     }
 
     /// The starting labels of `stream`'s lines for ``process(_:stream:)``,

@@ -55,7 +55,12 @@ struct LogQLSampleExtractor {
         // (without unwrap, which reads another) the only ones parsed.
         let projection = Self.projection(aggregation.grouping, folding)
         let projectionNames = projection?.sorted()
-        let pipeline = try LogQLPipeline(range.query.pipeline, labelsRead: range.unwrap == nil ? projection : nil)
+        // Besides the series' labels, an unwrap reads its label and its filters theirs.
+        let labelsRead = projection.map { names in
+            guard let unwrap = range.unwrap else { return names }
+            return unwrap.postFilters.reduce(names.union([unwrap.label])) { $0.union($1.labelNames) }
+        }
+        let pipeline = try LogQLPipeline(range.query.pipeline, labelsRead: labelsRead)
         var postFilters: [LogQLLabelFilterEvaluator] = []
         for filter in range.unwrap?.postFilters ?? [] { postFilters.append(try LogQLLabelFilterEvaluator(filter)) }
         let countsBytes = aggregation.operation == .bytesOverTime || aggregation.operation == .bytesRate
