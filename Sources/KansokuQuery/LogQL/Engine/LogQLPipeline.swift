@@ -178,20 +178,29 @@ struct LogQLPipeline: @unchecked Sendable {
         }
     }
 
-    /// Removes ANSI SGR sequences (`ESC [ ... m`).
+    /// Removes ANSI SGR sequences (`ESC [ ... m`). Works on the UTF-8
+    /// bytes (ESC, `[`, digits, `;` and `m` are ASCII and never inside a
+    /// longer character); a line without ESC is returned as it is.
     static func decolorize(_ line: String) -> String {
-        var out = String.UnicodeScalarView()
-        let scalars = Array(line.unicodeScalars)
-        var i = 0
-        while i < scalars.count {
-            if scalars[i] == "\u{1B}", i + 1 < scalars.count, scalars[i + 1] == "[" {
-                var j = i + 2
-                while j < scalars.count, ("0"..."9").contains(scalars[j]) || scalars[j] == ";" { j += 1 }
-                if j < scalars.count, scalars[j] == "m" { i = j + 1; continue }
+        line.withUTF8Bytes { bytes in
+            guard var escape = bytes.firstIndex(of: 0x1B) else { return line }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var copied = 0
+            while true {
+                if escape + 1 < bytes.count, bytes[escape + 1] == UInt8(ascii: "[") {
+                    var j = escape + 2
+                    while j < bytes.count, (0x30...0x39).contains(bytes[j]) || bytes[j] == UInt8(ascii: ";") { j += 1 }
+                    if j < bytes.count, bytes[j] == UInt8(ascii: "m") {
+                        out.append(contentsOf: bytes[copied..<escape])
+                        copied = j + 1
+                    }
+                }
+                guard let next = bytes[(escape + 1)...].firstIndex(of: 0x1B) else { break }
+                escape = next
             }
-            out.append(scalars[i])
-            i += 1
+            out.append(contentsOf: bytes[copied...])
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(out)
     }
 }
