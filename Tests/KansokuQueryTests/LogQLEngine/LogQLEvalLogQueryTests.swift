@@ -178,6 +178,29 @@ struct LogQLEvalLogQueryTests {
         #expect(streams[0].entries.map(\.line) == ["packed line"])
     }
 
+    /// A `keep` after `| json` lets it build only the kept labels; the
+    /// streams are those of building every label (a `line_format` that
+    /// leaves the line as it is keeps every label built).
+    @Test func jsonBeforeKeepBuildsOnlyTheKeptLabels() throws {
+        for selector in [#"{app="api", env="prod"}"#, #"{app="worker"}"#] {
+            for stages in [#"| keep level"#, #"| keep level, http_method="GET" | level="error""#,
+                           #"| keep app_extracted, nested_deep_key | drop level="info""#] {
+                let narrowed = try logqlLogs("\(selector) | json \(stages)")
+                let built = try logqlLogs(#"\#(selector) | json | line_format "{{ __line__ }}" \#(stages)"#)
+                #expect("\(narrowed)" == "\(built)", "\(selector) \(stages)")
+                #expect(!narrowed.isEmpty)
+            }
+        }
+        func fields(_ query: String, read: Set<String>? = nil) throws -> [String]? {
+            try LogQLPipeline(LogQLParser.parseLogQuery(query).pipeline, labelsRead: read)
+                .base(["app": "api"]).jsonFieldsRead?.sorted()
+        }
+        #expect(try fields(#"{app="api"} | json | keep level, http_method="GET" | level="error""#) == ["http_method", "level"])
+        #expect(try fields(#"{app="api"} | json | drop msg, level="info" | x > 1"#, read: ["app", "y"]) == ["level", "x", "y"])
+        #expect(try fields(#"{app="api"} | json | drop msg"#) == nil)
+        #expect(try fields(#"{app="api"} | json | line_format "{{.x}}" | keep x"#) == nil)
+    }
+
     @Test func decolorize() throws {
         #expect(try logqlLines(#"{app="worker"} |= "job failed" | decolorize"#) == ["ERROR job failed id=1"])
     }

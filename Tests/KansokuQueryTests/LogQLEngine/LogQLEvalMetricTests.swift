@@ -57,6 +57,10 @@ struct LogQLEvalMetricTests {
             ("avg_over_time(", #" | unwrap latency_ms | __error__="" [10m]) by (env)"#, 600),
             ("max_over_time(", #" | level="info" | unwrap latency_ms [10m]) by (region)"#, 600),
             ("sum by (app_extracted, level) (count_over_time(", #" | level!="x" [1m]))"#, 60),
+            ("sum(bytes_over_time(", #" | keep level [10m]))"#, 600),
+            ("sum by (level) (count_over_time(", #" | drop msg, level="info" [10m]))"#, 600),
+            ("count_over_time(", #" | keep level, http_status="500" | level="error" [10m])"#, 600),
+            ("count_over_time(", #" | keep app_extracted, level | drop level="debug" [1m])"#, 60),
         ]
         for (head, tail, time) in queries {
             for selector in [api, worker] {

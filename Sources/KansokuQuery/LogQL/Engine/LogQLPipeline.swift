@@ -56,28 +56,40 @@ struct LogQLPipeline: @unchecked Sendable {
             case .decolorize: compiled.append(.decolorize)
             }
         }
-        jsonLabelsRead = labelsRead.flatMap { Self.narrowJSON(&compiled, stages, labelsRead: $0) }
+        jsonLabelsRead = Self.narrowJSON(&compiled, stages, labelsRead: labelsRead)
         self.stages = compiled
     }
 
     /// When the last stage that parses or changes labels is a bare `| json`
-    /// and only filters follow it, the labels read after it are `labelsRead`
-    /// and those the label filters name: that `| json` is made to build only
-    /// these (`compiled` is changed), and they are returned.
+    /// and only filters and `keep`/`drop` follow it, and what is read after
+    /// them is known (`labelsRead`, or what a `keep` leaves), that `| json`
+    /// is made to build only the labels read after it (`compiled` is
+    /// changed), which are returned: `labelsRead`, the labels the filters
+    /// name, kept to a `keep`'s names, and those whose values `keep`/`drop`
+    /// matchers test.
     private static func narrowJSON(_ compiled: inout [Stage], _ stages: [LogQLPipelineStage],
-                                   labelsRead: Set<String>) -> Set<String>? {
-        var read = labelsRead
+                                   labelsRead: Set<String>?) -> Set<String>? {
+        var read = labelsRead  // nil: every label
         for index in stages.indices.reversed() {
             switch stages[index] {
             case .lineFilter: continue
-            case .labelFilter(let filter): read.formUnion(filter.labelNames)
+            case .labelFilter(let filter): read?.formUnion(filter.labelNames)
+            case .keep(let names):
+                let kept = Set(names.map(Self.name))
+                read = (read?.intersection(kept) ?? kept).union(matcherNames(names))
+            case .drop(let names): read?.formUnion(matcherNames(names))
             case .parser(.json(let extractions)) where extractions.isEmpty:
+                guard let read else { return nil }
                 compiled[index] = .json([], keeping: read)
                 return read
             default: return nil
             }
         }
         return nil
+    }
+
+    private static func matcherNames(_ names: [LogQLNamedMatcher]) -> Set<String> {
+        Set(names.compactMap { if case .matcher(let m) = $0 { m.name } else { nil } })
     }
 
     /// The starting labels of `stream`'s lines for ``process(_:stream:)``,
