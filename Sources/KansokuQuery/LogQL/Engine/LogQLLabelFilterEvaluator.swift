@@ -90,6 +90,9 @@ indirect enum LogQLLabelFilterEvaluator: @unchecked Sendable {
 /// Go's `strconv.ParseFloat` for the forms that appear in logs (decimal,
 /// exponent, `Inf`/`NaN`); rejects surrounding spaces like Go.
 func logqlParseFloat(_ text: String) -> Double? {
-    guard !text.isEmpty, text.first?.isWhitespace == false, text.last?.isWhitespace == false else { return nil }
+    // Only ASCII spaces need refusing here: `Double` skips leading ones (as
+    // `strtod` does) and fails on any other character around the number.
+    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+    guard let first = text.utf8.first, let last = text.utf8.last, !isSpace(first), !isSpace(last) else { return nil }
     return Double(text)
 }
