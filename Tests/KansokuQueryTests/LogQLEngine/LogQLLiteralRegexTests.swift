@@ -40,13 +40,16 @@ struct LogQLLiteralRegexTests {
         for pattern in Self.simple {
             let literals = try #require(LogQLLiteralRegex(pattern))
             let regex = try Regex(pattern)
-            for line in Self.lines + ["warn", "Error", "GET", "post", "ab"] {
+            for line in Self.lines + ["warn", "Error", "GET", "post", "ab", "timeout\nlater", "a timeout", "TIMEOUT", "x\r"] {
                 guard let answer = line.withUTF8Bytes({ literals.matchesWhole($0) }) else { continue }
                 #expect(answer == (line.wholeMatch(of: regex) != nil), "\(pattern) on \(line)")
             }
         }
         #expect(LogQLLiteralRegex("error|warn")!.matchesWhole(UnsafeRawBufferPointer(start: nil, count: 0)) == false)
-        #expect("".withUTF8Bytes { LogQLLiteralRegex(".*error")!.matchesWhole($0) } == nil)
+        #expect("no error".withUTF8Bytes { LogQLLiteralRegex(".*error")!.matchesWhole($0) } == true)
+        #expect("error\nx".withUTF8Bytes { LogQLLiteralRegex("error.*")!.matchesWhole($0) } == nil)
+        #expect("/api/v1/x".withUTF8Bytes { LogQLLiteralRegex("/api/.*")!.matchesWhole($0) } == true)
+        #expect("/apix".withUTF8Bytes { LogQLLiteralRegex("/api/.*")!.matchesWhole($0) } == false)
     }
 
     @Test("anything beyond literals and literal groups is left to the regex engine")

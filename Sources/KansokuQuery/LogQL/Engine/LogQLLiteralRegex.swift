@@ -60,19 +60,31 @@ struct LogQLLiteralRegex: Sendable, Equatable {
     }
 
     /// Whether the whole of `text` matches (a label matcher); nil when only
-    /// the regex can tell.
+    /// the regex can tell. A `.*` at a branch's end takes any text but a line
+    /// break, so with one a value holding a line-break byte (or any non-ASCII
+    /// one, where Unicode has more) is left to the regex.
     func matchesWhole(_ text: UnsafeRawBufferPointer) -> Bool? {
-        guard branches.allSatisfy({ !$0.leadingAny && !$0.trailingAny }) else { return nil }
-        if caseInsensitive && !Self.isASCII(text) { return nil }
+        let anyAtEnds = branches.contains { $0.leadingAny || $0.trailingAny }
+        if anyAtEnds, !text.allSatisfy({ $0 < 0x80 && !(0x0A...0x0D).contains($0) }) { return nil }
+        if caseInsensitive, !Self.isASCII(text) { return nil }
         for branch in branches {
-            for literal in branch.literals where literal.count == text.count {
-                let equal = literal.withUnsafeBytes { literal in
-                    caseInsensitive ? Self.hasFolded(text, literal, at: 0) : text.hasBytes(literal, at: 0)
+            for literal in branch.literals where literal.count <= text.count {
+                let found = literal.withUnsafeBytes { literal in
+                    switch (branch.leadingAny, branch.trailingAny) {
+                    case (false, false): literal.count == text.count && has(literal, in: text, at: 0)
+                    case (false, true): has(literal, in: text, at: 0)
+                    case (true, false): has(literal, in: text, at: text.count - literal.count)
+                    case (true, true): caseInsensitive ? Self.containsFolded(text, literal) : text.containsBytes(literal)
+                    }
                 }
-                if equal { return true }
+                if found { return true }
             }
         }
         return false
+    }
+
+    private func has(_ literal: UnsafeRawBufferPointer, in text: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        caseInsensitive ? Self.hasFolded(text, literal, at: offset) : text.hasBytes(literal, at: offset)
     }
 
     // MARK: - Parsing
