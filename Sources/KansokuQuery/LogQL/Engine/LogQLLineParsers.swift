@@ -118,7 +118,7 @@ enum LogQLLineParsers {
                     i += 1
                 }
                 let keyRange = keyStart..<i
-                var valueRange = i..<i
+                var valueRange: Range<Int>?  // nil: a bare key
                 var unescaped: [UInt8]?  // a quoted value with escapes, once one is seen
                 if i < n, bytes[i] == UInt8(ascii: "=") {
                     i += 1
@@ -155,8 +155,6 @@ enum LogQLLineParsers {
                         }
                         valueRange = start..<i
                     }
-                } else {
-                    valueRange = -1 ..< -1  // a bare key: no value
                 }
                 if keyRange.isEmpty { malformed = true }
                 if malformed {
@@ -166,9 +164,9 @@ enum LogQLLineParsers {
                     }
                     continue
                 }
-                let isEmpty = unescaped.map(\.isEmpty) ?? valueRange.isEmpty
+                let isEmpty = unescaped?.isEmpty ?? valueRange?.isEmpty ?? true
                 if isEmpty, !flags.keepEmpty { continue }
-                let value = unescaped.map { String(decoding: $0, as: UTF8.self) } ?? (valueRange.lowerBound < 0 ? "" : text(valueRange))
+                let value = unescaped.map { String(decoding: $0, as: UTF8.self) } ?? valueRange.map(text) ?? ""
                 let key = text(keyRange)
                 if extractions.isEmpty {
                     labels.setParsed(logqlSanitizeLabelName(key), value)

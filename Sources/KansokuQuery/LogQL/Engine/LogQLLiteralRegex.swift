@@ -8,8 +8,8 @@ import KansokuModel
 /// ASCII literal characters, escaped punctuation (`\.`), at most one group
 /// `(a|b)` or `(?:a|b)` of literal alternatives per position (no nesting, no
 /// quantifier on it), and `.*` at the start or end of a branch. Anything else
-/// (classes, anchors, other quantifiers, non-ASCII text, captures that
-/// matter) leaves the pattern to the regex engine (`init` gives nil).
+/// (classes, anchors, other quantifiers and flags, named groups, non-ASCII
+/// text) leaves the pattern to the regex engine (`init` gives nil).
 ///
 /// On ASCII text this is the regex's answer. With `(?i)`, a line holding
 /// non-ASCII bytes that matches no literal is left to the regex, since
@@ -89,7 +89,8 @@ struct LogQLLiteralRegex: Sendable, Equatable {
 
     // MARK: - Parsing
 
-    /// `bytes` split at `|` outside groups and classes (escapes respected).
+    /// `bytes` split at `|` outside groups (escapes respected; a class, where
+    /// `|` is literal, makes its branch refused anyway).
     private static func splitTopLevel(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         var parts: [ArraySlice<UInt8>] = []
         var depth = 0, start = 0, i = 0
