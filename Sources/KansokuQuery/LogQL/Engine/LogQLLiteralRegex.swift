@@ -25,6 +25,8 @@ struct LogQLLiteralRegex: Sendable, Equatable {
 
     let branches: [Branch]
     let caseInsensitive: Bool
+    /// Whether some branch opens or closes with `.*`.
+    private let anyAtEnds: Bool
 
     /// Literal choices are expanded (`a(b|c)(d|e)` is four); past this many the regex is used.
     static let maximumLiterals = 64
@@ -43,6 +45,7 @@ struct LogQLLiteralRegex: Sendable, Equatable {
             branches.append(branch)
         }
         self.branches = branches
+        anyAtEnds = branches.contains { $0.leadingAny || $0.trailingAny }
     }
 
     /// Whether some match of the pattern occurs in `text` (unanchored, like
@@ -64,7 +67,6 @@ struct LogQLLiteralRegex: Sendable, Equatable {
     /// break, so with one a value holding a line-break byte (or any non-ASCII
     /// one, where Unicode has more) is left to the regex.
     func matchesWhole(_ text: UnsafeRawBufferPointer) -> Bool? {
-        let anyAtEnds = branches.contains { $0.leadingAny || $0.trailingAny }
         if anyAtEnds, !text.allSatisfy({ $0 < 0x80 && !(0x0A...0x0D).contains($0) }) { return nil }
         if caseInsensitive, !Self.isASCII(text) { return nil }
         for branch in branches {
@@ -151,9 +153,7 @@ struct LogQLLiteralRegex: Sendable, Equatable {
             case UInt8(ascii: ")"):
                 // A quantifier on the group would make it optional or repeated.
                 let next = i + 1
-                if next < text.endIndex, [UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "{")].contains(text[next]) {
-                    return nil
-                }
+                if next < text.endIndex, quantifiers.contains(text[next]) { return nil }
                 return (choices, next)
             case UInt8(ascii: "|"):
                 choices.append([])
@@ -173,26 +173,23 @@ struct LogQLLiteralRegex: Sendable, Equatable {
         var byte = text[i]
         var end = i + 1
         if byte == UInt8(ascii: "\\") {
-            guard end < text.endIndex, isPunctuation(text[end]) else { return nil }
+            guard end < text.endIndex, LogQLRegexLiterals.isPunctuation(text[end]) else { return nil }
             byte = text[end]
             end += 1
         } else {
-            guard byte >= 0x20, !Array(#".+*?()|[]{}^$"#.utf8).contains(byte) else { return nil }
+            guard byte >= 0x20, !metacharacters.contains(byte) else { return nil }
         }
-        if end < text.endIndex, [UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "{")].contains(text[end]) {
-            return nil
-        }
+        if end < text.endIndex, quantifiers.contains(text[end]) { return nil }
         return (byte, end)
     }
 
-    private static func isPunctuation(_ c: UInt8) -> Bool {
-        (0x21...0x2F).contains(c) || (0x3A...0x40).contains(c) || (0x5B...0x60).contains(c) || (0x7B...0x7E).contains(c)
-    }
+    private static let metacharacters = Array(#".+*?()|[]{}^$"#.utf8)
+    private static let quantifiers = Array("*+?{".utf8)
 
     // MARK: - Matching
 
     @inline(__always)
-    private static func fold(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
+    private static func fold(_ c: UInt8) -> UInt8 { LogQLNeedleTerms.lower(c) }
 
     private static func isASCII(_ text: UnsafeRawBufferPointer) -> Bool {
         text.allSatisfy { $0 < 0x80 }

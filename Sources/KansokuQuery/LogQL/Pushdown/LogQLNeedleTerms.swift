@@ -82,5 +82,6 @@ enum LogQLNeedleTerms {
         c == UInt8(ascii: "K") || c == UInt8(ascii: ";") || c == UInt8(ascii: "`")
     }
 
-    private static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
+    /// `c` with an ASCII capital letter lowercased.
+    static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
 }

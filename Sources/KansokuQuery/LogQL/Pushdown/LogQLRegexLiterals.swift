@@ -127,7 +127,8 @@ enum LogQLRegexLiterals {
         return nil
     }
 
-    private static func isPunctuation(_ c: UInt8) -> Bool {
+    /// ASCII punctuation: what a backslash makes literal in both RE2 and Swift's `Regex`.
+    static func isPunctuation(_ c: UInt8) -> Bool {
         (0x21...0x2F).contains(c) || (0x3A...0x40).contains(c) || (0x5B...0x60).contains(c) || (0x7B...0x7E).contains(c)
     }
 }
