@@ -102,7 +102,8 @@ public enum LogTokenizer {
                 if common & lowerHexEntry != 0 && LogChunkIDColumn.movesToken(length: length) { hexIDs(start..<i) }
                 // Only a token longer than 32 bytes can hide a run of 32 hex
                 // digits; those are rare, so the run is looked for only then.
-                body(BloomFilter.mix(h), length > 32 && longestHexRun(UnsafeBufferPointer(rebasing: buffer[start..<i])) >= 32)
+                let hexRun = length > 32 && longestHexRun(UnsafeBufferPointer(rebasing: buffer[start..<i])) >= 32
+                body(BloomFilter.mix(h), hexRun)
             }
         }
     }
