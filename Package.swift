@@ -159,7 +159,7 @@ let package = Package(
                            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                            .product(name: "Hummingbird", package: "hummingbird")]
         ),
-        .testTarget(name: "KansokuQueryTests", dependencies: ["KansokuQuery", "KansokuModel"]),
+        .testTarget(name: "KansokuQueryTests", dependencies: ["KansokuQuery", "KansokuModel"], exclude: ["Regex/Fixtures"]),
         .testTarget(
             name: "KansokuAPITests",
             dependencies: ["KansokuAPI", "KansokuModel", "KansokuQuery", "KansokuStorage", "KansokuWire",

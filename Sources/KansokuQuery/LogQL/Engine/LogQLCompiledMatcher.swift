@@ -1,8 +1,9 @@
 /// A label matcher with its regular expression compiled once.
 ///
-/// Regexes are fully anchored like Prometheus/Loki matchers and use Swift's
-/// regex engine, which accepts the RE2 syntax used in practice (including
-/// `(?i)` and `(?P<name>...)`).
+/// Regexes are fully anchored like Prometheus/Loki matchers. They run as
+/// byte searches when they only choose among literals (``LogQLLiteralRegex``),
+/// else with Go's semantics (``RE2Regex``), else on Swift's regex engine,
+/// which accepts the rest of the RE2 syntax used in practice.
 public struct LogQLCompiledMatcher: @unchecked Sendable {
     public let name: String
     public let type: LogQLMatchType
@@ -10,6 +11,7 @@ public struct LogQLCompiledMatcher: @unchecked Sendable {
     private let regex: Regex<AnyRegexOutput>?
     /// The literals a simple regex stands for (``LogQLLiteralRegex``).
     private let literals: LogQLLiteralRegex?
+    private let re2: RE2Regex?
 
     public init(_ matcher: LogQLMatcher) throws(LogQLEvaluationError) {
         name = matcher.name
@@ -19,9 +21,11 @@ public struct LogQLCompiledMatcher: @unchecked Sendable {
         case .equal, .notEqual:
             regex = nil
             literals = nil
+            re2 = nil
         case .regexMatch, .regexNoMatch:
             regex = try LogQLRegexCache.compile(matcher.value)
             literals = LogQLLiteralRegex(matcher.value)
+            re2 = RE2Regex(wholeMatch: matcher.value)
         }
     }
 
@@ -37,6 +41,7 @@ public struct LogQLCompiledMatcher: @unchecked Sendable {
 
     private func wholeMatch(_ candidate: String) -> Bool {
         if let literals, let matches = candidate.withUTF8Bytes({ literals.matchesWhole($0) }) { return matches }
+        if let re2 { return re2.matches(candidate) }
         return regex.map { candidate.wholeMatch(of: $0) != nil } ?? false
     }
 }

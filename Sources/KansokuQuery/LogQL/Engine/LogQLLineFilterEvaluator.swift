@@ -9,8 +9,9 @@ struct LogQLLineFilterEvaluator: @unchecked Sendable {
     private enum Matcher {
         /// UTF-8: Loki looks for the bytes, not for Swift's characters.
         case contains([UInt8])
-        /// With the literals it stands for, when it is that simple (``LogQLLiteralRegex``).
-        case regex(Regex<AnyRegexOutput>, LogQLLiteralRegex?)
+        /// With the literals it stands for, when it is that simple (``LogQLLiteralRegex``),
+        /// and else in Go's semantics when ``RE2Regex`` takes it.
+        case regex(Regex<AnyRegexOutput>, LogQLLiteralRegex?, RE2Regex?)
         case pattern(LogQLPattern)
         case ip(LogQLIPMatcher)
     }
@@ -30,7 +31,7 @@ struct LogQLLineFilterEvaluator: @unchecked Sendable {
             }
             switch filter.op {
             case .contains, .notContains: matchers.append(.contains(Array(text.utf8)))
-            case .regexMatch, .regexNoMatch: matchers.append(.regex(try LogQLRegexCache.compile(text), LogQLLiteralRegex(text)))
+            case .regexMatch, .regexNoMatch: matchers.append(.regex(try LogQLRegexCache.compile(text), LogQLLiteralRegex(text), RE2Regex(text)))
             case .patternMatch, .patternNoMatch: matchers.append(.pattern(try LogQLPattern(text, requireNamed: false)))
             }
         }
@@ -42,8 +43,9 @@ struct LogQLLineFilterEvaluator: @unchecked Sendable {
             switch matcher {
             case .contains(let needle):
                 return needle.isEmpty || needle.withUnsafeBytes { needle in line.withUTF8Bytes { $0.containsBytes(needle) } }
-            case .regex(let regex, let literals):
+            case .regex(let regex, let literals, let re2):
                 if let literals, let found = line.withUTF8Bytes({ literals.matchesSomewhere(in: $0) }) { return found }
+                if let re2 { return re2.matches(line) }
                 return line.firstMatch(of: regex) != nil
             case .pattern(let pattern): return pattern.matchesWholeLine(line)
             case .ip(let matcher): return matcher.matchesSomewhere(in: line)

@@ -120,34 +120,3 @@ struct LogQLPattern: Sendable {
         }
     }
 }
-
-/// A compiled `regexp` parser stage: named groups become labels. When the
-/// expression matches, every named group is set, an unmatched (optional)
-/// group to the empty string, as Loki does.
-struct LogQLRegexpParser: @unchecked Sendable {
-    let regex: Regex<AnyRegexOutput>
-    let names: [String]
-
-    init(_ expression: String) throws(LogQLEvaluationError) {
-        regex = try LogQLRegexCache.compile(expression)
-        // Collect group names from the source: `(?P<name>` and `(?<name>`.
-        var names: [String] = []
-        var rest = Substring(expression)
-        while let range = rest.firstRange(of: "(?") {
-            rest = rest[range.upperBound...]
-            if rest.hasPrefix("P<") { rest = rest.dropFirst(2) } else if rest.hasPrefix("<"), !rest.hasPrefix("<="), !rest.hasPrefix("<!") {
-                rest = rest.dropFirst()
-            } else { continue }
-            if let close = rest.firstIndex(of: ">") { names.append(String(rest[..<close])) }
-        }
-        guard !names.isEmpty else { throw .regexpWithoutNamedGroups }
-        self.names = names
-    }
-
-    func apply(_ line: String, _ labels: inout LogQLLabelsBuilder) {
-        guard let match = line.firstMatch(of: regex) else { return }
-        for name in names {
-            labels.setParsed(name, match.output[name]?.substring.map(String.init) ?? "")
-        }
-    }
-}

@@ -1,0 +1,53 @@
+import KansokuModel
+
+/// A compiled `regexp` parser stage: named groups become labels. When the
+/// expression matches, every named group is set, an unmatched (optional)
+/// group to the empty string, as Loki does.
+///
+/// Matched with Go's semantics by ``RE2Regex`` (linear in the line, on its
+/// bytes), and by Swift's `Regex` for what that engine leaves out.
+struct LogQLRegexpParser: @unchecked Sendable {
+    private let regex: Regex<AnyRegexOutput>
+    private let re2: RE2Regex?
+    /// With `re2`: the named groups' indexes, in the order of the expression.
+    private let namedGroups: [(index: Int, name: String)]
+    let names: [String]
+
+    init(_ expression: String) throws(LogQLEvaluationError) {
+        regex = try LogQLRegexCache.compile(expression)
+        re2 = RE2Regex(expression)
+        // Collect group names from the source: `(?P<name>` and `(?<name>`.
+        var names: [String] = []
+        var rest = Substring(expression)
+        while let range = rest.firstRange(of: "(?") {
+            rest = rest[range.upperBound...]
+            if rest.hasPrefix("P<") { rest = rest.dropFirst(2) } else if rest.hasPrefix("<"), !rest.hasPrefix("<="), !rest.hasPrefix("<!") {
+                rest = rest.dropFirst()
+            } else { continue }
+            if let close = rest.firstIndex(of: ">") { names.append(String(rest[..<close])) }
+        }
+        namedGroups = re2?.groupNames.sorted { $0.key < $1.key }.map { (index: $0.key, name: $0.value) } ?? []
+        if re2 != nil { names = namedGroups.map(\.name) }
+        guard !names.isEmpty else { throw .regexpWithoutNamedGroups }
+        self.names = names
+    }
+
+    func apply(_ line: String, _ labels: inout LogQLLabelsBuilder) {
+        if let re2 {
+            line.withUTF8Bytes { bytes in
+                _ = re2.firstMatch(in: bytes) { slots in
+                    for (index, name) in namedGroups {
+                        let start = slots[2 * index], end = slots[2 * index + 1]
+                        let value = start < 0 ? "" : String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                        labels.setParsed(name, value)
+                    }
+                }
+            }
+            return
+        }
+        guard let match = line.firstMatch(of: regex) else { return }
+        for name in names {
+            labels.setParsed(name, match.output[name]?.substring.map(String.init) ?? "")
+        }
+    }
+}
