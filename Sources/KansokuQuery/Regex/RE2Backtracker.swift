@@ -99,7 +99,9 @@ struct RE2Backtracker {
                 let instruction = instructions[Int(pc)]
                 switch instruction.operation {
                 case .byte:
-                    guard position < text.count, text[position] == UInt8(truncatingIfNeeded: instruction.argument) else { break step }
+                    guard position < text.count, text[position] == UInt8(truncatingIfNeeded: instruction.argument) else {
+                        break step
+                    }
                     pc += 1
                     position += 1
                 case .foldedByte:

@@ -42,8 +42,9 @@ struct RE2RegexTests {
             for testCase in answer.texts {
                 let found = testCase.text.withUTF8Bytes { bytes in regex.firstMatch(in: bytes) { Array($0) } }
                 #expect(found == testCase.match, "\(answer.pattern) in \(testCase.text.debugDescription)")
-                #expect(regex.matches(testCase.text) == (testCase.match != nil), "\(answer.pattern) in \(testCase.text.debugDescription)")
-                #expect(whole.matches(testCase.text) == testCase.whole, "whole \(answer.pattern) on \(testCase.text.debugDescription)")
+                let text = testCase.text.debugDescription
+                #expect(regex.matches(testCase.text) == (testCase.match != nil), "\(answer.pattern) in \(text)")
+                #expect(whole.matches(testCase.text) == testCase.whole, "whole \(answer.pattern) on \(text)")
                 checked += 1
             }
         }

@@ -38,8 +38,8 @@ struct LogQLRegexpParser: @unchecked Sendable {
                 _ = re2.firstMatch(in: bytes) { slots in
                     for (index, name) in namedGroups {
                         let start = slots[2 * index], end = slots[2 * index + 1]
-                        let value = start < 0 ? "" : String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-                        labels.setParsed(name, value)
+                        let value = start < 0 ? nil : UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+                        labels.setParsed(name, value.map { String(decoding: $0, as: UTF8.self) } ?? "")
                     }
                 }
             }
