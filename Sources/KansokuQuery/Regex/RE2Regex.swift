@@ -43,9 +43,21 @@ public struct RE2Regex: Sendable {
         anchored = whole
     }
 
+    /// The most (instruction, position) states a match may track: a bit each,
+    /// 8 MiB. Go moves to its NFA past a bound like this; callers move to
+    /// Swift's `Regex` (over 256 KiB lines for a 256-instruction program).
+    public static let maximumStates = 1 << 26
+
+    /// Whether a text of `length` bytes is within ``maximumStates``; the
+    /// matching functions answer "no match" for a longer one.
+    public func handles(length: Int) -> Bool {
+        compiled.program.instructions.count * (length + 1) <= Self.maximumStates
+    }
+
     /// Whether the regex matches `text` (anywhere, or as a whole for ``init(wholeMatch:)``).
     public func matches(_ text: UnsafeRawBufferPointer) -> Bool {
-        RE2Backtracker.firstMatch(compiled.program, in: text, anchored: anchored,
+        guard handles(length: text.count) else { return false }
+        return RE2Backtracker.firstMatch(compiled.program, in: text, anchored: anchored,
                                   captures: UnsafeMutableBufferPointer(start: nil, count: 0))
     }
 
@@ -54,7 +66,8 @@ public struct RE2Regex: Sendable {
     /// part. Gives nil when there is no match.
     public func firstMatch<Result>(in text: UnsafeRawBufferPointer,
                                    _ body: (UnsafeBufferPointer<Int>) -> Result) -> Result? {
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: compiled.program.captureSlots) { slots in
+        guard handles(length: text.count) else { return nil }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: compiled.program.captureSlots) { slots in
             guard RE2Backtracker.firstMatch(compiled.program, in: text, anchored: anchored, captures: slots) else { return nil }
             return body(UnsafeBufferPointer(slots))
         }

@@ -80,6 +80,17 @@ struct RE2RegexTests {
         #expect(nested.matches(String(repeating: "x", count: 3000) + "y"))
     }
 
+    @Test("texts past the state bound are the caller's to match another way")
+    func stateBound() throws {
+        // 1,004 instructions: save, 1,000 bytes, b, save, match.
+        let regex = try #require(RE2Regex("a{1000}b"))
+        let tooLong = RE2Regex.maximumStates / 1000
+        #expect(regex.handles(length: 2000))
+        #expect(regex.matches(String(repeating: "a", count: 1500) + "b"))
+        #expect(!regex.handles(length: tooLong))
+        #expect(!regex.matches(String(repeating: "a", count: tooLong - 1) + "b"))
+    }
+
     @Test("counted repeats past the program limit are left to Swift's Regex")
     func programLimit() {
         #expect(RE2Regex("(abcdefghij){1000}") == nil)

@@ -41,7 +41,7 @@ public struct LogQLCompiledMatcher: @unchecked Sendable {
 
     private func wholeMatch(_ candidate: String) -> Bool {
         if let literals, let matches = candidate.withUTF8Bytes({ literals.matchesWhole($0) }) { return matches }
-        if let re2 { return re2.matches(candidate) }
+        if let re2, re2.handles(length: candidate.utf8.count) { return re2.matches(candidate) }
         return regex.map { candidate.wholeMatch(of: $0) != nil } ?? false
     }
 }

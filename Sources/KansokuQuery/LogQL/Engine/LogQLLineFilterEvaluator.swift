@@ -31,7 +31,8 @@ struct LogQLLineFilterEvaluator: @unchecked Sendable {
             }
             switch filter.op {
             case .contains, .notContains: matchers.append(.contains(Array(text.utf8)))
-            case .regexMatch, .regexNoMatch: matchers.append(.regex(try LogQLRegexCache.compile(text), LogQLLiteralRegex(text), RE2Regex(text)))
+            case .regexMatch, .regexNoMatch:
+                matchers.append(.regex(try LogQLRegexCache.compile(text), LogQLLiteralRegex(text), RE2Regex(text)))
             case .patternMatch, .patternNoMatch: matchers.append(.pattern(try LogQLPattern(text, requireNamed: false)))
             }
         }
@@ -45,7 +46,7 @@ struct LogQLLineFilterEvaluator: @unchecked Sendable {
                 return needle.isEmpty || needle.withUnsafeBytes { needle in line.withUTF8Bytes { $0.containsBytes(needle) } }
             case .regex(let regex, let literals, let re2):
                 if let literals, let found = line.withUTF8Bytes({ literals.matchesSomewhere(in: $0) }) { return found }
-                if let re2 { return re2.matches(line) }
+                if let re2, re2.handles(length: line.utf8.count) { return re2.matches(line) }
                 return line.firstMatch(of: regex) != nil
             case .pattern(let pattern): return pattern.matchesWholeLine(line)
             case .ip(let matcher): return matcher.matchesSomewhere(in: line)

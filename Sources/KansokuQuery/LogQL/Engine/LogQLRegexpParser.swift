@@ -33,7 +33,7 @@ struct LogQLRegexpParser: @unchecked Sendable {
     }
 
     func apply(_ line: String, _ labels: inout LogQLLabelsBuilder) {
-        if let re2 {
+        if let re2, re2.handles(length: line.utf8.count) {
             line.withUTF8Bytes { bytes in
                 _ = re2.firstMatch(in: bytes) { slots in
                     for (index, name) in namedGroups {
