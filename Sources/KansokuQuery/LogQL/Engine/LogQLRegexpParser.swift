@@ -16,7 +16,19 @@ struct LogQLRegexpParser: @unchecked Sendable {
     init(_ expression: String) throws(LogQLEvaluationError) {
         regex = try LogQLRegexCache.compile(expression)
         re2 = RE2Regex(expression)
-        // Collect group names from the source: `(?P<name>` and `(?<name>`.
+        if let re2 {
+            namedGroups = re2.groupNames.sorted { $0.key < $1.key }.map { (index: $0.key, name: $0.value) }
+            names = namedGroups.map(\.name)
+        } else {
+            namedGroups = []
+            names = Self.groupNames(in: expression)
+        }
+        guard !names.isEmpty else { throw .regexpWithoutNamedGroups }
+    }
+
+    /// Group names read from the source, `(?P<name>` and `(?<name>`, for a
+    /// regex that only Swift's `Regex` runs.
+    private static func groupNames(in expression: String) -> [String] {
         var names: [String] = []
         var rest = Substring(expression)
         while let range = rest.firstRange(of: "(?") {
@@ -26,10 +38,7 @@ struct LogQLRegexpParser: @unchecked Sendable {
             } else { continue }
             if let close = rest.firstIndex(of: ">") { names.append(String(rest[..<close])) }
         }
-        namedGroups = re2?.groupNames.sorted { $0.key < $1.key }.map { (index: $0.key, name: $0.value) } ?? []
-        if re2 != nil { names = namedGroups.map(\.name) }
-        guard !names.isEmpty else { throw .regexpWithoutNamedGroups }
-        self.names = names
+        return names
     }
 
     func apply(_ line: String, _ labels: inout LogQLLabelsBuilder) {
