@@ -1,6 +1,6 @@
 /// A parsed regular expression in Go's RE2 syntax (``RE2Parser``), ready
 /// to be compiled into an ``RE2Program``.
-indirect enum RE2Node: Sendable, Equatable {
+indirect enum RE2Node: Sendable {
     /// Matches the empty string.
     case empty
     /// These exact bytes (whole UTF-8 characters).

@@ -59,7 +59,6 @@ struct RE2Parser {
             }
             if byte == UInt8(ascii: "("), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "?"),
                let changed = parseFlagGroup(flags) {
-                guard let changed else { return nil }
                 flags = changed
                 lastIsRepeatable = false
                 continue
@@ -71,33 +70,39 @@ struct RE2Parser {
         return Self.concatenate(items)
     }
 
-    /// `(?flags)` alone: nil when the group is something else, `.some(nil)` when invalid.
-    private mutating func parseFlagGroup(_ flags: Flags) -> Flags?? {
-        var i = position + 2
+    /// `(?flags)` alone (Go takes `(?)` too): nil when the group is something else.
+    private mutating func parseFlagGroup(_ flags: Flags) -> Flags? {
+        var lookahead = self
+        lookahead.position += 2
+        // `(?:`, `(?i:`, `(?P<`, a look-around: a group, for `parseGroup`.
+        guard let parsed = lookahead.parseFlags(flags), lookahead.peek == UInt8(ascii: ")") else { return nil }
+        position = lookahead.position + 1
+        return parsed
+    }
+
+    /// Flag letters (`i`, `m`, `s`, `U`, with one `-` before those to clear)
+    /// at the cursor, applied to `flags`; stops before `)` or `:`. Nil for any
+    /// other byte, a second `-`, or a `-` with no letter after it (Go rejects those).
+    private mutating func parseFlags(_ flags: Flags) -> Flags? {
         var result = flags
-        var negate = false
-        var sawFlag = false
-        while i < bytes.count {
-            switch bytes[i] {
+        var negate = false, sawFlagAfterNegate = false
+        while let byte = peek, byte != UInt8(ascii: ")"), byte != UInt8(ascii: ":") {
+            switch byte {
             case UInt8(ascii: "i"): result.caseInsensitive = !negate
             case UInt8(ascii: "m"): result.multiLine = !negate
             case UInt8(ascii: "s"): result.dotMatchesNewline = !negate
             case UInt8(ascii: "U"): result.ungreedy = !negate
-            case UInt8(ascii: "-"):
-                guard !negate else { return .some(nil) }
+            case UInt8(ascii: "-") where !negate:
                 negate = true
-                i += 1
+                position += 1
                 continue
-            case UInt8(ascii: ")"):
-                guard sawFlag else { return .some(nil) }
-                position = i + 1
-                return .some(result)
-            default: return nil  // `(?:`, `(?i:`, `(?P<`: a group
+            default: return nil
             }
-            sawFlag = true
-            i += 1
+            sawFlagAfterNegate = negate
+            position += 1
         }
-        return .some(nil)
+        guard peek != nil, !negate || sawFlagAfterNegate else { return nil }
+        return result
     }
 
     private struct Quantifier { var min: Int; var max: Int?; var greedy: Bool }
@@ -186,7 +191,6 @@ struct RE2Parser {
             case .scalar(let scalar): return literal(scalar, flags)
             case .perlClass(let positive, let negated): return classNode(positive, negated: negated, flags)
             }
-        case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"): return nil
         default:
             guard let scalar = decodeScalar() else { return nil }
             return literal(scalar, flags)
@@ -213,19 +217,8 @@ struct RE2Parser {
                 position += 1
             } else {
                 capturing = false
-                var negate = false
-                while let byte = peek, byte != UInt8(ascii: ":") {
-                    switch byte {
-                    case UInt8(ascii: "i"): inner.caseInsensitive = !negate
-                    case UInt8(ascii: "m"): inner.multiLine = !negate
-                    case UInt8(ascii: "s"): inner.dotMatchesNewline = !negate
-                    case UInt8(ascii: "U"): inner.ungreedy = !negate
-                    case UInt8(ascii: "-") where !negate: negate = true
-                    default: return nil  // look-arounds, atomic groups, comments…
-                    }
-                    position += 1
-                }
-                guard peek == UInt8(ascii: ":") else { return nil }
+                guard let parsed = parseFlags(flags), peek == UInt8(ascii: ":") else { return nil }
+                inner = parsed
                 position += 1
             }
         }

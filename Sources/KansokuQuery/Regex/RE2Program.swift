@@ -1,5 +1,5 @@
 /// One step of an ``RE2Program``.
-struct RE2Instruction: Sendable, Equatable {
+struct RE2Instruction: Sendable {
     enum Operation: UInt8, Sendable {
         /// Consume the byte `argument`.
         case byte

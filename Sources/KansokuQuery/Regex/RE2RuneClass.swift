@@ -3,7 +3,7 @@
 ///
 /// Kept as sorted, non-overlapping closed ranges, with the ASCII members
 /// also as a 128-bit mask so that the common case is one bit test.
-struct RE2RuneClass: Sendable, Equatable {
+struct RE2RuneClass: Sendable {
     private(set) var ranges: [ClosedRange<UInt32>]
     /// Bit `b` set when ASCII byte `b` is a member (`low` 0–63, `high` 64–127).
     private(set) var low: UInt64 = 0

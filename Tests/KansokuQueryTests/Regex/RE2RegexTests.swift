@@ -59,12 +59,21 @@ struct RE2RegexTests {
         #expect(regex.groupNames == [1: "ip", 3: "status"])
     }
 
+    @Test("flag groups: (?) is accepted as no flags, as Go does; flags inside a group end with it")
+    func flagGroups() throws {
+        #expect(try #require(RE2Regex("(?)a")).matches("a"))
+        #expect(try #require(RE2Regex("(?i-s:A.)b")).matches("ax b") == false)
+        #expect(try #require(RE2Regex("(?i-s:A.)b")).matches("axb"))
+        #expect(try #require(RE2Regex("(?:(?i)a)A")).matches("aa") == false)
+        #expect(try #require(RE2Regex("x(?i)a|B")).matches("b"))
+    }
+
     @Test("constructs left to Swift's Regex, and patterns Go rejects, give nil")
     func unsupported() {
         let patterns = [
             #"\pL"#, #"\p{Greek}"#, #"\Q.\E"#, #"\C"#, #"(a)\1"#, #"\0"#, "(?i)é", "(?i)[é]", "(?=a)", "(?!a)", "(?<=a)b",
             "a**", "a+*", "*a", "(a", "a)", "[a", "[z-a]", "a{1001}", "a{3,2}", "(?P<>a)", #"\"#,
-            "[[:nope:]]", "(?x)a", "(?)", #"\e"#, #"\x{110000}"#, #"\xZZ"#,
+            "[[:nope:]]", "(?x)a", "(?i-)a", "(?--i)a", "(?-:a)", #"\e"#, #"\x{110000}"#, #"\xZZ"#,
         ]
         for pattern in patterns {
             #expect(RE2Regex(pattern) == nil, "\(pattern)")
