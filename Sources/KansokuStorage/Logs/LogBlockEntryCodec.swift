@@ -7,7 +7,8 @@ import KansokuModel
 /// meta  := (timeDelta:uvar origin:uvar flags:u8 [observedDelta:svar] severityNumber:svar
 ///           severityText:str attrs dropped:uvar recordFlags:uvar [traceID:16] [spanID:8] eventName:str)*
 /// body  := value (the record body, WAL value encoding)
-///        | packed string (version 3: a string body with hex ids in the id column, ``LogChunkIDColumn``)
+///        | packed string (version 3 on: a string body with hex ids in the id column, ``LogChunkIDColumn``,
+///          and from version 4 the entry's time left out, ``LogEntryTimeToken``)
 /// flags := 1 time unset (timestamp is the observed time) | 2 observed unset | 4 observed = time
 ///          | 8 trace id present | 16 span id present
 /// ```
@@ -168,7 +169,7 @@ enum LogBlockEntryCodec {
                     let start = bodies.offset
                     try bodies.skip(length)
                     let text = try bodies.withUnsafePayload { payload throws(WALDecodingError) in
-                        try ids!.string(UnsafeBufferPointer(rebasing: payload[start..<start + length]), at: start)
+                        try ids!.string(UnsafeBufferPointer(rebasing: payload[start..<start + length]), at: start, time: time)
                     }
                     record.body = .string(text)
                 } else {

@@ -10,7 +10,7 @@ import KansokuModel
 /// Constants of the log block file format (`docs/log-block-format.md`):
 ///
 /// ```text
-/// file    := header chunk* streams origins chunkFilters footer trailer          (versions 3 and 2)
+/// file    := header chunk* streams origins chunkFilters footer trailer          (versions 2 to 4)
 ///          | header chunk* streams origins traceIndex bloom footer trailer    (version 1, read only)
 /// header  := magic:u32 version:u32                                  (8 bytes, LE)
 /// trailer := footerLength:u32 footerCRC32C:u32 version:u32 magic:u32 (16 bytes, LE)
@@ -19,10 +19,11 @@ public enum LogBlockFormat {
     /// `"KLB1"` read as a little-endian `UInt32`.
     public static let magic: UInt32 = 0x3142_4C4B
     /// The version written.
-    public static let version: UInt32 = 3
+    public static let version: UInt32 = 4
     /// Versions read: 1 had one Bloom filter per block and an exact trace
-    /// index; 2 kept hex ids in the compressed text (no ``LogChunkIDColumn``).
-    static let readableVersions: ClosedRange<UInt32> = 1...3
+    /// index; 2 kept hex ids in the compressed text (no ``LogChunkIDColumn``);
+    /// 3 kept numbers spelling the entry's time there (no ``LogEntryTimeToken``).
+    static let readableVersions: ClosedRange<UInt32> = 1...4
     public static let fileExtension = "klb"
 
     static let headerSize = 8
@@ -145,7 +146,7 @@ public struct LogBlockChunkInfo: Sendable, Hashable {
     public var minTimeUnixNano: UInt64
     public var maxTimeUnixNano: UInt64
     /// The stored bytes are a zstd frame of `rawLength` bytes followed by
-    /// `idColumnLength` bytes of ``LogChunkIDColumn`` (version 3; 0 before).
+    /// `idColumnLength` bytes of ``LogChunkIDColumn`` (version 3 on; 0 before).
     var offset: UInt64
     var storedLength: Int
     var rawLength: Int
@@ -170,7 +171,7 @@ public struct LogBlockMetadata: Sendable, Hashable {
 ///           (offset:uvar stored:uvar raw:uvar compressed:u8 crc:uvar) × sections   (LogBlockSection.layout)
 ///           chunkCount:uvar (stream:uvar offset:uvar stored:uvar raw:uvar crc:uvar
 ///                            entries:uvar minTime:uvar maxTime−minTime:uvar [idColumn:uvar])*
-/// idColumn := bytes of the chunk's id column (version 3 only)
+/// idColumn := bytes of the chunk's id column (version 3 on)
 /// ```
 struct LogBlockFooter: Sendable {
     var version: UInt32

@@ -7,7 +7,7 @@ import KansokuModel
 /// not one token) keeps every chunk.
 struct LogBlockPruner: Sendable {
     private indirect enum Node: Sendable {
-        case token(UInt64)
+        case token(LogQueryToken)
         case lineTraceID(TraceID)
         case metadataTraceID(TraceID)
         case all([Node])
@@ -24,7 +24,7 @@ struct LogBlockPruner: Sendable {
     private static func compile(_ requirement: LogEntryRequirement) -> Node {
         switch requirement {
         case .lineContains: .everything
-        case .lineToken(let token): LogTokenizer.singleTokenHash(token).map(Node.token) ?? .everything
+        case .lineToken(let token): LogTokenizer.singleQueryToken(token).map(Node.token) ?? .everything
         case .lineTraceID(let id): id.isZero ? .everything : .lineTraceID(id)
         case .metadataTraceID(let id): id.isZero ? .everything : .metadataTraceID(id)
         case .all(let parts): .all(parts.map(compile))
@@ -42,8 +42,8 @@ struct LogBlockPruner: Sendable {
         switch node {
         case .everything:
             return .all
-        case .token(let hash):
-            return try block.chunks(mayContainTokens: [hash])
+        case .token(let token):
+            return try block.chunks(mayContainTokens: [token])
         case .lineTraceID(let id):
             return try block.chunks(mayHoldLineContaining: id)
         case .metadataTraceID(let id):

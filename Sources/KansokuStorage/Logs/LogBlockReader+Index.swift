@@ -5,14 +5,23 @@ import KansokuModel
 /// block-wide Bloom filter (all chunks or none) and exact trace index, read
 /// conservatively when it predates ``LogTraceIndexCoverage``.
 extension LogBlockReader {
-    /// Chunks that may hold a line with every token of `hashes` (``LogTokenizer/queryHashes(_:)``).
-    func chunks(mayContainTokens hashes: [UInt64]) throws(LogBlockError) -> LogChunkSelection {
-        guard !hashes.isEmpty else { return .all }
+    /// Chunks that may hold a line with every token of `tokens` (``LogTokenizer/queryTokens(_:)``):
+    /// whose filter may hold it or, from version 4 on, whose time range
+    /// meets the entry times it may spell.
+    func chunks(mayContainTokens tokens: [LogQueryToken]) throws(LogBlockError) -> LogChunkSelection {
+        guard !tokens.isEmpty else { return .all }
         switch try index() {
         case .version1(let bloom):
-            return hashes.allSatisfy(bloom.mayContain) ? .all : .none
+            return tokens.allSatisfy { bloom.mayContain($0.hash) } ? .all : .none
         case .version2(let filters):
-            return .chunks(Set((0..<filters.count).filter { filters.mayContain(chunk: $0, all: hashes) }))
+            let timeTokens = version >= 4
+            return .chunks(Set((0..<filters.count).filter { chunk in
+                tokens.allSatisfy { token in
+                    if filters.mayContain(chunk: chunk, token.hash) { return true }
+                    guard timeTokens, let times = token.entryTimes else { return false }
+                    return times.overlaps(chunks[chunk].minTimeUnixNano...chunks[chunk].maxTimeUnixNano)
+                }
+            }))
         }
     }
 

@@ -108,7 +108,7 @@ public final class LogBlockReader: Sendable {
         } catch {
             throw LogBlockError.from(error, path: path)
         }
-        let ids = footer.version >= 3 ? LogChunkIDColumn.Reader(Array(stored[frameLength...])) : nil
+        let ids = footer.version >= 3 ? LogChunkIDColumn.Reader(Array(stored[frameLength...]), timeMarkers: footer.version >= 4) : nil
         return try LogBlockEntryCodec.decode(raw, ids: ids, info: info, originCount: origins().count, path: path, section: section)
     }
 

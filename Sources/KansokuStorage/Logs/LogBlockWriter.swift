@@ -195,9 +195,10 @@ public struct LogBlockWriter: Sendable {
                 // A chunk is `order[chunkStart..<position]`: its meta is built as entries come, its
                 // bodies are copied once, from the stream's bytes into the chunk, when it is cut.
                 var meta = WALWriter(reservingCapacity: options.chunkTargetBytes / 4)
-                // The hex ids (``LogChunkIDColumn``) of the entry at each position: `hexIDs[idEnds[p - 1]..<idEnds[p]]`.
-                var hexIDs: [Range<Int>] = [], idEnds: [Int] = []
-                idEnds.reserveCapacity(order.count)
+                // The tokens left out of the text (``LogChunkIDColumn``) of the entry at each position:
+                // `moved[movedEnds[p - 1]..<movedEnds[p]]`.
+                var moved: [LogChunkIDColumn.MovedToken] = [], movedEnds: [Int] = []
+                movedEnds.reserveCapacity(order.count)
                 var bodyBytes = 0, chunkStart = 0
                 var count = 0, first: UInt64 = 0, previous: UInt64 = 0
                 func flush(through end: Int) throws(LogBlockError) {
@@ -208,11 +209,11 @@ public struct LogBlockWriter: Sendable {
                     var idColumn: [UInt8] = []
                     for position in chunkStart..<end {
                         let entry = entries[order[position]]
-                        let ids = hexIDs[(position == 0 ? 0 : idEnds[position - 1])..<idEnds[position]]
-                        if ids.isEmpty {
+                        let tokens = moved[(position == 0 ? 0 : movedEnds[position - 1])..<movedEnds[position]]
+                        if tokens.isEmpty {
                             raw.appendRaw(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[entry.bodyStart..<entry.bodyEnd])))
                         } else {
-                            LogChunkIDColumn.appendPackedBody(bytes, line: entry.line, ids: ids, to: &raw, column: &idColumn)
+                            LogChunkIDColumn.appendPackedBody(bytes, line: entry.line, moved: tokens, to: &raw, column: &idColumn)
                         }
                     }
                     var stored = try compress(raw.bytes)
@@ -239,11 +240,19 @@ public struct LogBlockWriter: Sendable {
                     previous = entry.time
                     count += 1
                     let line = entry.line
-                    filters.add(line: UnsafeBufferPointer(rebasing: bytes[line])) { id in
+                    filters.add(line: UnsafeBufferPointer(rebasing: bytes[line])) { token, decimal in
                         // Only a string body's own line is packed; a rendered one is not stored.
-                        if line.lowerBound < entry.bodyEnd { hexIDs.append((line.lowerBound + id.lowerBound)..<(line.lowerBound + id.upperBound)) }
+                        guard line.lowerBound < entry.bodyEnd else { return true }
+                        let range = (line.lowerBound + token.lowerBound)..<(line.lowerBound + token.upperBound)
+                        if decimal, let kind = LogEntryTimeToken.marker(bytes, range, time: entry.time) {
+                            // Queries find a time token by the chunk's time range (``LogQueryToken``).
+                            moved.append(LogChunkIDColumn.MovedToken(range: range, kind: kind))
+                            return false
+                        }
+                        if LogChunkIDColumn.movesToken(length: range.count) { moved.append(.id(range)) }
+                        return true
                     }
-                    idEnds.append(hexIDs.count)
+                    movedEnds.append(moved.count)
                     for id in traceIDs[entry.traceIDs] { filters.add(traceID: id) }
                     for id in originTraceIDs[entry.origin] { filters.add(traceID: id) }
                     if meta.bytes.count + bodyBytes >= options.chunkTargetBytes { try flush(through: position + 1) }

@@ -24,11 +24,6 @@ struct LogChunkFilters: Sendable {
 
     var count: Int { hashCounts.count }
 
-    /// Whether chunk `chunk`'s filter may hold every hash of `hashes`.
-    func mayContain(chunk: Int, all hashes: [UInt64]) -> Bool {
-        hashes.allSatisfy { mayContain(chunk: chunk, $0) }
-    }
-
     func mayContain(chunk: Int, _ hash: UInt64) -> Bool {
         BloomFilter.mayContain(LogTokenHashSet.key(hash), words: words[starts[chunk]..<starts[chunk + 1]],
                                hashCount: Int(hashCounts[chunk]))
@@ -86,13 +81,15 @@ struct LogChunkFilterBuilder {
 
     init(falsePositiveRate: Double) { self.falsePositiveRate = falsePositiveRate }
 
-    /// Files every token of `line` (UTF-8); calls `hexIDs` with the range
-    /// (in `line`) of each token that moves to the chunk's id column.
-    mutating func add(line: UnsafeBufferPointer<UInt8>, hexIDs: (Range<Int>) -> Void) {
+    /// Files the tokens of `line` (UTF-8); calls `movable` with the range
+    /// (in `line`) of each token the chunk may keep out of its compressed
+    /// text, and whether it is all decimal digits, and files it only if
+    /// `movable` returns true (``LogTokenizer/scan(_:_:movable:)``).
+    mutating func add(line: UnsafeBufferPointer<UInt8>, movable: (Range<Int>, Bool) -> Bool) {
         LogTokenizer.scan(line, { hash, isHexRun in
             tokens.insert(hash)
             if isHexRun { hexRun = true }
-        }, hexIDs: hexIDs)
+        }, movable: movable)
     }
 
     /// Files trace id `id` (a record's id or a trace-id metadata value).

@@ -19,7 +19,7 @@ extension LogStore {
         guard start < end else { return [] }
         let filter = LogChunkEntryFilter(lo: UInt64(max(0, start)), hi: UInt64(max(0, end)), traceID: traceID,
                                          prefilter: requirement.flatMap(LogEntryPrefilter.init), mapping: mapping)
-        let hashes = LogTokenizer.queryHashes(tokens)
+        let queryTokens = LogTokenizer.queryTokens(tokens)
         let pruner = requirement.map(LogBlockPruner.init)
         var verdicts = LogStreamVerdicts()
         func matches(_ labels: LogStreamLabels) -> Bool { verdicts.matches(labels, predicate) }
@@ -36,7 +36,7 @@ extension LogStore {
                     return streamOK[info.stream] && info.maxTimeUnixNano >= filter.lo && info.minTimeUnixNano < filter.hi
                 }
                 guard !candidates.isEmpty else { continue }
-                candidates = try block.chunks(mayContainTokens: hashes).filter(candidates)
+                candidates = try block.chunks(mayContainTokens: queryTokens).filter(candidates)
                 if let traceID { candidates = try block.chunks(mayHoldTraceID: traceID).filter(candidates) }
                 guard !candidates.isEmpty else { continue }
                 if let pruner {

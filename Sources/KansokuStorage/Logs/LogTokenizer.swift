@@ -35,20 +35,29 @@ public enum LogTokenizer {
         return result
     }
 
-    /// Hashes of the tokens a query requires: each given string is tokenised
-    /// the same way (so `"GET /api"` requires `get` and `api`).
-    public static func queryHashes(_ required: [String]) -> [UInt64] {
-        var hashes = Set<UInt64>()
-        for text in required { forEachTokenHash(text) { hashes.insert($0) } }
-        return hashes.sorted()
+    /// The tokens a query requires: each given string is tokenised the same
+    /// way (so `"GET /api"` requires `get` and `api`); distinct, by hash.
+    public static func queryTokens(_ required: [String]) -> [LogQueryToken] {
+        var tokens: [UInt64: LogQueryToken] = [:]
+        for text in required {
+            withUTF8(text) { buffer in
+                forEachToken(buffer) { range in
+                    let token = UnsafeBufferPointer(rebasing: buffer[range])
+                    guard isIndexed(token) else { return }
+                    let hash = hash(buffer, range)
+                    tokens[hash] = LogQueryToken(token, hash: hash)
+                }
+            }
+        }
+        return tokens.keys.sorted().map { tokens[$0]! }
     }
 
-    /// The hash of `text` when it is exactly one indexed token, else nil.
-    public static func singleTokenHash(_ text: String) -> UInt64? {
-        var result: UInt64?
+    /// `text` as a query token when it is exactly one indexed token, else nil.
+    public static func singleQueryToken(_ text: String) -> LogQueryToken? {
+        var result: LogQueryToken?
         withUTF8(text) { buffer in
             guard !buffer.isEmpty, buffer.allSatisfy(isTokenByte), isIndexed(buffer) else { return }
-            result = hash(buffer, 0..<buffer.count)
+            result = LogQueryToken(buffer, hash: hash(buffer, 0..<buffer.count))
         }
         return result
     }
@@ -67,14 +76,18 @@ public enum LogTokenizer {
     /// 32 bytes and holds 32 or more consecutive hex digits
     /// (``LogTraceIndexCoverage/hasEmbeddedHexRun(_:)``).
     static func scan(_ text: String, _ body: (UInt64, Bool) -> Void) {
-        withUTF8(text) { scan($0, body, hexIDs: { _ in }) }
+        withUTF8(text) { scan($0, body, movable: { _, _ in true }) }
     }
 
-    /// ``scan(_:_:)`` over a line's UTF-8 bytes; also calls `hexIDs` with
-    /// the range of each token that moves to a chunk's id column
-    /// (``LogChunkIDColumn``: 16 or 32 lowercase hex digits), in order.
+    /// ``scan(_:_:)`` over a line's UTF-8 bytes; also calls `movable`, in
+    /// order, with the range of each token that a chunk may keep out of its
+    /// compressed text, and whether it is all decimal digits: 16 or 32
+    /// lowercase hex digits (``LogChunkIDColumn``), or 10, 13, 16 or 19
+    /// decimal digits (``LogEntryTimeToken``). When `movable` returns false,
+    /// the token is not given to `body` (a time token, which queries look
+    /// for by the chunk's time range instead).
     static func scan(_ buffer: UnsafeBufferPointer<UInt8>, _ body: (UInt64, Bool) -> Void,
-                     hexIDs: (Range<Int>) -> Void) {
+                     movable: (Range<Int>, Bool) -> Bool) {
         guard let bytes = buffer.baseAddress else { return }
         // One table load a byte gives both the lowercased byte and its
         // classes, and the loop does no more than the hash needs: compaction
@@ -99,7 +112,11 @@ public enum LogTokenizer {
                 let length = i - start
                 // `isIndexed`, from what the loop already knows.
                 if common & digitEntry != 0 && length <= shortNumberMaxLength { continue }
-                if common & lowerHexEntry != 0 && LogChunkIDColumn.movesToken(length: length) { hexIDs(start..<i) }
+                if common & digitEntry != 0 && (LogEntryTimeToken.mayMatch(length: length) || LogChunkIDColumn.movesToken(length: length)) {
+                    guard movable(start..<i, true) else { continue }
+                } else if common & lowerHexEntry != 0 && LogChunkIDColumn.movesToken(length: length) {
+                    guard movable(start..<i, false) else { continue }
+                }
                 // Only a token longer than 32 bytes can hide a run of 32 hex
                 // digits; those are rare, so the run is looked for only then.
                 let hexRun = length > 32 && longestHexRun(UnsafeBufferPointer(rebasing: buffer[start..<i])) >= 32

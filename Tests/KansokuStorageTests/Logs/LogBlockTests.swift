@@ -51,8 +51,8 @@ struct LogBlockTests {
             #expect(try reader.chunks(of: LogTestKit.traceID(2)).count == 1)
             #expect(try reader.chunks(of: LogTestKit.traceID(3)).isEmpty)
             #expect(reader.version == LogBlockFormat.version)
-            #expect(try !reader.chunks(mayContainTokens: LogTokenizer.queryHashes(["HELLO", "world"])).isEmpty)
-            #expect(try reader.chunks(mayContainTokens: LogTokenizer.queryHashes(["zebra-unicorn"])).isEmpty)
+            #expect(try !reader.chunks(mayContainTokens: LogTokenizer.queryTokens(["HELLO", "world"])).isEmpty)
+            #expect(try reader.chunks(mayContainTokens: LogTokenizer.queryTokens(["zebra-unicorn"])).isEmpty)
         }
     }
 
@@ -69,9 +69,9 @@ struct LogBlockTests {
             try writer.write(to: "\(dir)/1.klb")
             let reader = try LogBlockReader(path: "\(dir)/1.klb")
             #expect(LogLine.render(.keyValueList([Attribute(key: "walrus", value: .int(7))])).contains("walrus"))
-            #expect(try reader.chunks(mayContainTokens: LogTokenizer.queryHashes(["walrus"])) == .chunks([0]))
-            #expect(try reader.chunks(mayContainTokens: LogTokenizer.queryHashes(["abcd"])) == .chunks([1]))
-            #expect(try reader.chunks(mayContainTokens: LogTokenizer.queryHashes(["plain"])) == .chunks([2]))
+            #expect(try reader.chunks(mayContainTokens: LogTokenizer.queryTokens(["walrus"])) == .chunks([0]))
+            #expect(try reader.chunks(mayContainTokens: LogTokenizer.queryTokens(["abcd"])) == .chunks([1]))
+            #expect(try reader.chunks(mayContainTokens: LogTokenizer.queryTokens(["plain"])) == .chunks([2]))
             #expect(LogTestKit.items([try reader.batch()]).count == 3)
         }
     }

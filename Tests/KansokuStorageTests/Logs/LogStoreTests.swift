@@ -119,6 +119,29 @@ struct LogStoreTests {
         }
     }
 
+    @Test("a JSON line's own time is found by its number after compaction, reading only the chunks of that time")
+    func timeTokenLookup() async throws {
+        try await WALTestKit.withTemporaryDirectory { dir in
+            let store = try Self.open(dir, chunkBytes: 512)
+            let times = (0..<400).map { LogTestKit.base + UInt64($0) * 1_000_003 }
+            for part in stride(from: 0, to: times.count, by: 40) {
+                try await store.append(LogTestKit.lokiBatch(app: "svc", lines: times[part..<part + 40].map {
+                    ($0, "{\"ts\":\($0),\"level\":\"info\",\"msg\":\"request completed\"}")
+                }))
+            }
+            // The store returns the entries of the chunks it reads; callers filter lines exactly.
+            let wanted = "\(times[123])"
+            let before = try Self.allLines(store).filter { $0.contains(wanted) }
+            #expect(before.count == 1 && before[0].contains("\"ts\":\(wanted)"))
+            _ = try store.compact()
+            let blocks = store.blockReaders
+            let chunks = blocks.values.map(\.metadata.chunkCount).reduce(0, +)
+            #expect(try Self.allLines(store, tokens: [wanted]).filter { $0.contains(wanted) } == before)
+            let reads = blocks.values.map(\.chunkReads).reduce(0, +)
+            #expect(reads == 1 && chunks > 10, "\(reads) of \(chunks) chunks read")
+        }
+    }
+
     @Test("retention deletes blocks by age and by size, oldest first")
     func retention() async throws {
         try await WALTestKit.withTemporaryDirectory { dir in

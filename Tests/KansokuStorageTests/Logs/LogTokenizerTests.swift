@@ -30,10 +30,10 @@ struct LogTokenizerTests {
         var hashes: [UInt64] = []
         LogTokenizer.scan("GET 200 0.080 2026-11-22 v1 x42 12345 42x 0000 1234567") { hash, _ in hashes.append(hash) }
         var expected: [UInt64] = []
-        for token in ["get", "v1", "x42", "12345", "42x", "1234567"] { expected.append(LogTokenizer.singleTokenHash(token)!) }
+        for token in ["get", "v1", "x42", "12345", "42x", "1234567"] { expected.append(LogTokenizer.singleQueryToken(token)!.hash) }
         #expect(hashes == expected)
-        #expect(LogTokenizer.singleTokenHash("200") == nil && LogTokenizer.singleTokenHash("0000") == nil)
-        #expect(LogTokenizer.queryHashes(["status 200 at 10:00"]) == LogTokenizer.queryHashes(["STATUS AT"]))
+        #expect(LogTokenizer.singleQueryToken("200") == nil && LogTokenizer.singleQueryToken("0000") == nil)
+        #expect(LogTokenizer.queryTokens(["status 200 at 10:00"]) == LogTokenizer.queryTokens(["STATUS AT"]))
         #expect(LogTokenizer.tokens("GET /api/v1?Q=ab-CD 42 12345") == ["get", "api", "v1", "q", "ab", "cd", "12345"])
     }
 

@@ -3,13 +3,17 @@ import KansokuModel
 import Testing
 @testable import KansokuStorage
 
-/// Blocks written before hex ids were kept apart from the compressed text
-/// (format version 2) are still read. `Fixtures/log-block-v2.klb` was written
-/// by the version-2 writer from ``records``: stream `app` one chunk per line,
-/// plus an OTLP record with a trace id and a non-string body.
-@Suite("Log blocks of format version 2 stay readable and prunable")
-struct LogBlockVersion2Tests {
-    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/log-block-v2.klb").path
+/// Blocks of format versions 2 (hex ids in the compressed text) and 3 (an id
+/// column per chunk, no shared trace ids) are still read.
+/// `Fixtures/log-block-v2.klb` and `Fixtures/log-block-v3.klb` were written by
+/// those versions' writers from ``batches()``: stream `app` one chunk per
+/// line, plus an OTLP record with a trace id and a non-string body.
+@Suite("Log blocks of format versions 2 and 3 stay readable and prunable")
+struct LogBlockOlderVersionTests {
+    static func path(version: UInt32) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/log-block-v\(version).klb").path
+    }
+
     static let id = LogBlockPrunerTests.id
     static let lines = ["plain line", "request_id=\(id.hex) 200", "{\"trace_id\":\"\(id.hex)\",\"span_id\":\"00f067aa0ba902b7\"}",
                         "upper \(id.hex.uppercased())", "x\(id.hex)", "alpha beta"]
@@ -22,10 +26,10 @@ struct LogBlockVersion2Tests {
          ])]
     }
 
-    @Test("records, tokens and trace ids of a version 2 block")
-    func readsAndPrunes() throws {
-        let block = try LogBlockReader(path: Self.path)
-        #expect(block.version == 2)
+    @Test("records, tokens and trace ids of a version 2 or 3 block", arguments: [UInt32(2), 3])
+    func readsAndPrunes(version: UInt32) throws {
+        let block = try LogBlockReader(path: Self.path(version: version))
+        #expect(block.version == version)
         #expect(LogTestKit.items([try block.batch()]) == LogTestKit.items(Self.batches()))
         let app = try #require(block.streams.firstIndex { $0["app"] == "app" })
         let chunks = block.chunks.indices.filter { block.chunks[$0].stream == app }
