@@ -32,7 +32,7 @@ extension LogChunkIDColumn {
                              time: UInt64) throws(WALDecodingError) -> String {
             // An empty text has no storage to write into below.
             guard let base = packed.baseAddress, !packed.isEmpty else { return "" }
-            var idBytes = 0, length = 0, hasTime = false
+            var idBytes = 0, length = 0
             var i = 0
             while i < packed.count, let found = memchr(base + i, Int32(marker), packed.count - i) {
                 let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
@@ -51,7 +51,6 @@ extension LogChunkIDColumn {
                     guard LogEntryTimeToken.spellable(time) else {
                         throw WALDecodingError(.invalidTag(field: "time marker of an entry at \(time) ns", value: UInt64(n)), at: offset + at + 1)
                     }
-                    hasTime = true
                     length += at - i + digits
                 } else {
                     throw WALDecodingError(.invalidTag(field: "token marker", value: UInt64(n)), at: offset + at + 1)
@@ -62,7 +61,6 @@ extension LogChunkIDColumn {
                 throw WALDecodingError(.invalidUTF8(length: packed.count - i), at: offset + i)
             }
             length += packed.count - i
-            let timeDigits = hasTime ? LogEntryTimeToken.decimalDigits(of: time) : []
             let string = column.withUnsafeBufferPointer { ids in
                 String(unsafeUninitializedCapacity: length) { out in
                     var from = 0, to = 0, id = cursor
@@ -73,10 +71,13 @@ extension LogChunkIDColumn {
                         to += at - from
                         let n = packed[at + 1]
                         if let digits = LogEntryTimeToken.digits(ofMarker: n) {
-                            for digit in timeDigits[..<digits] {
-                                out[to] = digit
-                                to += 1
+                            // Written from the last digit back: `spelled` has exactly `digits` of them.
+                            var rest = LogEntryTimeToken.spelled(time, digits: digits)
+                            for k in stride(from: to + digits - 1, through: to, by: -1) {
+                                out[k] = 0x30 + UInt8(truncatingIfNeeded: rest % 10)
+                                rest /= 10
                             }
+                            to += digits
                         } else {
                             for byte in ids[id..<id + Int(n)] {
                                 out[to] = Self.hexDigits[Int(byte >> 4)]

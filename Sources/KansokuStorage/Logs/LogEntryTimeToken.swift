@@ -19,10 +19,8 @@ enum LogEntryTimeToken {
     /// digits, when it spells `time` truncated to its first `range.count`
     /// digits; nil otherwise.
     static func marker(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, time: UInt64) -> UInt8? {
-        guard spellable(time), mayMatch(length: range.count) else { return nil }
-        var value: UInt64 = 0
-        for i in range { value = value &* 10 &+ UInt64(bytes[i] &- 0x30) }
-        guard value == time / divisor(digits: range.count) else { return nil }
+        guard spellable(time), mayMatch(length: range.count),
+              value(ofDigits: UnsafeBufferPointer(rebasing: bytes[range])) == spelled(time, digits: range.count) else { return nil }
         return 0x80 | UInt8(range.count)
     }
 
@@ -39,25 +37,24 @@ enum LogEntryTimeToken {
         time >= 1_000_000_000_000_000_000 && time < 10_000_000_000_000_000_000
     }
 
-    /// The 19 decimal digits of `time` (``spellable(_:)``), most significant first.
-    static func decimalDigits(of time: UInt64) -> [UInt8] {
-        var digits = [UInt8](repeating: 0x30, count: 19)
-        var rest = time
-        for i in stride(from: 18, through: 0, by: -1) {
-            digits[i] = 0x30 + UInt8(rest % 10)
-            rest /= 10
-        }
-        return digits
-    }
+    /// The number that `time` (``spellable(_:)``) is in the unit of a
+    /// `digits`-digit token: its first `digits` decimal digits.
+    @inline(__always)
+    static func spelled(_ time: UInt64, digits: Int) -> UInt64 { time / divisor(digits: digits) }
 
     /// The entry times whose time token `token` would be: those that
     /// `token` spells in its unit, when it is 10, 13, 16 or 19 decimal
     /// digits without a leading zero; nil otherwise.
     static func entryTimes(spelledBy token: UnsafeBufferPointer<UInt8>) -> ClosedRange<UInt64>? {
         guard mayMatch(length: token.count), token[0] != 0x30, token.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        let value = token.reduce(UInt64(0)) { $0 &* 10 &+ UInt64($1 &- 0x30) }
-        let unit = divisor(digits: token.count)
-        return value * unit...(value * unit + (unit - 1))
+        let start = value(ofDigits: token) * divisor(digits: token.count)
+        return start...(start + (divisor(digits: token.count) - 1))
+    }
+
+    /// The value of up to 19 decimal digits.
+    @inline(__always)
+    private static func value(ofDigits digits: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        digits.reduce(0) { $0 &* 10 &+ UInt64($1 &- 0x30) }
     }
 
     private static func divisor(digits: Int) -> UInt64 {
