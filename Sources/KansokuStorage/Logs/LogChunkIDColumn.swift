@@ -53,7 +53,7 @@ enum LogChunkIDColumn {
             text.appendRaw(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<token.range.lowerBound])))
             text.writeByte(marker)
             text.writeByte(token.kind)
-            if token.kind & 0x80 == 0 {
+            if LogEntryTimeToken.digits(ofMarker: token.kind) == nil {
                 var i = token.range.lowerBound
                 while i < token.range.upperBound {
                     column.append(hexValue(bytes[i]) << 4 | hexValue(bytes[i + 1]))
