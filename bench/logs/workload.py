@@ -20,6 +20,13 @@ Needles for the queries, placed deterministically:
 Push requests are Loki's `logproto.PushRequest` (protobuf, raw-snappy
 compressed, as Promtail and Grafana Alloy send them), one per batch of
 `batch_lines` lines of one sender's streams in time order.
+
+Every random choice goes through `Draws`, which adds up the information it
+puts in the lines (−log2 of the chosen value's probability). Their sum is a
+floor under any lossless store's bytes per line: no coding can keep the
+workload in fewer bits than the choices that made it. A follow-up line's
+trace id adds nothing (the queue it comes from is known from the lines
+before); its 128 random bits count once, where the id is first drawn.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from __future__ import annotations
 import bisect
 import collections
 import json
+import math
 import random
 import time
 from dataclasses import dataclass
@@ -60,6 +68,85 @@ class Workload:
     end_ns: int
     levels: dict[str, int]  # JSON lines per level
     lookup_ids: list[tuple[str, int]]  # (trace id, lines carrying it)
+    information: dict[str, float]  # bits of the generator's random choices, by field
+
+    def information_per_line(self, *fields: str) -> float:
+        """Bytes a line of information in `fields` (all fields when none are named)."""
+        names = fields or tuple(self.information)
+        return sum(self.information.get(f, 0.0) for f in names) / 8 / self.lines
+
+
+# The fields whose information is random hex ids: what no coding can shrink.
+ID_FIELDS = ("request_id", "trace_id", "span_id")
+# The entry's time and which stream a line goes to: a store keeps them as timestamps per stream.
+TIME_FIELDS = ("time", "stream")
+
+
+class Draws:
+    """A seeded generator that counts, for each field, the information its choices carry (bits)."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.bits: collections.Counter[str] = collections.Counter()
+
+    def _count(self, field: str | None, bits: float) -> None:
+        """`field` None: a choice that does not show in the lines, so it carries nothing."""
+        if field is not None:
+            self.bits[field] += bits
+
+    def randint(self, field: str | None, low: int, high: int) -> int:
+        self._count(field, math.log2(high - low + 1))
+        return self.rng.randint(low, high)
+
+    def offset(self, field: str, n: int) -> int:
+        """A uniform integer in 1..<n (n at least 2)."""
+        self._count(field, math.log2(n - 1))
+        return self.rng.randrange(1, n)
+
+    def pick(self, field: str, cumulative: list[int]) -> int:
+        """An index drawn with the weights whose running totals are `cumulative`."""
+        index = bisect.bisect_right(cumulative, self.rng.random() * cumulative[-1])
+        weight = cumulative[index] - (cumulative[index - 1] if index else 0)
+        self._count(field, math.log2(cumulative[-1] / weight))
+        return index
+
+    def choice(self, field: str | None, options):
+        value = self.rng.choice(options)
+        self._count(field, math.log2(len(options) / options.count(value)))
+        return value
+
+    def weighted(self, field: str | None, options, weights):
+        value = self.rng.choices(options, weights)[0]
+        self._count(field, math.log2(sum(weights) / weights[options.index(value)]))
+        return value
+
+    def chance(self, field: str, p: float) -> bool:
+        yes = self.rng.random() < p
+        self._count(field, -math.log2(p if yes else 1 - p))
+        return yes
+
+    def hex_id(self, field: str, bits: int) -> str:
+        self._count(field, bits)
+        return f"{self.rng.getrandbits(bits):0{bits // 4}x}"
+
+    def exponential(self, field: str, mean: float, decimals: int) -> float:
+        """Exp(1/mean) rounded to `decimals` (counted by the mass of its rounding bin)."""
+        value = round(self.rng.expovariate(1 / mean), decimals)
+        half = 0.5 * 10 ** -decimals
+        mass = math.exp(-max(0.0, value - half) / mean) - math.exp(-(value + half) / mean)
+        self._count(field, -math.log2(mass))
+        return value
+
+    def lognormal(self, field: str, mu: float, sigma: float, decimals: int) -> float:
+        """Lognormal(mu, sigma) rounded to `decimals` (counted by the mass of its rounding bin)."""
+        value = round(self.rng.lognormvariate(mu, sigma), decimals)
+        half = 0.5 * 10 ** -decimals
+
+        def cdf(x: float) -> float:
+            return 0.0 if x <= 0 else 0.5 * (1 + math.erf((math.log(x) - mu) / (sigma * math.sqrt(2))))
+
+        self._count(field, -math.log2(cdf(value + half) - cdf(value - half)))
+        return value
 
 
 def _streams(n_streams: int) -> list[tuple[dict[str, str], str, int]]:
@@ -109,14 +196,13 @@ def _push_request(batch: dict[int, list[bytes]], label_texts: list[bytes]) -> by
 
 def generate(lines: int, n_streams: int, hours: float, end_ns: int, senders: int, batch_lines: int,
              seed: int = 20250602) -> Workload:
-    rng = random.Random(seed)
+    draws = Draws(seed)
     streams = _streams(n_streams)
     label_texts = [_labels_text(s[0]) for s in streams]
-    weights = [s[2] for s in streams]
     cumulative = []
     total = 0
-    for w in weights:
-        total += w
+    for _, _, weight in streams:
+        total += weight
         cumulative.append(total)
     start_ns = end_ns - int(hours * 3600e9)
     spacing = (end_ns - start_ns) // lines
@@ -132,8 +218,8 @@ def generate(lines: int, n_streams: int, hours: float, end_ns: int, senders: int
     rare_pending = 0
     lookup_pending = 0
     for i in range(lines):
-        ns = start_ns + i * spacing + rng.randrange(1, max(2, spacing))
-        s = bisect.bisect_right(cumulative, rng.random() * total)
+        ns = start_ns + i * spacing + draws.offset("time", max(2, spacing))
+        s = draws.pick("stream", cumulative)
         labels, kind, _ = streams[s]
         if i in rare_at:
             rare_pending += 1
@@ -141,38 +227,45 @@ def generate(lines: int, n_streams: int, hours: float, end_ns: int, senders: int
             lookup_pending += 1
         if kind == "nginx":
             tm = time.gmtime(ns // 1_000_000_000)
-            route = rng.choice(ROUTES).replace("{id}", str(rng.randint(1, 99999)))
-            status = rng.choices((200, 201, 204, 301, 304, 400, 401, 404, 429, 500, 502, 503),
-                                 (70, 4, 2, 2, 6, 2, 2, 6, 1, 2, 1, 2))[0]
-            trace = f"{rng.getrandbits(128):032x}"
+            route = draws.choice("route", ROUTES)
+            # The product id is drawn for every line (as it always was), but is in the line only where the
+            # route has a place for it.
+            route = route.replace("{id}", str(draws.randint("route" if "{id}" in route else None, 1, 99999)))
+            status = draws.weighted("status", (200, 201, 204, 301, 304, 400, 401, 404, 429, 500, 502, 503),
+                                    (70, 4, 2, 2, 6, 2, 2, 6, 1, 2, 1, 2))
+            trace = draws.hex_id("request_id", 128)
             if lookup_pending:
                 lookup_counts[trace] = 1
                 lookup_pending -= 1
                 follow_ups.extend([trace] * 3)
-            elif rng.random() < 0.25:
-                follow_ups.extend([trace] * rng.randint(2, 4))
-            method = rng.choices(("GET", "POST", "PUT", "DELETE"), (75, 17, 5, 3))[0]
-            line = (f'10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)} - - '
+            elif draws.chance("fan-out", 0.25):
+                follow_ups.extend([trace] * draws.randint("fan-out", 2, 4))
+            method = draws.weighted("method", ("GET", "POST", "PUT", "DELETE"), (75, 17, 5, 3))
+            line = (f'10.{draws.randint("client", 0, 255)}.{draws.randint("client", 0, 255)}.'
+                    f'{draws.randint("client", 1, 254)} - - '
                     f'[{tm.tm_mday:02d}/{MONTHS[tm.tm_mon - 1]}/{tm.tm_year}:{tm.tm_hour:02d}:{tm.tm_min:02d}:{tm.tm_sec:02d} +0000] '
-                    f'"{method} {route} HTTP/1.1" {status} {rng.randint(0, 80000)} "-" "{rng.choice(AGENTS)}" '
-                    f'rt={rng.expovariate(1 / 0.08):.3f} uct="0.00{rng.randint(0, 9)}" request_id={trace}')
+                    f'"{method} {route} HTTP/1.1" {status} {draws.randint("bytes", 0, 80000)} "-" '
+                    f'"{draws.choice("user_agent", AGENTS)}" rt={draws.exponential("rt", 0.08, 3):.3f} '
+                    f'uct="0.00{draws.randint("uct", 0, 9)}" request_id={trace}')
         else:
-            level = rng.choices(("debug", "info", "warn", "error"), (10, 75, 10, 5))[0]
-            msg = rng.choice(MESSAGES[level])
-            if rare_pending:
-                level, msg = "error", f"{RARE} on volume pvc-{rng.getrandbits(32):08x}"
+            rare = rare_pending > 0  # a needle line: its level and message are replaced, so they carry nothing
+            level = draws.weighted(None if rare else "level", ("debug", "info", "warn", "error"), (10, 75, 10, 5))
+            msg = draws.choice(None if rare else "msg", MESSAGES[level])
+            if rare:
+                level, msg = "error", f"{RARE} on volume pvc-{draws.hex_id('volume', 32)}"
                 rare_pending -= 1
             levels[level] += 1
-            if follow_ups and rng.random() < 0.8:
+            if follow_ups and draws.chance("trace_id", 0.8):
                 trace = follow_ups.popleft()
             else:
-                trace = f"{rng.getrandbits(128):032x}"
+                trace = draws.hex_id("trace_id", 128)
             if trace in lookup_counts:
                 lookup_counts[trace] += 1
             doc = {"ts": ns, "level": level, "logger": f"{labels['app']}.http", "msg": msg,
-                   "method": rng.choice(("GET", "POST")), "route": rng.choice(ROUTES),
-                   "status": 500 if level == "error" else 200, "duration_ms": round(rng.lognormvariate(3, 1), 2),
-                   "trace_id": trace, "span_id": f"{rng.getrandbits(64):016x}", "user_id": f"u{rng.randint(1, 50000)}"}
+                   "method": draws.choice("method", ("GET", "POST")), "route": draws.choice("route", ROUTES),
+                   "status": 500 if level == "error" else 200,
+                   "duration_ms": draws.lognormal("duration_ms", 3, 1, 2), "trace_id": trace,
+                   "span_id": draws.hex_id("span_id", 64), "user_id": f"u{draws.randint('user_id', 1, 50000)}"}
             line = json.dumps(doc, separators=(",", ":"))
         data = line.encode()
         raw += len(data)
@@ -187,4 +280,4 @@ def generate(lines: int, n_streams: int, hours: float, end_ns: int, senders: int
             requests.append((sender, _push_request(per_sender[sender], label_texts), per_sender_count[sender]))
     return Workload(streams=[s[0] for s in streams], requests=requests, lines=lines, raw_bytes=raw,
                     start_ns=start_ns, end_ns=end_ns, levels=levels,
-                    lookup_ids=sorted(lookup_counts.items()))
+                    lookup_ids=sorted(lookup_counts.items()), information=dict(draws.bits))
