@@ -81,18 +81,21 @@ let package = Package(
             ]
         ),
 
+        // MARK: Regex — Go's RE2 syntax and semantics, as Prometheus and Loki match label values and lines.
+        .target(name: "KansokuRegex", dependencies: ["KansokuModel"]),
+
         // MARK: Storage — write-ahead log (and, per signal, the stores behind it).
         .target(
             name: "KansokuStorage",
             dependencies: [
-                "KansokuModel", "CZstd", "CIsal",
+                "KansokuModel", "KansokuRegex", "CZstd", "CIsal",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
 
         // MARK: Query — PromQL (parser and engine), LogQL and TraceQL.
-        .target(name: "KansokuQuery", dependencies: ["KansokuModel"]),
+        .target(name: "KansokuQuery", dependencies: ["KansokuModel", "KansokuRegex"]),
 
         // MARK: API — the HTTP port serving operations and read endpoints.
         .target(
@@ -159,7 +162,8 @@ let package = Package(
                            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                            .product(name: "Hummingbird", package: "hummingbird")]
         ),
-        .testTarget(name: "KansokuQueryTests", dependencies: ["KansokuQuery", "KansokuModel"], exclude: ["Regex/Fixtures"]),
+        .testTarget(name: "KansokuQueryTests", dependencies: ["KansokuQuery", "KansokuModel"]),
+        .testTarget(name: "KansokuRegexTests", dependencies: ["KansokuRegex"], exclude: ["Fixtures"]),
         .testTarget(
             name: "KansokuAPITests",
             dependencies: ["KansokuAPI", "KansokuModel", "KansokuQuery", "KansokuStorage", "KansokuWire",

@@ -1,3 +1,5 @@
+import KansokuRegex
+
 /// A condition on one label of a series, as PromQL's and the Prometheus
 /// API's `name="value"`, `!=`, `=~` and `!~` selectors express it.
 ///
@@ -15,7 +17,12 @@ public struct SeriesMatcher: Sendable, CustomStringConvertible {
     public let name: String
     public let op: Operator
     public let value: String
-    /// The pattern, anchored at both ends as Prometheus anchors it.
+    /// The pattern with Go's semantics (Prometheus's `^(?s:re)$`), when ``RE2Regex`` takes it.
+    private let re2: RE2Regex?
+    /// The pattern, anchored at both ends as Prometheus anchors it, on Swift's
+    /// engine: for what ``RE2Regex`` leaves to it (and values too long for
+    /// it), and where compile errors come from. Nil where Swift's syntax lacks
+    /// what RE2's has (`\pN`) and ``RE2Regex`` took the pattern.
     private let regex: CompiledPattern?
     /// Values of a pattern that is only literal alternatives (`a|b|c`): a set
     /// lookup instead of running the regex engine on every label value.
@@ -32,16 +39,20 @@ public struct SeriesMatcher: Sendable, CustomStringConvertible {
         switch op {
         case .equal, .notEqual:
             regex = nil
+            re2 = nil
             literalAlternatives = nil
         case .regexMatch, .regexNoMatch:
             literalAlternatives = SeriesMatcher.literalAlternatives(of: value)
             if literalAlternatives != nil {
                 regex = nil
+                re2 = nil
             } else {
+                re2 = RE2Regex(wholeMatch: "(?s:\(value))")
                 do {
                     regex = CompiledPattern(try Regex(value).dotMatchesNewlines().matchingSemantics(.unicodeScalar))
                 } catch {
-                    throw SeriesMatcherError(pattern: value, reason: "\(error)")
+                    guard re2 != nil else { throw SeriesMatcherError(pattern: value, reason: "\(error)") }
+                    regex = nil
                 }
             }
         }
@@ -59,7 +70,9 @@ public struct SeriesMatcher: Sendable, CustomStringConvertible {
 
     private func regexMatches(_ candidate: String) -> Bool {
         if let literalAlternatives { return literalAlternatives.contains(candidate) }
-        return (try? regex!.regex.wholeMatch(in: candidate)) != nil
+        if let re2, re2.handles(length: candidate.utf8.count) { return re2.matches(candidate) }
+        guard let regex else { return false }  // RE2 syntax alone, on a value past RE2Regex's bound
+        return (try? regex.regex.wholeMatch(in: candidate)) != nil
     }
 
     /// `a|b|c` made only of characters with no regex meaning → its alternatives.

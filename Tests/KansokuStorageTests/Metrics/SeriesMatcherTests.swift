@@ -147,6 +147,22 @@ struct SeriesMatcherTests {
         #expect(!(try matcher(.regexMatch, ".").matches("🇯🇵")))
     }
 
+    @Test("classes and case folding are Go's (RE2), as Prometheus matches, not Swift's Unicode-aware ones", arguments: [
+        (#"\d+"#, "\u{0663}", false),  // ARABIC-INDIC DIGIT THREE: \d is ASCII in Go
+        (#"\d+"#, "0123", true),
+        (#"a\sb"#, "a\u{0B}b", false),  // vertical tab: Go's \s is [\t\n\f\r ]
+        (#"a\sb"#, "a\tb", true),
+        (#"\w+"#, "caf\u{E9}", false),  // \w is [0-9A-Za-z_] in Go
+        (#"(?i)k8s"#, "\u{212A}8S", true),  // Go folds KELVIN SIGN to k
+        (#"a{,3}"#, "a{,3}", true),  // not a repeat in Go: literal text
+        (#"a{,3}"#, "aaa", false),
+        (#"[[:alpha:]]+-[[:digit:]]"#, "api-7", true),
+    ])
+    func goSemantics(pattern: String, value: String, expected: Bool) throws {
+        #expect(try matcher(.regexMatch, pattern).matches(value) == expected, "\(pattern) on \(value.unicodeScalars.map { $0.value })")
+        #expect(try matcher(.regexNoMatch, pattern).matches(value) == !expected)
+    }
+
     @Test("description prints the matcher as PromQL writes it")
     func description() throws {
         #expect(try matcher(.equal, "prod").description == "env=\"prod\"")

@@ -1,3 +1,5 @@
+import KansokuRegex
+
 /// A label matcher with its regular expression compiled once.
 ///
 /// Regexes are fully anchored like Prometheus/Loki matchers. They run as

@@ -1,4 +1,5 @@
 import KansokuModel
+import KansokuRegex
 
 /// A compiled line filter (`|=`, `!=`, `|~`, `!~`, `|>`, `!>`, with `or`).
 ///

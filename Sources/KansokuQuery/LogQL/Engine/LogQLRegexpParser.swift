@@ -1,4 +1,5 @@
 import KansokuModel
+import KansokuRegex
 
 /// A compiled `regexp` parser stage: named groups become labels. When the
 /// expression matches, every named group is set, an unmatched (optional)

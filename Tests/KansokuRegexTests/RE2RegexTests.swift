@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import KansokuQuery
+@testable import KansokuRegex
 
 /// `Fixtures/go_regexp_answers.json` holds Go's own answers (recorded by
 /// `Fixtures/record_go_answers.go`): 400 random patterns over a small
