@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "KansokuIngest",
             dependencies: [
-                "KansokuModel", "KansokuWire", "CZlib", "CSnappy",
+                "KansokuModel", "KansokuRegex", "KansokuWire", "CZlib", "CSnappy",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

@@ -17,13 +17,8 @@ public struct SeriesMatcher: Sendable, CustomStringConvertible {
     public let name: String
     public let op: Operator
     public let value: String
-    /// The pattern with Go's semantics (Prometheus's `^(?s:re)$`), when ``RE2Regex`` takes it.
-    private let re2: RE2Regex?
-    /// The pattern, anchored at both ends as Prometheus anchors it, on Swift's
-    /// engine: for what ``RE2Regex`` leaves to it (and values too long for
-    /// it), and where compile errors come from. Nil where Swift's syntax lacks
-    /// what RE2's has (`\pN`) and ``RE2Regex`` took the pattern.
-    private let regex: CompiledPattern?
+    /// The pattern, anchored at both ends with `.` taking newlines, as Prometheus compiles it (`^(?s:re)$`).
+    private let regex: AnchoredRegex?
     /// Values of a pattern that is only literal alternatives (`a|b|c`): a set
     /// lookup instead of running the regex engine on every label value.
     private let literalAlternatives: Set<String>?
@@ -39,20 +34,16 @@ public struct SeriesMatcher: Sendable, CustomStringConvertible {
         switch op {
         case .equal, .notEqual:
             regex = nil
-            re2 = nil
             literalAlternatives = nil
         case .regexMatch, .regexNoMatch:
             literalAlternatives = SeriesMatcher.literalAlternatives(of: value)
             if literalAlternatives != nil {
                 regex = nil
-                re2 = nil
             } else {
-                re2 = RE2Regex(wholeMatch: "(?s:\(value))")
                 do {
-                    regex = CompiledPattern(try Regex(value).dotMatchesNewlines().matchingSemantics(.unicodeScalar))
+                    regex = try AnchoredRegex(value, dotMatchesNewline: true)
                 } catch {
-                    guard re2 != nil else { throw SeriesMatcherError(pattern: value, reason: "\(error)") }
-                    regex = nil
+                    throw SeriesMatcherError(pattern: value, reason: error.reason)
                 }
             }
         }
@@ -70,9 +61,7 @@ public struct SeriesMatcher: Sendable, CustomStringConvertible {
 
     private func regexMatches(_ candidate: String) -> Bool {
         if let literalAlternatives { return literalAlternatives.contains(candidate) }
-        if let re2, re2.handles(length: candidate.utf8.count) { return re2.matches(candidate) }
-        guard let regex else { return false }  // RE2 syntax alone, on a value past RE2Regex's bound
-        return (try? regex.regex.wholeMatch(in: candidate)) != nil
+        return regex!.matches(candidate)
     }
 
     /// `a|b|c` made only of characters with no regex meaning → its alternatives.
@@ -83,13 +72,6 @@ public struct SeriesMatcher: Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(name)\(op.rawValue)\"\(value)\"" }
-}
-
-/// A compiled regex. `Regex` is not marked `Sendable`, but it is an immutable
-/// value: matching never mutates it, so sharing it between threads is safe.
-private final class CompiledPattern: @unchecked Sendable {
-    let regex: Regex<AnyRegexOutput>
-    init(_ regex: Regex<AnyRegexOutput>) { self.regex = regex }
 }
 
 /// A regular expression in a matcher did not compile.

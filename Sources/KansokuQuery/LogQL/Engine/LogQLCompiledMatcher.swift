@@ -2,18 +2,17 @@ import KansokuRegex
 
 /// A label matcher with its regular expression compiled once.
 ///
-/// Regexes are fully anchored like Prometheus/Loki matchers. They run as
+/// Regexes are fully anchored as Loki anchors them (`^(?:re)$`). They run as
 /// byte searches when they only choose among literals (``LogQLLiteralRegex``),
-/// else with Go's semantics (``RE2Regex``), else on Swift's regex engine,
-/// which accepts the rest of the RE2 syntax used in practice.
-public struct LogQLCompiledMatcher: @unchecked Sendable {
+/// else as an ``AnchoredRegex`` (Go's semantics where ``RE2Regex`` takes the
+/// pattern, Swift's engine for the rest).
+public struct LogQLCompiledMatcher: Sendable {
     public let name: String
     public let type: LogQLMatchType
     public let value: String
-    private let regex: Regex<AnyRegexOutput>?
+    private let regex: AnchoredRegex?
     /// The literals a simple regex stands for (``LogQLLiteralRegex``).
     private let literals: LogQLLiteralRegex?
-    private let re2: RE2Regex?
 
     public init(_ matcher: LogQLMatcher) throws(LogQLEvaluationError) {
         name = matcher.name
@@ -23,11 +22,9 @@ public struct LogQLCompiledMatcher: @unchecked Sendable {
         case .equal, .notEqual:
             regex = nil
             literals = nil
-            re2 = nil
         case .regexMatch, .regexNoMatch:
-            regex = try LogQLRegexCache.compile(matcher.value)
+            regex = try LogQLRegexCache.compileAnchored(matcher.value)
             literals = LogQLLiteralRegex(matcher.value)
-            re2 = RE2Regex(wholeMatch: matcher.value)
         }
     }
 
@@ -43,8 +40,7 @@ public struct LogQLCompiledMatcher: @unchecked Sendable {
 
     private func wholeMatch(_ candidate: String) -> Bool {
         if let literals, let matches = candidate.withUTF8Bytes({ literals.matchesWhole($0) }) { return matches }
-        if let re2, re2.handles(length: candidate.utf8.count) { return re2.matches(candidate) }
-        return regex.map { candidate.wholeMatch(of: $0) != nil } ?? false
+        return regex?.matches(candidate) ?? false
     }
 }
 
@@ -53,6 +49,15 @@ enum LogQLRegexCache {
     static func compile(_ pattern: String) throws(LogQLEvaluationError) -> Regex<AnyRegexOutput> {
         do {
             return try Regex(pattern)
+        } catch {
+            throw LogQLEvaluationError.invalidRegex(pattern)
+        }
+    }
+
+    /// A pattern anchored at both ends, as Loki anchors matchers and `label_replace` (`^(?:re)$`).
+    static func compileAnchored(_ pattern: String) throws(LogQLEvaluationError) -> AnchoredRegex {
+        do {
+            return try AnchoredRegex(pattern, dotMatchesNewline: false)
         } catch {
             throw LogQLEvaluationError.invalidRegex(pattern)
         }

@@ -1,3 +1,5 @@
+import KansokuRegex
+
 /// The value of a metric sub-expression at one step.
 enum LogQLStepValue {
     case scalar(Double)
@@ -48,7 +50,7 @@ struct LogQLMetricEvaluator {
             try prepare(bin.lhs, start: start, end: end)
             try prepare(bin.rhs, start: start, end: end)
         case .labelReplace(let lr):
-            _ = try LogQLRegexCache.compile(lr.regex)
+            _ = try LogQLRegexCache.compileAnchored(lr.regex)
             try prepare(lr.expr, start: start, end: end)
         case .literal, .vector: break
         }
@@ -83,11 +85,11 @@ struct LogQLMetricEvaluator {
             return try LogQLBinaryEvaluator.evaluate(bin, lhs, rhs, at: t)
         case .labelReplace(let lr):
             guard case .vector(let samples) = try evaluate(lr.expr, at: t) else { throw .unsupported("label_replace of a scalar") }
-            let regex = try LogQLRegexCache.compile(lr.regex)
+            let regex = try LogQLRegexCache.compileAnchored(lr.regex)
             var out: [LogQLSample] = []
             for var sample in samples {
-                if let match = (sample.labels[lr.source] ?? "").wholeMatch(of: regex) {
-                    sample.labels.set(lr.destination, LogQLTemplateFunctions.expand(lr.replacement, match))
+                if let match = regex.match(sample.labels[lr.source] ?? "") {
+                    sample.labels.set(lr.destination, match.expand(lr.replacement))
                 }
                 out.append(sample)
             }

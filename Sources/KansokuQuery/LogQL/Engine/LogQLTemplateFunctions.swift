@@ -1,3 +1,5 @@
+import KansokuRegex
+
 /// The function table of `LogQLTemplate` (a subset of Loki's, which is
 /// Go's `strings` plus Sprig helpers).
 enum LogQLTemplateFunctions {
@@ -60,7 +62,7 @@ enum LogQLTemplateFunctions {
             try arity(3)
             let regex = try LogQLRegexCache.compile(args[0])
             return args[1].replacing(regex) { match in
-                name == "regexReplaceAllLiteral" ? args[2] : expand(args[2], match)
+                name == "regexReplaceAllLiteral" ? args[2] : RegexGroups(match.output).expand(args[2])
             }
         default:
             throw .invalidTemplate("function \"\(name)\" not defined")
@@ -87,28 +89,6 @@ enum LogQLTemplateFunctions {
             done += 1
         }
         return out + rest
-    }
-
-    /// `$1`/`${name}` references of a regex replacement.
-    static func expand(_ template: String, _ match: Regex<AnyRegexOutput>.Match) -> String {
-        var out = ""
-        var chars = Array(template)[...]
-        while let c = chars.popFirst() {
-            guard c == "$", let next = chars.first else { out.append(c); continue }
-            var ref = ""
-            if next == "{" {
-                chars = chars.dropFirst()
-                while let d = chars.popFirst(), d != "}" { ref.append(d) }
-            } else {
-                while let d = chars.first, d.isLetter || d.isNumber || d == "_" { ref.append(d); chars = chars.dropFirst() }
-            }
-            if let index = Int(ref), index < match.output.count {
-                out += match.output[index].substring.map(String.init) ?? ""
-            } else if let element = match.output[ref] {
-                out += element.substring.map(String.init) ?? ""
-            }
-        }
-        return out
     }
 
     private static func printf(_ args: [String]) throws(LogQLEvaluationError) -> String {

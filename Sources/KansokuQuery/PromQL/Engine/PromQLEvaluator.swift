@@ -1,3 +1,5 @@
+import KansokuRegex
+
 /// Evaluates one query: walks the AST at a single evaluation time and
 /// returns an intermediate value. Range queries call it once per step.
 ///
@@ -13,7 +15,7 @@ final class PromQLEvaluator {
     /// Series per matcher list, fetched once per query.
     private var selectionCache: [[PromQLLabelMatcher]: [PromQLSeries]] = [:]
     /// Compiled regexes for `label_replace` and friends.
-    var regexCache: [String: Regex<AnyRegexOutput>] = [:]
+    var regexCache: [String: AnchoredRegex] = [:]
     /// Per aggregation, how its input is grouped (range queries need it at every step).
     var groupings: [PromQLAggregation: PromQLGrouping] = [:]
     /// Range functions evaluated for all steps of a range query (nil: not possible for that call).
@@ -221,7 +223,7 @@ final class PromQLEvaluator {
     }
 
     /// A cached compiled regex (label_replace patterns are anchored).
-    func regex(_ pattern: String) throws -> Regex<AnyRegexOutput> {
+    func regex(_ pattern: String) throws -> AnchoredRegex {
         if let cached = regexCache[pattern] { return cached }
         let compiled = try PromQLCompiledMatcher.compile(pattern)
         regexCache[pattern] = compiled
