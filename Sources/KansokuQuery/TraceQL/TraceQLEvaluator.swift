@@ -1,3 +1,4 @@
+import KansokuRegex
 import KansokuModel
 
 /// Runs a `TraceQLQuery` against one complete trace.
@@ -24,7 +25,7 @@ public enum TraceQLEvaluator {
     /// One evaluation, with a cache of compiled regular expressions.
     private struct Run {
         let index: TraceQLTraceIndex
-        var regexes: [String: Regex<AnyRegexOutput>?] = [:]
+        var regexes: [String: AnchoredRegex?] = [:]
 
         init(index: TraceQLTraceIndex) {
             self.index = index
@@ -73,9 +74,9 @@ public enum TraceQLEvaluator {
             }
         }
 
-        private mutating func regex(_ pattern: String) -> Regex<AnyRegexOutput>? {
+        private mutating func regex(_ pattern: String) -> AnchoredRegex? {
             if let cached = regexes[pattern] { return cached }
-            let compiled = try? Regex(pattern)
+            let compiled = try? AnchoredRegex(pattern, dotMatchesNewline: false)
             regexes[pattern] = compiled
             return compiled
         }

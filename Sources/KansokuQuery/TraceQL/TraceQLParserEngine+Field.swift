@@ -1,3 +1,5 @@
+import KansokuRegex
+
 /// Conditions inside `{ }`: `&&`/`||` trees of comparisons, with parse-time
 /// type checks like Tempo's (`{ duration > "x" }` is rejected, not silently
 /// false).
@@ -147,7 +149,7 @@ extension TraceQLParserEngine {
         if op.isRegex {
             guard case .string(let pattern) = comparison.value else { throw illegalOperation() }
             do {
-                _ = try Regex(pattern)
+                _ = try AnchoredRegex(pattern, dotMatchesNewline: false)
             } catch {
                 throw TraceQLParseError(message: "error parsing regexp: \(pattern.debugDescription)", position: operatorPosition)
             }

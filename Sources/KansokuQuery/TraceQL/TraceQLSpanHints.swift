@@ -1,3 +1,4 @@
+import KansokuRegex
 import KansokuModel
 
 /// What a trace search can ask a store before it evaluates a TraceQL query
@@ -42,7 +43,7 @@ public struct TraceQLSpanHints {
     public let conditionIsSufficient: Bool
     /// The compiled patterns of the condition's regex comparisons; a pattern
     /// that does not compile is absent, and its comparison fails, as in the evaluator.
-    private let regexes: [String: Regex<AnyRegexOutput>]
+    private let regexes: [String: AnchoredRegex]
 
     /// The hints of `query`.
     public init(_ query: TraceQLQuery) {
@@ -50,9 +51,9 @@ public struct TraceQLSpanHints {
         self.condition = condition
         (criteria, criteriaAreExact) = TraceQLLeanCriteria.implied(by: condition)
         conditionIsSufficient = Self.isSufficient(query.root)
-        var regexes: [String: Regex<AnyRegexOutput>] = [:]
+        var regexes: [String: AnchoredRegex] = [:]
         for pattern in condition.map(Self.regexPatterns) ?? [] where regexes[pattern] == nil {
-            if let compiled = try? Regex(pattern) { regexes[pattern] = compiled }
+            if let compiled = try? AnchoredRegex(pattern, dotMatchesNewline: false) { regexes[pattern] = compiled }
         }
         self.regexes = regexes
     }

@@ -1,13 +1,15 @@
+import KansokuRegex
+
 /// Tempo's comparison semantics between a resolved field value and a static.
 ///
 /// - a missing value never matches, except `= nil`;
 /// - integers and floats compare numerically with each other;
 /// - strings compare as strings (ordering is lexicographic, regexes must
-///   match the whole value);
+///   match the whole value, with Go's semantics: ``AnchoredRegex``);
 /// - any other pair of different types never matches, even with `!=`.
 enum TraceQLValueComparison {
     static func holds(_ lhs: TraceQLStatic?, _ op: TraceQLComparisonOperator, _ rhs: TraceQLStatic,
-                      regex: (String) -> Regex<AnyRegexOutput>?) -> Bool {
+                      regex: (String) -> AnchoredRegex?) -> Bool {
         if case .nil = rhs {
             switch op {
             case .equal: return lhs == nil
@@ -21,7 +23,7 @@ enum TraceQLValueComparison {
             switch op {
             case .regexMatch, .regexNoMatch:
                 guard let compiled = regex(r) else { return false }
-                let matched = (try? compiled.wholeMatch(in: l)) != nil
+                let matched = compiled.matches(l)
                 return op == .regexMatch ? matched : !matched
             default:
                 return ordered(l, op, r)

@@ -95,6 +95,8 @@ struct TraceQLEvaluatorTests {
         (#"{ name != "GET /cart" }"#, [2, 3, 4, 5, 6, 7, 8]),
         (#"{ name =~ "GET.*" }"#, [1]),
         (#"{ name =~ "GET" }"#, []),
+        (#"{ name =~ "GET /car{1,3}t" }"#, [1]),
+        (#"{ name =~ "GET /cart{,3}" }"#, []),  // Go reads `{,3}` as text, not as a repeat
         (#"{ name !~ ".*cart.*" }"#, [4, 5, 6, 7, 8]),
         (#"{ name > "q" }"#, [4, 6]),
         ("{ status = error }", [2, 3]),
