@@ -22,14 +22,17 @@ struct RE2Backtracker {
     private let captures: UnsafeMutableBufferPointer<Int>
     private var jobs: RE2JobStack<Job>
 
-    /// Whether `program` matches in `text`: starting anywhere (at a scalar's
-    /// first byte), or only at the start when `anchored`. On a match the
-    /// capture slots, when given (`program.captureSlots` of them), hold the
-    /// byte offsets of each group (−1 for a group that took no part).
+    /// Whether `program` matches in `text`: starting anywhere at or after
+    /// `from` (at a scalar's first byte), or only at the start when
+    /// `anchored`. Assertions see the whole text, as Go's do when it searches
+    /// from a position. On a match the capture slots, when given
+    /// (`program.captureSlots` of them), hold the byte offsets of each group
+    /// (−1 for a group that took no part).
     static func firstMatch(_ program: borrowing RE2Program, in text: UnsafeRawBufferPointer, anchored: Bool,
-                           captures: UnsafeMutableBufferPointer<Int>) -> Bool {
+                           from: Int = 0, captures: UnsafeMutableBufferPointer<Int>) -> Bool {
         let states = program.instructions.count * (text.count + 1)
         captures.initialize(repeating: -1)
+        if anchored && from > 0 { return false }  // an anchored match starts at 0 only
         return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (states + 63) >> 6) { visited in
             visited.initialize(repeating: 0)
             return withUnsafeTemporaryAllocation(of: Job.self, capacity: RE2JobStack<Job>.initialCapacity) { jobs in
@@ -38,7 +41,7 @@ struct RE2Backtracker {
                         var machine = RE2Backtracker(instructions: instructions, classes: classes, text: text, visited: visited,
                                                      captures: captures, jobs: RE2JobStack(jobs))
                         defer { machine.jobs.release() }
-                        guard let start = machine.firstStart(program, anchored: anchored) else { return false }
+                        guard let start = machine.firstStart(program, anchored: anchored, from: from) else { return false }
                         return machine.search(program, from: start, anchored: anchored)
                     }
                 }

@@ -61,14 +61,16 @@ public struct RE2Regex: Sendable {
                                   captures: UnsafeMutableBufferPointer(start: nil, count: 0))
     }
 
-    /// Calls `body` with the byte offsets of the first match: `start[2i]..<start[2i+1]`
-    /// for group `i` (group 0 the whole match), −1 for a group that took no
-    /// part. Gives nil when there is no match.
-    public func firstMatch<Result>(in text: UnsafeRawBufferPointer,
+    /// Calls `body` with the byte offsets of the first match that starts at or
+    /// after `from`: `start[2i]..<start[2i+1]` for group `i` (group 0 the
+    /// whole match), −1 for a group that took no part. Gives nil when there is
+    /// no match. `^`, `\b` and the like see the whole text.
+    public func firstMatch<Result>(in text: UnsafeRawBufferPointer, from: Int = 0,
                                    _ body: (UnsafeBufferPointer<Int>) -> Result) -> Result? {
         guard handles(length: text.count) else { return nil }
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: compiled.program.captureSlots) { slots in
-            guard RE2Backtracker.firstMatch(compiled.program, in: text, anchored: anchored, captures: slots) else { return nil }
+            guard RE2Backtracker.firstMatch(compiled.program, in: text, anchored: anchored, from: from, captures: slots)
+            else { return nil }
             return body(UnsafeBufferPointer(slots))
         }
     }

@@ -73,3 +73,23 @@ struct AnchoredRegexTests {
         #expect(error?.description.hasPrefix("error parsing regexp \"a(\": ") == true)
     }
 }
+
+@Suite("RE2Regex.replacingAll replaces as Go's ReplaceAllString")
+struct RE2ReplaceAllTests {
+    @Test("matches, empty matches and expansion", arguments: [
+        ("a*", "baaac", "X", "XbXcX"),  // no empty match right after "aaa"
+        ("a", "banana", "o", "bonono"),
+        ("x*", "", "-", "-"),
+        ("", "abc", "-", "-a-b-c-"),
+        ("(\\w+)@(\\w+)", "to bob@example now", "$2:$1", "to example:bob now"),
+        ("(?P<w>o+)", "foo boo", "<${w}>", "f<oo> b<oo>"),
+        ("^a", "aaa", "b", "baa"),  // ^ sees the whole text, not each search position
+        ("\\bc", "abc c", "X", "abc X"),
+        ("é", "café é", "e", "cafe e"),
+        ("q", "abc", "X", "abc"),
+    ])
+    func replaceAll(pattern: String, text: String, replacement: String, expected: String) throws {
+        let regex = try #require(RE2Regex(pattern))
+        #expect(regex.replacingAll(in: text, with: { $0.expand(replacement) }) == expected)
+    }
+}

@@ -60,9 +60,15 @@ enum LogQLTemplateFunctions {
         case "printf": return try printf(args)
         case "regexReplaceAll", "regexReplaceAllLiteral":
             try arity(3)
+            let literal = name == "regexReplaceAllLiteral"
+            // Go's ReplaceAllString on Go's engine where it takes the pattern; Swift's engine for the rest.
+            if let re2 = RE2Regex(args[0]),
+               let replaced = re2.replacingAll(in: args[1], with: { literal ? args[2] : $0.expand(args[2]) }) {
+                return replaced
+            }
             let regex = try LogQLRegexCache.compile(args[0])
             return args[1].replacing(regex) { match in
-                name == "regexReplaceAllLiteral" ? args[2] : RegexGroups(match.output).expand(args[2])
+                literal ? args[2] : RegexGroups(match.output).expand(args[2])
             }
         default:
             throw .invalidTemplate("function \"\(name)\" not defined")
