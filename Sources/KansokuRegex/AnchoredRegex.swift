@@ -51,14 +51,7 @@ public struct AnchoredRegex: @unchecked Sendable, CustomStringConvertible {
     public func match(_ text: String) -> RegexGroups? {
         if let re2, re2.handles(length: text.utf8.count) {
             return text.withUTF8Bytes { bytes in
-                re2.firstMatch(in: bytes) { slots in
-                    let groups = (0...re2.groupCount).map { group -> String? in
-                        let start = slots[2 * group], end = slots[2 * group + 1]
-                        guard start >= 0 else { return nil }
-                        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-                    }
-                    return RegexGroups(groups: groups, names: re2.groupNames)
-                }
+                re2.firstMatch(in: bytes) { RegexGroups(slots: $0, in: bytes, of: re2) }
             }
         }
         guard let swift, let found = try? swift.wholeMatch(in: text) else { return nil }

@@ -16,11 +16,8 @@ extension RE2Regex {
             var lastMatchEnd = 0
             var searchFrom = 0
             while searchFrom <= bytes.count {
-                let found = firstMatch(in: bytes, from: searchFrom) { slots -> (Range<Int>, RegexGroups) in
-                    let groups = (0...groupCount).map { group -> String? in
-                        slots[2 * group] < 0 ? nil : string(slots[2 * group]..<slots[2 * group + 1])
-                    }
-                    return (slots[0]..<slots[1], RegexGroups(groups: groups, names: groupNames))
+                let found = firstMatch(in: bytes, from: searchFrom) { slots in
+                    (slots[0]..<slots[1], RegexGroups(slots: slots, in: bytes, of: self))
                 }
                 guard let (match, groups) = found else { break }
                 result += string(lastMatchEnd..<match.lowerBound)

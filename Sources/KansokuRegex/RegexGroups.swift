@@ -11,6 +11,16 @@ public struct RegexGroups: Sendable, Equatable {
         self.names = names
     }
 
+    /// The groups of a match by ``RE2Regex`` in `text`, from its capture slots.
+    public init(slots: UnsafeBufferPointer<Int>, in text: UnsafeRawBufferPointer, of regex: RE2Regex) {
+        groups = (0...regex.groupCount).map { group in
+            let start = slots[2 * group], end = slots[2 * group + 1]
+            guard start >= 0 else { return nil }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
+        }
+        names = regex.groupNames
+    }
+
     /// The groups of a match by Swift's engine.
     public init(_ output: AnyRegexOutput) {
         groups = []
