@@ -23,10 +23,12 @@ compressed, as Promtail and Grafana Alloy send them), one per batch of
 
 Every random choice goes through `Draws`, which adds up the information it
 puts in the lines (−log2 of the chosen value's probability). Their sum is a
-floor under any lossless store's bytes per line: no coding can keep the
-workload in fewer bits than the choices that made it. A follow-up line's
-trace id adds nothing (the queue it comes from is known from the lines
-before); its 128 random bits count once, where the id is first drawn.
+floor under any lossless store's bytes per line: on average no coding can
+keep the workload in fewer bits than the choices that made it (all of them
+can be read back from the lines, but for a few hundredths of a byte a line,
+such as the count of a fan-out whose follow-ups fell off the queue). A
+follow-up line's trace id adds nothing (the queue it comes from is known
+from the lines before); its 128 random bits count once, where it is drawn.
 """
 
 from __future__ import annotations
