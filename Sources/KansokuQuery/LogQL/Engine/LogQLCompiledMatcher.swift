@@ -23,7 +23,7 @@ public struct LogQLCompiledMatcher: Sendable {
             regex = nil
             literals = nil
         case .regexMatch, .regexNoMatch:
-            regex = try LogQLRegexCache.compileAnchored(matcher.value)
+            regex = try LogQLRegexCompiler.compileAnchored(matcher.value)
             literals = LogQLLiteralRegex(matcher.value)
         }
     }
@@ -41,25 +41,5 @@ public struct LogQLCompiledMatcher: Sendable {
     private func wholeMatch(_ candidate: String) -> Bool {
         if let literals, let matches = candidate.withUTF8Bytes({ literals.matchesWhole($0) }) { return matches }
         return regex?.matches(candidate) ?? false
-    }
-}
-
-/// Regex compilation with Loki-worded errors.
-enum LogQLRegexCache {
-    static func compile(_ pattern: String) throws(LogQLEvaluationError) -> Regex<AnyRegexOutput> {
-        do {
-            return try Regex(pattern)
-        } catch {
-            throw LogQLEvaluationError.invalidRegex(pattern)
-        }
-    }
-
-    /// A pattern anchored at both ends, as Loki anchors matchers and `label_replace` (`^(?:re)$`).
-    static func compileAnchored(_ pattern: String) throws(LogQLEvaluationError) -> AnchoredRegex {
-        do {
-            return try AnchoredRegex(pattern, dotMatchesNewline: false)
-        } catch {
-            throw LogQLEvaluationError.invalidRegex(pattern)
-        }
     }
 }

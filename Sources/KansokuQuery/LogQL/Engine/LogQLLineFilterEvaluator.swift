@@ -33,7 +33,7 @@ struct LogQLLineFilterEvaluator: @unchecked Sendable {
             switch filter.op {
             case .contains, .notContains: matchers.append(.contains(Array(text.utf8)))
             case .regexMatch, .regexNoMatch:
-                matchers.append(.regex(try LogQLRegexCache.compile(text), LogQLLiteralRegex(text), RE2Regex(text)))
+                matchers.append(.regex(try LogQLRegexCompiler.compile(text), LogQLLiteralRegex(text), RE2Regex(text)))
             case .patternMatch, .patternNoMatch: matchers.append(.pattern(try LogQLPattern(text, requireNamed: false)))
             }
         }

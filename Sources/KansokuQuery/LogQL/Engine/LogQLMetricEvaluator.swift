@@ -19,6 +19,8 @@ struct LogQLMetricEvaluator {
     let engine: LogQLEngine
     private let steps: LogQLSteps
     private var stepValues: [RangeKey: [[LogQLSample]]] = [:]
+    /// `label_replace` patterns, compiled once for all steps.
+    private var labelReplaceRegexes: [String: AnchoredRegex] = [:]
 
     /// An evaluator for the steps `start, start + step, …, ≤ end`.
     init(engine: LogQLEngine, expr: LogQLMetricExpr, start: Int64, end: Int64, step: Int64) throws(LogQLEvaluationError) {
@@ -50,7 +52,7 @@ struct LogQLMetricEvaluator {
             try prepare(bin.lhs, start: start, end: end)
             try prepare(bin.rhs, start: start, end: end)
         case .labelReplace(let lr):
-            _ = try LogQLRegexCache.compileAnchored(lr.regex)
+            labelReplaceRegexes[lr.regex] = try LogQLRegexCompiler.compileAnchored(lr.regex)
             try prepare(lr.expr, start: start, end: end)
         case .literal, .vector: break
         }
@@ -85,7 +87,8 @@ struct LogQLMetricEvaluator {
             return try LogQLBinaryEvaluator.evaluate(bin, lhs, rhs, at: t)
         case .labelReplace(let lr):
             guard case .vector(let samples) = try evaluate(lr.expr, at: t) else { throw .unsupported("label_replace of a scalar") }
-            let regex = try LogQLRegexCache.compileAnchored(lr.regex)
+            let regex: AnchoredRegex
+            if let compiled = labelReplaceRegexes[lr.regex] { regex = compiled } else { regex = try LogQLRegexCompiler.compileAnchored(lr.regex) }
             var out: [LogQLSample] = []
             for var sample in samples {
                 if let match = regex.match(sample.labels[lr.source] ?? "") {

@@ -15,7 +15,7 @@ struct LogQLRegexpParser: @unchecked Sendable {
     let names: [String]
 
     init(_ expression: String) throws(LogQLEvaluationError) {
-        regex = try LogQLRegexCache.compile(expression)
+        regex = try LogQLRegexCompiler.compile(expression)
         re2 = RE2Regex(expression)
         if let re2 {
             namedGroups = re2.groupNames.sorted { $0.key < $1.key }.map { (index: $0.key, name: $0.value) }

@@ -66,7 +66,7 @@ enum LogQLTemplateFunctions {
                let replaced = re2.replacingAll(in: args[1], with: { literal ? args[2] : $0.expand(args[2]) }) {
                 return replaced
             }
-            let regex = try LogQLRegexCache.compile(args[0])
+            let regex = try LogQLRegexCompiler.compile(args[0])
             return args[1].replacing(regex) { match in
                 literal ? args[2] : RegexGroups(match.output).expand(args[2])
             }
